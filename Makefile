@@ -1,0 +1,129 @@
+# symbolon: one plain GNU Makefile.  `make V=1` shows the commands.
+
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man
+DESTDIR ?=
+
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+PKG_CONFIG ?= pkg-config
+
+# Libraries linked today; `make deps` checks every library of the design.
+PKGS := libsodium
+
+WARNINGS := -Wall -Wextra -Wshadow -Wconversion -Wsign-conversion \
+	-Wformat=2 -Wstrict-prototypes -Wmissing-prototypes -Wvla
+HARDENING := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
+LDHARDENING := -pie -Wl,-z,relro,-z,now
+
+ALL_CFLAGS = -std=gnu11 $(WARNINGS) $(HARDENING) -Iinclude \
+	$(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null) $(CFLAGS) -MMD -MP
+ALL_LDFLAGS = $(LDHARDENING) $(LDFLAGS)
+LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+
+ifeq ($(V),1)
+Q :=
+say :=
+else
+Q := @
+say = @printf '  %-7s %s\n' $(1) $(2);
+endif
+
+LIB_SRCS := $(sort $(wildcard lib/*.c))
+LIB_OBJS := $(LIB_SRCS:%.c=build/%.o)
+TOOLS    := split combine
+PROGRAMS := bin/symbolon $(TOOLS:%=bin/symbolon-%)
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_TESTS := $(UNIT_SRCS:tests/unit/%.c=build/tests/%)
+ASAN_TESTS := $(UNIT_SRCS:tests/unit/%.c=build/asan/tests/%)
+CT_TESTS := build/tests/ct_shamir build/tests/ct_negative_control
+MANPAGES := $(sort $(wildcard docs/man/*.1))
+
+.SECONDARY:
+.PHONY: all deps check demo bench install uninstall clean unit-tests
+all: $(PROGRAMS)
+
+build/libsymbolon.a: $(LIB_OBJS)
+	$(call say,AR,$@)
+	$(Q)$(AR) rcs $@ $^
+
+build/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(call say,CC,$<)
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+bin/symbolon: build/tools/symbolon.o
+	@mkdir -p bin
+	$(call say,LD,$@)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^
+
+bin/symbolon-%: build/tools/%.o build/tools/cli.o build/libsymbolon.a
+	@mkdir -p bin
+	$(call say,LD,$@)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+# Unit tests: cmocka, once as built and once under ASan+UBSan.
+TEST_LIBS = $(LIBS) $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
+
+build/tests/test_%: tests/unit/test_%.c build/libsymbolon.a
+	@mkdir -p $(dir $@)
+	$(call say,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(TEST_LIBS)
+
+SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all
+ASAN_LIB_OBJS := $(LIB_SRCS:%.c=build/asan/%.o)
+
+build/asan/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(call say,CC-ASAN,$<)
+	$(Q)$(CC) $(ALL_CFLAGS) $(SANITIZE) -c -o $@ $<
+
+build/asan/tests/test_%: tests/unit/test_%.c $(ASAN_LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(call say,LD-ASAN,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(SANITIZE) $(ALL_LDFLAGS) -o $@ $^ $(TEST_LIBS)
+
+# Constant-time tests run under valgrind memcheck (ctgrind): built at -O2
+# without sanitizers so memcheck sees the code that ships.
+build/tests/ct_%: tests/ct/ct_%.c build/libsymbolon.a
+	@mkdir -p $(dir $@)
+	$(call say,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+unit-tests: $(UNIT_TESTS) $(ASAN_TESTS) $(CT_TESTS)
+
+deps:
+	@scripts/deps.sh
+
+check: deps
+	$(MAKE) all unit-tests
+	@tests/run.sh
+
+demo: deps
+	$(MAKE) all
+	@ceremony-scripts/demo.sh
+
+bench: deps
+	$(MAKE) all build/bench/bench_shamir
+	@tests/bench/run.sh
+
+build/bench/bench_%: tests/bench/bench_%.c build/libsymbolon.a
+	@mkdir -p $(dir $@)
+	$(call say,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 755 $(PROGRAMS) $(DESTDIR)$(BINDIR)/
+	install -m 644 $(MANPAGES) $(DESTDIR)$(MANDIR)/man1/
+
+uninstall:
+	rm -f $(PROGRAMS:bin/%=$(DESTDIR)$(BINDIR)/%) \
+	    $(MANPAGES:docs/man/%=$(DESTDIR)$(MANDIR)/man1/%)
+
+clean:
+	rm -rf build bin
+
+-include $(shell find build -name '*.d' 2>/dev/null)

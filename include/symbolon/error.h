@@ -1,0 +1,64 @@
+/*
+ * symbolon error model.
+ *
+ * Every library function returns SYM_OK (0) or a negative SYM_E* code; the
+ * library never prints and never exits.  sym_strerror() gives a short,
+ * lower-case phrase that a program puts after the name of the thing that
+ * failed ("share-3.txt: duplicate share (x already entered)").
+ *
+ * Codes fall in two classes, which decide a program's exit status
+ * (minisign's convention): "invalid" means the answer is no (bad share,
+ * bad input data) and exits 1; everything else (usage, I/O, resources)
+ * exits 2.
+ */
+#ifndef SYMBOLON_ERROR_H
+#define SYMBOLON_ERROR_H
+
+#define SYM_WARN_UNUSED __attribute__((warn_unused_result))
+#define SYM_NONNULL(...) __attribute__((nonnull(__VA_ARGS__)))
+
+enum sym_error {
+	SYM_OK = 0,
+
+	/* invalid input: exit status 1 */
+	SYM_EFORMAT = -1,       /* bytes are not in the expected encoding */
+	SYM_ETOOFEW = -2,       /* fewer than two shares */
+	SYM_ESHARELEN = -3,     /* shares of different lengths */
+	SYM_EDUPSHARE = -4,     /* two shares with the same x */
+	SYM_EZEROX = -5,        /* a share with x = 0 */
+	SYM_EEMPTYSHARE = -6,   /* a share with no y bytes */
+	SYM_EEMPTYSECRET = -7,  /* nothing to split */
+	SYM_ETOOBIG = -8,       /* input larger than the cap for it */
+	SYM_ETRUNCATED = -9,    /* input ends before it should */
+
+	/* usage, I/O and resources: exit status 2 */
+	SYM_EUSAGE = -64,       /* an argument is out of range */
+	SYM_ETHRESHOLD = -65,   /* threshold outside 2..shares */
+	SYM_ESHARES = -66,      /* share count outside threshold..255 */
+	SYM_ENOMEM = -67,
+	SYM_ERANDOM = -68,      /* the random source failed */
+	SYM_EIO = -69,          /* read/write failed (other errno) */
+	SYM_ENOENT = -70,       /* no such file or directory */
+	SYM_EACCES = -71,       /* permission denied */
+	SYM_EEXIST = -72,       /* output exists (use --force) */
+	SYM_ENOSPC = -73,       /* no space left on device */
+	SYM_EROFS = -74,        /* read-only file system */
+	SYM_ENOTTY = -75,       /* no terminal to prompt on */
+	SYM_EINIT = -76,        /* libsodium could not be initialised */
+	SYM_EISDIR = -77,       /* a directory where a file was expected */
+	SYM_EINTERNAL = -78,
+};
+
+/* A short description of code; never NULL. */
+const char *sym_strerror(int code);
+
+/* 1 for codes that mean "the input is invalid", 0 otherwise. */
+int sym_error_is_invalid(int code);
+
+/* The process exit status for code: 0, 1 (invalid) or 2 (other). */
+int sym_exit_status(int code);
+
+/* Maps an errno value to the closest SYM_E* code. */
+int sym_error_from_errno(int errnum);
+
+#endif

@@ -1,0 +1,90 @@
+#include <errno.h>
+#include <stddef.h>
+
+#include "symbolon/error.h"
+
+static const struct {
+	int code;
+	const char *text;
+} error_texts[] = {
+	{ SYM_OK, "success" },
+	{ SYM_EFORMAT, "not a valid encoding" },
+	{ SYM_ETOOFEW, "fewer than two shares" },
+	{ SYM_ESHARELEN, "shares are of different lengths" },
+	{ SYM_EDUPSHARE, "duplicate share (same x already entered)" },
+	{ SYM_EZEROX, "share has x = 0, which no valid share has" },
+	{ SYM_EEMPTYSHARE, "share is empty" },
+	{ SYM_EEMPTYSECRET, "secret is empty" },
+	{ SYM_ETOOBIG, "input is too large" },
+	{ SYM_ETRUNCATED, "input is truncated" },
+	{ SYM_EUSAGE, "invalid argument" },
+	{ SYM_ETHRESHOLD, "threshold must be at least 2 and at most the number of shares" },
+	{ SYM_ESHARES, "number of shares must be between the threshold and 255" },
+	{ SYM_ENOMEM, "out of memory" },
+	{ SYM_ERANDOM, "random source failed" },
+	{ SYM_EIO, "input/output error" },
+	{ SYM_ENOENT, "no such file or directory" },
+	{ SYM_EACCES, "permission denied" },
+	{ SYM_EEXIST, "file exists (use --force to replace it)" },
+	{ SYM_ENOSPC, "no space left on device" },
+	{ SYM_EROFS, "read-only file system" },
+	{ SYM_ENOTTY, "no terminal to prompt on" },
+	{ SYM_EINIT, "libsodium could not be initialised" },
+	{ SYM_EISDIR, "is a directory" },
+	{ SYM_EINTERNAL, "internal error" },
+};
+
+const char *
+sym_strerror(int code)
+{
+	for (size_t i = 0; i < sizeof error_texts / sizeof error_texts[0]; i++)
+		if (error_texts[i].code == code)
+			return error_texts[i].text;
+	return "unknown error";
+}
+
+int
+sym_error_is_invalid(int code)
+{
+	/* Invalid-input codes sit just below zero; see error.h. */
+	return code < 0 && code > SYM_EUSAGE;
+}
+
+int
+sym_exit_status(int code)
+{
+	if (code == SYM_OK)
+		return 0;
+	return sym_error_is_invalid(code) ? 1 : 2;
+}
+
+int
+sym_error_from_errno(int errnum)
+{
+	switch (errnum) {
+	case 0:
+		return SYM_EIO;
+	case ENOENT:
+	case ENOTDIR:
+		return SYM_ENOENT;
+	case EACCES:
+	case EPERM:
+		return SYM_EACCES;
+	case EEXIST:
+		return SYM_EEXIST;
+	case ENOSPC:
+	case EDQUOT:
+		return SYM_ENOSPC;
+	case EROFS:
+		return SYM_EROFS;
+	case ENOMEM:
+		return SYM_ENOMEM;
+	case EISDIR:
+		return SYM_EISDIR;
+	case ENOTTY:
+	case ENXIO:
+		return SYM_ENOTTY;
+	default:
+		return SYM_EIO;
+	}
+}

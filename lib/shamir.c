@@ -1,0 +1,187 @@
+#include <string.h>
+
+#include <sodium.h>
+
+#include "symbolon/gf256.h"
+#include "symbolon/random.h"
+#include "symbolon/shamir.h"
+
+/* Coefficients are drawn and wiped one block at a time, so a 64 MiB secret
+ * does not need 64 MiB of coefficients per degree. */
+#define COEFFICIENT_BLOCK 4096u
+
+static int
+check_parameters(unsigned n, unsigned t, size_t secret_len)
+{
+	if (secret_len == 0)
+		return SYM_EEMPTYSECRET;
+	if (n > SYM_SHAMIR_MAX_SHARES || n < 2)
+		return SYM_ESHARES;
+	if (t < SYM_SHAMIR_MIN_THRESHOLD || t > n)
+		return SYM_ETHRESHOLD;
+	return SYM_OK;
+}
+
+static void
+evaluate_block(uint8_t *const shares[], const uint8_t xs[], unsigned n,
+    unsigned t, const uint8_t *secret, size_t offset, size_t count,
+    const uint8_t *coefficients, size_t stride)
+{
+	for (unsigned s = 0; s < n; s++) {
+		uint8_t x = xs[s];
+		uint8_t *y = shares[s] + offset;
+
+		for (size_t i = 0; i < count; i++) {
+			/* Horner: start from the highest coefficient. */
+			uint8_t acc = coefficients[(t - 2) * stride + i];
+
+			for (unsigned d = t - 2; d > 0; d--)
+				acc = sym_gf256_add(sym_gf256_mul(acc, x),
+				    coefficients[(d - 1) * stride + i]);
+			y[i] = sym_gf256_add(sym_gf256_mul(acc, x),
+			    secret[offset + i]);
+		}
+	}
+}
+
+int
+sym_shamir_evaluate(uint8_t *const shares[], const uint8_t xs[], unsigned n,
+    unsigned t, const uint8_t *secret, size_t secret_len,
+    const uint8_t *coefficients)
+{
+	int rc = check_parameters(n, t, secret_len);
+
+	if (rc != SYM_OK)
+		return rc;
+	evaluate_block(shares, xs, n, t, secret, 0, secret_len, coefficients,
+	    secret_len);
+	for (unsigned s = 0; s < n; s++)
+		shares[s][secret_len] = xs[s];
+	return SYM_OK;
+}
+
+static int
+draw_x_coordinates(uint8_t xs[static SYM_SHAMIR_MAX_SHARES], unsigned n)
+{
+	uint8_t all[SYM_SHAMIR_MAX_SHARES];
+
+	for (unsigned i = 0; i < SYM_SHAMIR_MAX_SHARES; i++)
+		all[i] = (uint8_t)(i + 1);
+	/* Fisher-Yates with j in [0, i] (not Sattolo's [0, i-1], which can
+	 * never leave a value in place). x values are public. */
+	for (unsigned i = SYM_SHAMIR_MAX_SHARES - 1; i > 0; i--) {
+		uint8_t j, tmp;
+		int rc = sym_random_uniform_byte(&j, (uint8_t)i);
+
+		if (rc != SYM_OK)
+			return rc;
+		tmp = all[i];
+		all[i] = all[j];
+		all[j] = tmp;
+	}
+	memcpy(xs, all, n);
+	return SYM_OK;
+}
+
+int
+sym_shamir_split(uint8_t *const shares[], unsigned n, unsigned t,
+    const uint8_t *secret, size_t secret_len)
+{
+	uint8_t xs[SYM_SHAMIR_MAX_SHARES];
+	uint8_t *coefficients = NULL;
+	size_t block_bytes;
+	int rc = check_parameters(n, t, secret_len);
+
+	if (rc != SYM_OK)
+		return rc;
+	if (secret == NULL)
+		return SYM_EEMPTYSECRET;
+	rc = draw_x_coordinates(xs, n);
+	if (rc != SYM_OK)
+		goto out;
+	block_bytes = (size_t)(t - 1) * COEFFICIENT_BLOCK;
+	coefficients = sodium_malloc(block_bytes);
+	if (coefficients == NULL) {
+		rc = SYM_ENOMEM;
+		goto out;
+	}
+	for (size_t off = 0; off < secret_len; off += COEFFICIENT_BLOCK) {
+		size_t count = secret_len - off;
+
+		if (count > COEFFICIENT_BLOCK)
+			count = COEFFICIENT_BLOCK;
+		rc = sym_random_bytes(coefficients, block_bytes,
+		    SYM_RANDOM_SECRET);
+		if (rc != SYM_OK)
+			goto out;
+		evaluate_block(shares, xs, n, t, secret, off, count,
+		    coefficients, COEFFICIENT_BLOCK);
+	}
+	for (unsigned s = 0; s < n; s++)
+		shares[s][secret_len] = xs[s];
+	rc = SYM_OK;
+out:
+	sodium_free(coefficients);
+	if (rc != SYM_OK)
+		for (unsigned s = 0; s < n; s++)
+			sodium_memzero(shares[s], secret_len + 1);
+	return rc;
+}
+
+int
+sym_shamir_check(const uint8_t *const shares[], const size_t lens[], size_t k,
+    size_t *bad)
+{
+	size_t ignored;
+
+	if (bad == NULL)
+		bad = &ignored;
+	*bad = 0;
+	if (k < 2)
+		return SYM_ETOOFEW;
+	for (size_t i = 0; i < k; i++) {
+		*bad = i;
+		if (lens[i] < 1 + SYM_SHAMIR_SHARE_OVERHEAD)
+			return SYM_EEMPTYSHARE;
+		if (lens[i] != lens[0])
+			return SYM_ESHARELEN;
+		if (shares[i][lens[i] - 1] == 0)
+			return SYM_EZEROX;
+		for (size_t j = 0; j < i; j++)
+			if (shares[j][lens[j] - 1] == shares[i][lens[i] - 1])
+				return SYM_EDUPSHARE;
+	}
+	return SYM_OK;
+}
+
+int
+sym_shamir_combine(uint8_t *secret, const uint8_t *const shares[],
+    const size_t lens[], size_t k)
+{
+	size_t secret_len;
+	int rc = sym_shamir_check(shares, lens, k, NULL);
+
+	if (rc != SYM_OK)
+		return rc;
+	secret_len = lens[0] - SYM_SHAMIR_SHARE_OVERHEAD;
+	memset(secret, 0, secret_len);
+	for (size_t i = 0; i < k; i++) {
+		/* The Lagrange basis at 0 depends only on the public x values:
+		 * compute it once per share, then one multiply per byte. */
+		uint8_t xi = shares[i][secret_len];
+		uint8_t basis = 1;
+
+		for (size_t j = 0; j < k; j++) {
+			uint8_t xj = shares[j][secret_len];
+
+			if (j == i)
+				continue;
+			basis = sym_gf256_mul(basis,
+			    sym_gf256_div(xj, sym_gf256_add(xi, xj)));
+		}
+		for (size_t b = 0; b < secret_len; b++)
+			secret[b] = sym_gf256_add(secret[b],
+			    sym_gf256_mul(basis, shares[i][b]));
+	}
+	return SYM_OK;
+}

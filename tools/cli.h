@@ -1,0 +1,35 @@
+/*
+ * What every symbolon program shares: start-up hardening, the one-line
+ * error format "symbolon-VERB: what: why", and number parsing.  Programs
+ * keep only option parsing and printing; the work is in lib/.
+ */
+#ifndef SYMBOLON_TOOLS_CLI_H
+#define SYMBOLON_TOOLS_CLI_H
+
+#include <stdio.h>
+
+#define CLI_EXIT_INVALID 1
+#define CLI_EXIT_USAGE 2
+
+extern const char *cli_progname;
+
+/* Sets the program name, initialises secure memory (exits 2 if that
+ * fails) and warns once if memory cannot be locked. */
+void cli_init(const char *progname);
+
+/* Prints "progname: message" and a newline to standard error. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Prints the error for a library code about subject ("file: reason") and
+ * returns the exit status the code calls for. */
+int cli_fail(int code, const char *subject);
+
+/* Prints "progname: message", then the synopsis; returns 2. */
+int cli_usage_error(const char *synopsis, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Parses a decimal number in [min, max]; 0 on success, -1 otherwise. */
+int cli_parse_uint(const char *text, unsigned min, unsigned max,
+    unsigned *out);
+
+#endif
