@@ -10,7 +10,7 @@ CFLAGS  ?= -O2 -g
 PKG_CONFIG ?= pkg-config
 
 # Libraries linked today; `make deps` checks every library of the design.
-PKGS := libsodium
+PKGS := libsodium libcbor
 
 WARNINGS := -Wall -Wextra -Wshadow -Wconversion -Wsign-conversion \
 	-Wformat=2 -Wstrict-prototypes -Wmissing-prototypes -Wvla

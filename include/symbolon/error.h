@@ -30,6 +30,18 @@ enum sym_error {
 	SYM_EEMPTYSECRET = -7,  /* nothing to split */
 	SYM_ETOOBIG = -8,       /* input larger than the cap for it */
 	SYM_ETRUNCATED = -9,    /* input ends before it should */
+	SYM_ENONCANONICAL = -10,/* CBOR not in core deterministic encoding */
+	SYM_ETRAILING = -11,    /* bytes after the end of the item */
+	SYM_EBADSIG = -12,      /* signature does not verify */
+	SYM_EBUNDLETYPE = -13,  /* unknown or unexpected bundle type */
+	SYM_EVERSION = -14,     /* unsupported format version */
+	SYM_EKID = -15,         /* kid does not name the expected signer */
+	SYM_EWRONGSET = -16,    /* share belongs to another set or image */
+	SYM_EGENERATION = -17,  /* share of another generation */
+	SYM_ECOMMITMENT = -18,  /* share or secret does not match commitment */
+	SYM_EDECRYPT = -19,     /* wrong key or passphrase, or tampered */
+	SYM_EMANIFEST = -20,    /* manifest does not match */
+	SYM_ESCHEMA = -21,      /* a field is missing, extra or of wrong type */
 
 	/* usage, I/O and resources: exit status 2 */
 	SYM_EUSAGE = -64,       /* an argument is out of range */
