@@ -41,7 +41,7 @@ CT_TESTS := build/tests/ct_shamir build/tests/ct_negative_control
 MANPAGES := $(sort $(wildcard docs/man/*.1))
 
 .SECONDARY:
-.PHONY: all deps check demo bench install uninstall clean unit-tests
+.PHONY: all deps check demo bench fuzz install uninstall clean unit-tests
 all: $(PROGRAMS)
 
 build/libsymbolon.a: $(LIB_OBJS)
@@ -92,7 +92,30 @@ build/tests/ct_%: tests/ct/ct_%.c build/libsymbolon.a
 	$(call say,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
-unit-tests: $(UNIT_TESTS) $(ASAN_TESTS) $(CT_TESTS)
+# libFuzzer targets (clang), one per parser: tests/fuzz/fuzz_<parser>.c
+# with its seed corpus in tests/fuzz/corpus/<parser>/.
+FUZZ_CC ?= clang
+FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_TARGETS := $(FUZZ_SRCS:tests/fuzz/%.c=build/fuzz/%)
+FUZZ_LIB_OBJS := $(LIB_SRCS:%.c=build/fuzz/%.o)
+FUZZ_FLAGS := -std=gnu11 -g -O1 -Iinclude -fno-omit-frame-pointer \
+	$(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+FUZZ_SECONDS ?= 60
+
+build/fuzz/lib/%.o: lib/%.c
+	@mkdir -p $(dir $@)
+	$(call say,CC-FUZZ,$<)
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link,address,undefined -c -o $@ $<
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(call say,LD-FUZZ,$@)
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer,address,undefined -o $@ $^ $(LIBS)
+
+fuzz: $(FUZZ_TARGETS)
+	@tests/fuzz/run.sh $(FUZZ_SECONDS)
+
+unit-tests: $(UNIT_TESTS) $(ASAN_TESTS) $(CT_TESTS) $(FUZZ_TARGETS)
 
 deps:
 	@scripts/deps.sh
