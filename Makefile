@@ -37,7 +37,7 @@ PROGRAMS := bin/symbolon $(TOOLS:%=bin/symbolon-%)
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_TESTS := $(UNIT_SRCS:tests/unit/%.c=build/tests/%)
 ASAN_TESTS := $(UNIT_SRCS:tests/unit/%.c=build/asan/tests/%)
-CT_TESTS := build/tests/ct_shamir build/tests/ct_negative_control
+CT_TESTS := $(patsubst tests/ct/%.c,build/tests/%,$(sort $(wildcard tests/ct/ct_*.c)))
 MANPAGES := $(sort $(wildcard docs/man/*.1))
 
 .SECONDARY:
