@@ -7,6 +7,8 @@
 #ifndef SYMBOLON_CT_COMMON_H
 #define SYMBOLON_CT_COMMON_H
 
+#include <string.h>
+
 #include <sodium.h>
 #include <valgrind/memcheck.h>
 
