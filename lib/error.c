@@ -44,6 +44,8 @@ static const struct {
 	{ SYM_EINIT, "libsodium could not be initialised" },
 	{ SYM_EISDIR, "is a directory" },
 	{ SYM_EINTERNAL, "internal error" },
+	{ SYM_EMISMATCH, "the passphrases do not match" },
+	{ SYM_ENOTBUNDLE, "not a symbolon bundle (neither binary COSE nor SYM1: text)" },
 };
 
 const char *

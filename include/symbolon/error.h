@@ -42,6 +42,7 @@ enum sym_error {
 	SYM_EDECRYPT = -19,     /* wrong key or passphrase, or tampered */
 	SYM_EMANIFEST = -20,    /* manifest does not match */
 	SYM_ESCHEMA = -21,      /* a field is missing, extra or of wrong type */
+	SYM_ENOTBUNDLE = -22,   /* neither a binary nor a text bundle */
 
 	/* usage, I/O and resources: exit status 2 */
 	SYM_EUSAGE = -64,       /* an argument is out of range */
@@ -59,6 +60,7 @@ enum sym_error {
 	SYM_EINIT = -76,        /* libsodium could not be initialised */
 	SYM_EISDIR = -77,       /* a directory where a file was expected */
 	SYM_EINTERNAL = -78,
+	SYM_EMISMATCH = -79,    /* the two passphrases typed differ */
 };
 
 /* A short description of code; never NULL. */

@@ -1,0 +1,50 @@
+/*
+ * A deal: a secret split into signed share bundles and their manifest.
+ * Used by split, and later by init and rekey.
+ *
+ * The dealer signs with the given identity key, or with a fresh one-time
+ * Ed25519 key that is wiped when the deal is done (its public key is in
+ * every bundle, and its fingerprint is what holders compare).
+ */
+#ifndef SYMBOLON_DEAL_H
+#define SYMBOLON_DEAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "symbolon/error.h"
+#include "symbolon/manifest.h"
+#include "symbolon/share.h"
+
+struct sym_deal_holder {
+	const char *name;			/* NULL: not named */
+	enum sym_share_protection protection;
+	const struct sym_identity *recipient;	/* SYM_SHARE_TO_IDENTITY */
+	const char *passphrase;			/* SYM_SHARE_PASSPHRASE */
+	size_t passphrase_len;
+};
+
+struct sym_deal {
+	const uint8_t *secret;		/* secret; secure memory */
+	size_t secret_len;
+	unsigned threshold, count;
+	uint64_t generation;
+	uint64_t created;
+	const uint8_t *set_id;		/* NULL: a fresh random set id */
+	const uint8_t *signer_secret;	/* 64 bytes, or NULL: one-time key */
+	const struct sym_deal_holder *holders;	/* count entries, or NULL */
+};
+
+struct sym_deal_output {
+	uint8_t *manifest;		/* the manifest bundle */
+	size_t manifest_len;
+	struct sym_manifest *record;	/* what the manifest says */
+	uint8_t *shares[SYM_SHAMIR_MAX_SHARES];	/* share bundles, secure */
+	size_t share_lens[SYM_SHAMIR_MAX_SHARES];
+};
+
+int sym_deal_run(struct sym_deal_output *out, const struct sym_deal *deal)
+    SYM_WARN_UNUSED SYM_NONNULL(1, 2);
+void sym_deal_output_free(struct sym_deal_output *out);
+
+#endif

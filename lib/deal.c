@@ -1,0 +1,156 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "symbolon/deal.h"
+#include "symbolon/fingerprint.h"
+#include "symbolon/random.h"
+#include "symbolon/secmem.h"
+
+void
+sym_deal_output_free(struct sym_deal_output *out)
+{
+	sym_secmem_free(out->manifest);
+	free(out->record);
+	for (unsigned i = 0; i < SYM_SHAMIR_MAX_SHARES; i++)
+		sym_secmem_free(out->shares[i]);
+	memset(out, 0, sizeof *out);
+}
+
+static int
+one_time_key(uint8_t *secret_key)
+{
+	uint8_t public_key[SYM_SIGN_PUBLICKEY_BYTES];
+	uint8_t *seed = sym_secmem_alloc(32);
+	int rc;
+
+	if (seed == NULL)
+		return SYM_ENOMEM;
+	rc = sym_random_bytes(seed, 32, SYM_RANDOM_SECRET);
+	if (rc == SYM_OK && crypto_sign_seed_keypair(public_key, secret_key,
+	    seed) != 0)
+		rc = SYM_EINTERNAL;
+	sym_secmem_free(seed);
+	return rc;
+}
+
+int
+sym_deal_run(struct sym_deal_output *out, const struct sym_deal *deal)
+{
+	uint8_t *raw[SYM_SHAMIR_MAX_SHARES] = { 0 };
+	uint8_t *dealer_key = NULL;
+	const uint8_t *signer;
+	struct sym_manifest *m;
+	size_t raw_len = deal->secret_len + SYM_SHAMIR_SHARE_OVERHEAD;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if (deal->count < 2 || deal->count > SYM_SHAMIR_MAX_SHARES)
+		return SYM_ESHARES;
+	if (deal->threshold < 2 || deal->threshold > deal->count)
+		return SYM_ETHRESHOLD;
+	if (deal->secret_len == 0)
+		return SYM_EEMPTYSECRET;
+	if (raw_len > SYM_SHARE_MAX_BYTES)
+		return SYM_ETOOBIG;
+	m = out->record = calloc(1, sizeof *out->record);
+	if (m == NULL)
+		return SYM_ENOMEM;
+	for (unsigned i = 0; i < deal->count; i++)
+		if ((raw[i] = sym_secmem_alloc(raw_len)) == NULL) {
+			rc = SYM_ENOMEM;
+			goto out;
+		}
+	signer = deal->signer_secret;
+	if (signer == NULL) {
+		dealer_key = sym_secmem_alloc(SYM_SIGN_SECRETKEY_BYTES);
+		if (dealer_key == NULL) {
+			rc = SYM_ENOMEM;
+			goto out;
+		}
+		if ((rc = one_time_key(dealer_key)) != SYM_OK)
+			goto out;
+		signer = dealer_key;
+	}
+	rc = sym_shamir_split(raw, deal->count, deal->threshold, deal->secret,
+	    deal->secret_len);
+	if (rc != SYM_OK)
+		goto out;
+
+	if (deal->set_id != NULL)
+		memcpy(m->set_id, deal->set_id, sizeof m->set_id);
+	else if ((rc = sym_random_bytes(m->set_id, sizeof m->set_id,
+	    SYM_RANDOM_PUBLIC)) != SYM_OK)
+		goto out;
+	if ((rc = sym_random_bytes(m->salt, sizeof m->salt,
+	    SYM_RANDOM_PUBLIC)) != SYM_OK)
+		goto out;
+	m->generation = deal->generation;
+	m->threshold = deal->threshold;
+	m->count = deal->count;
+	m->secret_len = deal->secret_len;
+	m->created = deal->created;
+	sym_commit_secret(m->secret_commitment, m->salt, m->set_id,
+	    m->generation, deal->secret, deal->secret_len);
+	for (unsigned i = 0; i < deal->count; i++) {
+		struct sym_manifest_entry *e = &m->entries[i];
+		const struct sym_deal_holder *h =
+		    deal->holders ? &deal->holders[i] : NULL;
+
+		e->index = i + 1;
+		e->x = raw[i][deal->secret_len];
+		sym_commit_share(e->commitment, m->salt, m->set_id,
+		    m->generation, raw[i], raw_len);
+		if (h != NULL && h->name != NULL) {
+			if (sym_identity_check_name(h->name) != SYM_OK) {
+				rc = SYM_EUSAGE;
+				goto out;
+			}
+			memcpy(e->holder, h->name, strlen(h->name) + 1);
+		}
+		e->protection = h ? h->protection : SYM_SHARE_CLEAR;
+		if (e->protection == SYM_SHARE_TO_IDENTITY)
+			sym_fingerprint(e->recipient, h->recipient->sign_public);
+	}
+	rc = sym_manifest_encode(&out->manifest, &out->manifest_len, m, signer);
+	if (rc != SYM_OK)
+		goto out;
+
+	for (unsigned i = 0; i < deal->count; i++) {
+		const struct sym_deal_holder *h =
+		    deal->holders ? &deal->holders[i] : NULL;
+		struct sym_share_spec spec = {
+			.signer_secret = signer,
+			.set_id = m->set_id,
+			.generation = m->generation,
+			.threshold = m->threshold,
+			.count = m->count,
+			.index = i + 1,
+			.holder = m->entries[i].holder[0] ?
+			    m->entries[i].holder : NULL,
+			.manifest_hash = m->hash,
+			.salt = m->salt,
+			.secret_commitment = m->secret_commitment,
+			.raw = raw[i],
+			.raw_len = raw_len,
+			.protection = m->entries[i].protection,
+			.recipient = h ? h->recipient : NULL,
+			.passphrase = h ? h->passphrase : NULL,
+			.passphrase_len = h ? h->passphrase_len : 0,
+		};
+
+		rc = sym_share_encode(&out->shares[i], &out->share_lens[i],
+		    &spec);
+		if (rc != SYM_OK)
+			goto out;
+	}
+	rc = SYM_OK;
+out:
+	for (unsigned i = 0; i < deal->count; i++)
+		sym_secmem_free(raw[i]);
+	sym_secmem_free(dealer_key);
+	if (rc != SYM_OK)
+		sym_deal_output_free(out);
+	return rc;
+}
