@@ -1,4 +1,8 @@
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -152,5 +156,57 @@ out:
 	sym_secmem_free(dealer_key);
 	if (rc != SYM_OK)
 		sym_deal_output_free(out);
+	return rc;
+}
+
+int
+sym_deal_file_name(char *out, size_t cap, const char *dir, unsigned index,
+    unsigned count, int armor)
+{
+	const char *ext = armor ? "txt" : "cbor";
+	int n;
+
+	if (index == 0)
+		n = snprintf(out, cap, "%s/manifest.%s", dir, ext);
+	else
+		n = snprintf(out, cap, "%s/share-%u-of-%u.%s", dir, index,
+		    count, ext);
+	return n > 0 && (size_t)n < cap ? SYM_OK : SYM_ETOOBIG;
+}
+
+int
+sym_deal_write(const struct sym_deal_output *out, const char *dir, int armor)
+{
+	unsigned count = out->record->count;
+	char path[4096];
+	unsigned written = 0;
+	int rc;
+
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+		return sym_error_from_errno(errno);
+	for (unsigned i = 0; i <= count; i++) {
+		if ((rc = sym_deal_file_name(path, sizeof path, dir, i, count,
+		    armor)) != SYM_OK)
+			return rc;
+		if ((rc = sym_io_check_absent(path)) != SYM_OK)
+			return rc;
+	}
+	for (unsigned i = 0; i <= count; i++) {
+		const uint8_t *bytes = i ? out->shares[i - 1] : out->manifest;
+		size_t len = i ? out->share_lens[i - 1] : out->manifest_len;
+
+		if ((rc = sym_deal_file_name(path, sizeof path, dir, i, count,
+		    armor)) != SYM_OK ||
+		    (rc = sym_bundle_write_file(path, bytes, len, armor,
+		    SYM_IO_NO_OVERWRITE)) != SYM_OK)
+			break;
+		written++;
+	}
+	if (written == count + 1)
+		return SYM_OK;
+	for (unsigned i = 0; i < written; i++)
+		if (sym_deal_file_name(path, sizeof path, dir, i, count,
+		    armor) == SYM_OK)
+			(void)unlink(path);
 	return rc;
 }

@@ -3,6 +3,7 @@
 #include <sodium.h>
 
 #include "symbolon/cbor.h"
+#include "symbolon/io.h"
 #include "symbolon/identity.h"
 #include "symbolon/passphrase.h"
 #include "symbolon/random.h"
@@ -423,4 +424,58 @@ sym_identity_unseal(uint8_t *plaintext, const uint8_t *ciphertext, size_t len,
 		return SYM_EDECRYPT;
 	}
 	return SYM_OK;
+}
+
+int
+sym_identity_load_public(struct sym_identity *out, const char *path)
+{
+	uint8_t *bytes = NULL;
+	size_t len = 0;
+	int rc = sym_bundle_read_file(&bytes, &len, path, NULL);
+
+	if (rc != SYM_OK)
+		return rc;
+	rc = sym_identity_parse_public(out, bytes, len);
+	sym_secmem_free(bytes);
+	return rc;
+}
+
+/* Key files are a few hundred bytes. */
+#define KEYFILE_MAX_BYTES 4096u
+
+int
+sym_identity_load_secret(struct sym_identity_secret **out, const char *path,
+    const char *passphrase_file, const char *prompt)
+{
+	uint8_t *file = NULL;
+	char *passphrase = NULL;
+	size_t len = 0, passphrase_len = 0;
+	int rc, protected;
+
+	*out = NULL;
+	rc = sym_io_read_all(&file, &len, path, KEYFILE_MAX_BYTES);
+	if (rc != SYM_OK)
+		return rc;
+	protected = sym_identity_secret_protected(file, len);
+	if (protected < 0) {
+		rc = protected;
+		goto out;
+	}
+	if (protected) {
+		passphrase = sym_secmem_alloc(SYM_PASSPHRASE_MAX_BYTES + 1);
+		if (passphrase == NULL) {
+			rc = SYM_ENOMEM;
+			goto out;
+		}
+		rc = sym_passphrase_get(passphrase, SYM_PASSPHRASE_MAX_BYTES + 1,
+		    &passphrase_len, prompt, 0, passphrase_file);
+		if (rc != SYM_OK)
+			goto out;
+	}
+	rc = sym_identity_parse_secret(out, file, len, passphrase,
+	    passphrase_len);
+out:
+	sym_secmem_free(passphrase);
+	sym_secmem_free(file);
+	return rc;
 }

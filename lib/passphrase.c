@@ -132,3 +132,37 @@ out:
 	}
 	return rc;
 }
+
+int
+sym_passphrase_get_line(char *buf, size_t cap, size_t *len, const char *file,
+    unsigned line)
+{
+	uint8_t *text = NULL;
+	size_t text_len = 0, start = 0, end;
+	int rc;
+
+	*len = 0;
+	rc = sym_io_read_all(&text, &text_len, file,
+	    (size_t)SYM_PASSPHRASE_MAX_BYTES * 256);
+	if (rc != SYM_OK)
+		return rc;
+	for (unsigned i = 1; i < line && start < text_len; i++) {
+		const uint8_t *nl = memchr(text + start, '\n', text_len - start);
+
+		start = nl ? (size_t)(nl - text) + 1 : text_len;
+	}
+	end = start;
+	while (end < text_len && text[end] != '\n' && text[end] != '\r')
+		end++;
+	if (line == 0 || end == start)
+		rc = SYM_EEMPTYSECRET;
+	else if (end - start + 1 > cap)
+		rc = SYM_ETOOBIG;
+	else {
+		memcpy(buf, text + start, end - start);
+		buf[end - start] = '\0';
+		*len = end - start;
+	}
+	sym_secmem_free(text);
+	return rc;
+}

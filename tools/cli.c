@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "symbolon/error.h"
+#include "symbolon/fingerprint.h"
 #include "symbolon/secmem.h"
 
 #include "cli.h"
@@ -72,4 +73,39 @@ cli_parse_uint(const char *text, unsigned min, unsigned max, unsigned *out)
 		return -1;
 	*out = (unsigned)v;
 	return 0;
+}
+
+int
+cli_split_list(char *list, const char **items, int max)
+{
+	int count = 0;
+	char *next = list;
+
+	for (;;) {
+		char *comma = strchr(next, ',');
+
+		if (comma != NULL)
+			*comma = '\0';
+		if (*next == '\0' || count == max)
+			return -1;
+		items[count++] = next;
+		if (comma == NULL)
+			return count;
+		next = comma + 1;
+	}
+}
+
+void
+cli_print_signer(const char *label, const unsigned char public_key[32])
+{
+	uint8_t fingerprint[SYM_FINGERPRINT_BYTES];
+	char hex[SYM_FINGERPRINT_HEX_MAX], words[SYM_FINGERPRINT_WORDS_MAX];
+
+	sym_fingerprint(fingerprint, public_key);
+	if (sym_fingerprint_hex(hex, sizeof hex, fingerprint) != SYM_OK ||
+	    sym_fingerprint_words(words, sizeof words, fingerprint,
+	    SYM_FINGERPRINT_WORD_BYTES) != SYM_OK)
+		return;
+	printf("%-18s %s\n", label, hex);
+	printf("%-18s %s\n", "", words);
 }

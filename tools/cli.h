@@ -32,4 +32,12 @@ int cli_usage_error(const char *synopsis, const char *fmt, ...)
 int cli_parse_uint(const char *text, unsigned min, unsigned max,
     unsigned *out);
 
+/* Splits a comma-separated list in place into items (at most max);
+ * returns the count, or -1 if there are more than max or an empty item. */
+int cli_split_list(char *list, const char **items, int max);
+
+struct sym_identity;
+/* Prints the "Key  Value" lines naming a signer: fingerprint and words. */
+void cli_print_signer(const char *label, const unsigned char public_key[32]);
+
 #endif

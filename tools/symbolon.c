@@ -16,8 +16,10 @@ static const struct {
 	const char *name;
 	const char *description;
 } verbs[] = {
-	{ "split", "split a secret into Shamir shares" },
+	{ "keygen", "make holder and operator identities" },
+	{ "split", "split a secret into Shamir shares or signed share bundles" },
 	{ "combine", "gather shares, in any order, and recover the secret" },
+	{ "verify", "check bundles, and shares against their manifest" },
 };
 
 static void

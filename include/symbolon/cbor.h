@@ -17,6 +17,11 @@
  * pointers into the input (no copies) for byte and text strings.  On error
  * the reader's error_offset is the offset of the first bad byte.
  *
+ * Byte string contents are copied and skipped, never inspected, so they may
+ * hold secrets.  Text strings must be valid UTF-8 (the writer refuses and
+ * the reader rejects anything else, SYM_EFORMAT); that check branches on
+ * their bytes, so text strings are public.
+ *
  * Debian bookworm's libcbor 0.8 cannot decode the one-byte tags 6..20
  * (COSE_Sign1 is tag 18, 0xD2), so tags are read here by hand; see
  * tests/unit/test_cbor.c for the test that notices if that changes.
@@ -101,7 +106,8 @@ int sym_cbor_read_map(struct sym_cbor_reader *r, size_t *pairs)
     SYM_WARN_UNUSED SYM_NONNULL(1, 2);
 int sym_cbor_read_tag(struct sym_cbor_reader *r, uint64_t *tag)
     SYM_WARN_UNUSED SYM_NONNULL(1, 2);
-/* Reads one whole item of any type; *item/*len span its encoding. */
+/* Reads (and checks, as above) one whole item of any type; *item and *len
+ * (either may be NULL) span its encoding. */
 int sym_cbor_read_item(struct sym_cbor_reader *r, const uint8_t **item,
     size_t *len) SYM_WARN_UNUSED SYM_NONNULL(1);
 /* SYM_OK if every byte was consumed, else SYM_ETRAILING. */

@@ -43,6 +43,20 @@ struct sym_deal_output {
 	size_t share_lens[SYM_SHAMIR_MAX_SHARES];
 };
 
+/* File names of a deal in a directory: manifest.cbor and
+ * share-<i>-of-<n>.cbor (".txt" instead of ".cbor" in text form). */
+int sym_deal_file_name(char *out, size_t cap, const char *dir,
+    unsigned index, unsigned count, int armor) SYM_WARN_UNUSED SYM_NONNULL(1, 3);
+
+/*
+ * Writes the manifest and every share bundle into dir (created 0700 if
+ * missing), all or nothing: SYM_EEXIST before writing anything if any
+ * file is there already; on a failure part-way the files written are
+ * removed.  index 0 names the manifest.
+ */
+int sym_deal_write(const struct sym_deal_output *out, const char *dir,
+    int armor) SYM_WARN_UNUSED SYM_NONNULL(1, 2);
+
 int sym_deal_run(struct sym_deal_output *out, const struct sym_deal *deal)
     SYM_WARN_UNUSED SYM_NONNULL(1, 2);
 void sym_deal_output_free(struct sym_deal_output *out);

@@ -71,6 +71,19 @@ int sym_identity_parse_secret(struct sym_identity_secret **out,
     const uint8_t *file, size_t len, const char *passphrase,
     size_t passphrase_len) SYM_WARN_UNUSED SYM_NONNULL(1, 2);
 
+/* Reads an identity bundle file (binary or text form) and parses it. */
+int sym_identity_load_public(struct sym_identity *out, const char *path)
+    SYM_WARN_UNUSED SYM_NONNULL(1, 2);
+
+/*
+ * Reads a key file; when it is protected, takes the passphrase from the
+ * first line of passphrase_file, or else asks on the terminal with
+ * prompt.  SYM_EDECRYPT for a wrong passphrase.
+ */
+int sym_identity_load_secret(struct sym_identity_secret **out,
+    const char *path, const char *passphrase_file, const char *prompt)
+    SYM_WARN_UNUSED SYM_NONNULL(1, 2, 4);
+
 /* Encrypts to an identity's X25519 key (anonymous sealed box);
  * ciphertext holds len + SYM_SEAL_OVERHEAD bytes. */
 int sym_identity_seal(uint8_t *ciphertext, const uint8_t *plaintext,

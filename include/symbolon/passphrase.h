@@ -61,4 +61,10 @@ int sym_passphrase_open(uint8_t *plaintext, const struct sym_passphrase_box *box
 int sym_passphrase_get(char *buf, size_t cap, size_t *len, const char *prompt,
     int confirm, const char *file) SYM_WARN_UNUSED SYM_NONNULL(1, 3, 4);
 
+/* Line number line (1-based, blank lines count) of file: per-share
+ * passphrases for automation.  SYM_EEMPTYSECRET if that line is empty or
+ * missing. */
+int sym_passphrase_get_line(char *buf, size_t cap, size_t *len,
+    const char *file, unsigned line) SYM_WARN_UNUSED SYM_NONNULL(1, 3, 4);
+
 #endif
