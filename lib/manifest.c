@@ -298,12 +298,14 @@ sym_manifest_check_share(const struct sym_manifest *m,
 {
 	const struct sym_manifest_entry *e;
 
-	if (memcmp(m->signer, share->signer, sizeof m->signer) != 0)
-		return SYM_EKID;
+	/* The set first: "belongs to another set" is what a person can act
+	 * on; a set with another signer is still another set. */
 	if (memcmp(m->set_id, share->set_id, sizeof m->set_id) != 0)
 		return SYM_EWRONGSET;
 	if (m->generation != share->generation)
 		return SYM_EGENERATION;
+	if (memcmp(m->signer, share->signer, sizeof m->signer) != 0)
+		return SYM_EKID;
 	if (m->threshold != share->threshold || m->count != share->count ||
 	    memcmp(m->hash, share->manifest_hash, sizeof m->hash) != 0 ||
 	    memcmp(m->salt, share->salt, sizeof m->salt) != 0 ||

@@ -54,14 +54,14 @@ sym_quorum_set_manifest(struct sym_quorum *q, const struct sym_manifest *m)
 static int
 check_against_reference(const struct sym_share *ref, const struct sym_share *s)
 {
-	if (memcmp(ref->signer, s->signer, sizeof ref->signer) != 0)
-		return SYM_EKID;
 	if (memcmp(ref->set_id, s->set_id, sizeof ref->set_id) != 0)
 		return SYM_EWRONGSET;
 	if (ref->generation != s->generation)
 		return SYM_EGENERATION;
+	if (memcmp(ref->signer, s->signer, sizeof ref->signer) != 0)
+		return SYM_EKID;
 	if (ref->threshold != s->threshold || ref->count != s->count ||
-	    ref->raw_len != s->raw_len ||
+	    (s->raw != NULL && ref->raw_len != s->raw_len) ||
 	    memcmp(ref->manifest_hash, s->manifest_hash,
 	    sizeof ref->manifest_hash) != 0 ||
 	    memcmp(ref->salt, s->salt, sizeof ref->salt) != 0 ||
@@ -69,6 +69,22 @@ check_against_reference(const struct sym_share *ref, const struct sym_share *s)
 	    sizeof ref->secret_commitment) != 0)
 		return SYM_EMANIFEST;
 	return SYM_OK;
+}
+
+int
+sym_quorum_check(const struct sym_quorum *q, const struct sym_share *share)
+{
+	int rc;
+
+	if (q->has_manifest)
+		rc = sym_manifest_check_share(&q->manifest, share);
+	else if (q->bound)
+		rc = check_against_reference(&q->reference, share);
+	else
+		rc = SYM_OK;
+	if (rc == SYM_OK && q->indices[share->index])
+		rc = SYM_EDUPSHARE;
+	return rc;
 }
 
 int
@@ -96,7 +112,7 @@ sym_quorum_add(struct sym_quorum *q, const struct sym_share *share)
 		/* Keep only the public fields: the raw share stays in the
 		 * share set's secure memory. */
 		q->reference = *share;
-		q->reference.raw = NULL;
+		q->reference.raw = NULL;	/* raw_len is kept */
 		q->reference.ciphertext = NULL;
 		q->reference.ciphertext_len = 0;
 		q->bound = 1;

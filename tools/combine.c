@@ -1,13 +1,24 @@
-/* symbolon combine: gather shares one at a time and recover the secret. */
+/*
+ * symbolon combine: gather shares one at a time, in any order, and recover
+ * the secret.  Shares are signed share bundles (checked against each other,
+ * their manifest and their commitments) or Vault-format text lines.
+ */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "symbolon/bundle.h"
 #include "symbolon/codec.h"
+#include "symbolon/identity.h"
 #include "symbolon/io.h"
+#include "symbolon/manifest.h"
+#include "symbolon/passphrase.h"
+#include "symbolon/quorum.h"
 #include "symbolon/secmem.h"
 #include "symbolon/shamir.h"
+#include "symbolon/share.h"
 #include "symbolon/shareset.h"
 
 #include "cli.h"
@@ -18,36 +29,74 @@
 #define MAX_SOURCES 255
 
 static const char synopsis[] =
-    "usage: symbolon combine [--format vault|hex] [--share FILE]...\n"
-    "                        [--key-threshold T] [--out FILE [--force]]\n"
+    "usage: symbolon combine [--share FILE]... [--manifest FILE]\n"
+    "                        [--identity PATH.key] [--passphrase-file FILE]\n"
+    "                        [--format vault|hex] [--key-threshold T]\n"
+    "                        [--out FILE [--force]]\n"
     "\n"
-    "Recovers a secret from shares given in FILEs (one share per line;\n"
-    "'-' is standard input), from standard input, or at a hidden prompt,\n"
-    "in any order.  Writes the secret's bytes to standard output or FILE.\n"
-    "  --format vault|hex   Vault's rule: hex or base64 (default); or hex only\n"
-    "  --share FILE         a file of shares; repeatable\n"
-    "  --key-threshold T    shares needed (raw shares do not record it):\n"
-    "                       prompts until T shares are in\n"
+    "Recovers a secret from shares given in FILEs ('-' is standard input),\n"
+    "from standard input, or at a hidden prompt, in any order.  A share is a\n"
+    "signed share bundle (binary or SYM1: text) or a Vault-format line.\n"
+    "Writes the secret's bytes to standard output or FILE.\n"
+    "  --share FILE         a share bundle, or a file of text shares; repeatable\n"
+    "  --manifest FILE      check every share against this manifest first\n"
+    "  --identity PATH.key  decrypt shares encrypted to this identity\n"
+    "  --identity-passphrase-file FILE  the identity key's passphrase\n"
+    "  --passphrase-file FILE  line I: passphrase of share I\n"
+    "  --format vault|hex   text shares: Vault's rule, hex or base64 (default)\n"
+    "  --key-threshold T    text shares do not record T: prompt until T are in\n"
     "  --out FILE           write the secret to FILE (mode 0600)\n"
     "  --force              replace FILE if it exists\n";
 
+enum share_kind { KIND_UNKNOWN, KIND_TEXT, KIND_BUNDLE };
+
 struct gathering {
-	struct sym_shareset *set;
+	enum share_kind kind;
+	struct sym_shareset *set;	/* text shares */
+	struct sym_quorum *quorum;	/* bundles */
 	enum sym_text_format format;
-	unsigned threshold;	/* 0: unknown */
+	unsigned threshold;		/* text shares: 0 while unknown */
+	const char *identity_path, *identity_passphrase_file;
+	const char *passphrase_file;
+	struct sym_identity_secret *identity;
+	int interactive;		/* refusals re-prompt, not exit */
 };
+
+static unsigned
+needed(const struct gathering *g)
+{
+	return g->kind == KIND_BUNDLE ? sym_quorum_threshold(g->quorum) :
+	    g->threshold;
+}
+
+static size_t
+gathered(const struct gathering *g)
+{
+	return g->kind == KIND_BUNDLE ? sym_quorum_count(g->quorum) :
+	    sym_shareset_count(g->set);
+}
 
 static void
 print_progress(const struct gathering *g)
 {
-	if (g->threshold)
-		fprintf(stderr, "Progress %zu/%u\n",
-		    sym_shareset_count(g->set), g->threshold);
+	if (needed(g))
+		fprintf(stderr, "Progress %zu/%u\n", gathered(g), needed(g));
 	else
-		fprintf(stderr, "Progress %zu/?\n", sym_shareset_count(g->set));
+		fprintf(stderr, "Progress %zu/?\n", gathered(g));
 }
 
-/* Decodes one line of text and adds the share; the caller names the line. */
+static int
+set_kind(struct gathering *g, enum share_kind kind, const char *name)
+{
+	if (g->kind == KIND_UNKNOWN)
+		g->kind = kind;
+	if (g->kind == kind)
+		return 0;
+	cli_error("%s: cannot mix share bundles and text shares", name);
+	return CLI_EXIT_USAGE;
+}
+
+/* Text shares: decode one line and add it to the share set. */
 static int
 add_share_text(struct gathering *g, const char *text, size_t text_len)
 {
@@ -66,6 +115,118 @@ add_share_text(struct gathering *g, const char *text, size_t text_len)
 	return rc;
 }
 
+/* Decrypts a sealed share: SYM_OK, a library error (< 0), or an exit
+ * status (> 0) for an error already printed. */
+static int
+unseal(struct gathering *g, struct sym_share *share, const char *name)
+{
+	char *passphrase = NULL;
+	size_t len = 0;
+	int rc;
+
+	if (share->protection == SYM_SHARE_TO_IDENTITY) {
+		if (g->identity_path == NULL) {
+			cli_error("%s: share %u of %u is encrypted to an identity; "
+			    "give its key with --identity", name, share->index,
+			    share->count);
+			return CLI_EXIT_USAGE;
+		}
+		if (g->identity == NULL) {
+			rc = sym_identity_load_secret(&g->identity,
+			    g->identity_path, g->identity_passphrase_file,
+			    "Passphrase for the identity key (will be hidden): ");
+			if (rc != SYM_OK) {
+				cli_error("%s: %s", g->identity_path,
+				    sym_strerror(rc));
+				return sym_exit_status(rc);
+			}
+		}
+		return sym_share_unseal_identity(share, g->identity);
+	}
+	passphrase = sym_secmem_alloc(SYM_PASSPHRASE_MAX_BYTES + 1);
+	if (passphrase == NULL)
+		return SYM_ENOMEM;
+	if (g->passphrase_file != NULL) {
+		rc = sym_passphrase_get_line(passphrase,
+		    SYM_PASSPHRASE_MAX_BYTES + 1, &len, g->passphrase_file,
+		    share->index);
+	} else {
+		char prompt[160];
+
+		snprintf(prompt, sizeof prompt, "Passphrase for share %u of %u%s%s "
+		    "(will be hidden): ", share->index, share->count,
+		    share->holder[0] ? ", " : "", share->holder);
+		rc = sym_passphrase_get(passphrase, SYM_PASSPHRASE_MAX_BYTES + 1,
+		    &len, prompt, 0, NULL);
+	}
+	if (rc == SYM_OK)
+		rc = sym_share_unseal_passphrase(share, passphrase, len);
+	sym_secmem_free(passphrase);
+	return rc;
+}
+
+/*
+ * Bundles: verify, decrypt, check against the quorum, add.  Returns 0, a
+ * library error (< 0, not yet printed), or an exit status (> 0) for an
+ * error already printed.
+ */
+static int
+add_share_bundle(struct gathering *g, const uint8_t *input, size_t input_len,
+    const char *name)
+{
+	struct sym_share *share = NULL;
+	uint8_t *bytes = NULL;
+	size_t len = 0, offset = 0;
+	int rc;
+
+	rc = sym_bundle_decode(&bytes, &len, input, input_len, &offset);
+	if (rc == SYM_OK)
+		rc = sym_share_parse(&share, bytes, len);
+	if (rc == SYM_OK)
+		rc = sym_quorum_check(g->quorum, share);
+	if (rc == SYM_OK && share->raw == NULL)
+		rc = unseal(g, share, name);
+	if (rc == SYM_OK)
+		rc = sym_quorum_add(g->quorum, share);
+	if (rc == SYM_EWRONGSET || rc == SYM_EGENERATION) {
+		char have[SYM_SET_ID_TEXT_MAX], want[SYM_SET_ID_TEXT_MAX];
+
+		sym_set_id_text(have, share->set_id);
+		sym_set_id_text(want, sym_quorum_set_id(g->quorum));
+		if (rc == SYM_EWRONGSET)
+			cli_error("%s: share belongs to set %s, not %s", name,
+			    have, want);
+		else
+			cli_error("%s: share is of generation %llu of set %s, "
+			    "not generation %llu", name,
+			    (unsigned long long)share->generation, have,
+			    (unsigned long long)sym_quorum_generation(g->quorum));
+		rc = CLI_EXIT_INVALID;
+	} else if (rc == SYM_EDUPSHARE) {
+		cli_error("%s: share %u of %u was already entered", name,
+		    share->index, share->count);
+		rc = CLI_EXIT_INVALID;
+	} else if (rc == SYM_OK) {
+		fprintf(stderr, "%s: share %u of %u%s%s accepted\n", name,
+		    share->index, share->count, share->holder[0] ? ", " : "",
+		    share->holder);
+		print_progress(g);
+	}
+	sym_share_free(share);
+	sym_secmem_free(bytes);
+	return rc;
+}
+
+/* Prints a failed add's error unless it was printed; the exit status. */
+static int
+report(int rc, const char *name)
+{
+	if (rc > 0)
+		return rc;
+	cli_error("%s: %s", name, sym_strerror(rc));
+	return sym_exit_status(rc);
+}
+
 static int
 add_share_file(struct gathering *g, const char *path)
 {
@@ -75,11 +236,23 @@ add_share_file(struct gathering *g, const char *path)
 	const char *cursor, *end, *line;
 	size_t line_len;
 	unsigned lineno = 0;
-	int rc, found = 0;
+	int rc, status = 0, found = 0;
 
 	rc = sym_io_read_all(&text, &text_len, path, SHARE_FILE_MAX_BYTES);
 	if (rc != SYM_OK)
 		return cli_fail(rc, name);
+	if (sym_bundle_sniff(text, text_len)) {
+		status = set_kind(g, KIND_BUNDLE, name);
+		if (status == 0 && (rc = add_share_bundle(g, text, text_len,
+		    name)) != SYM_OK)
+			status = report(rc, name);
+		sym_secmem_free(text);
+		return status;
+	}
+	if ((status = set_kind(g, KIND_TEXT, name)) != 0) {
+		sym_secmem_free(text);
+		return status;
+	}
 	cursor = (const char *)text;
 	end = cursor + text_len;
 	while (sym_text_next_line(&cursor, end, &line, &line_len, &lineno)) {
@@ -87,64 +260,85 @@ add_share_file(struct gathering *g, const char *path)
 		rc = add_share_text(g, line, line_len);
 		if (rc != SYM_OK) {
 			cli_error("%s:%u: %s", name, lineno, sym_strerror(rc));
-			sym_secmem_free(text);
-			return sym_exit_status(rc);
+			status = sym_exit_status(rc);
+			break;
 		}
 	}
 	sym_secmem_free(text);
-	if (!found) {
+	if (status == 0 && !found) {
 		cli_error("%s: no share found", name);
-		return CLI_EXIT_INVALID;
+		status = CLI_EXIT_INVALID;
 	}
-	return 0;
+	return status;
 }
 
 /* Prompts until the threshold is met, or, when it is unknown, until an
- * empty line.  A bad share is refused and asked for again. */
+ * empty line.  A refused share is named and asked for again. */
 static int
 prompt_shares(struct gathering *g)
 {
 	char *line = sym_secmem_alloc(PROMPT_MAX_BYTES);
 	size_t len;
-	int rc = SYM_OK;
+	int rc = SYM_OK, status = 0;
 
 	if (line == NULL)
 		return cli_fail(SYM_ENOMEM, NULL);
-	while (g->threshold == 0 || sym_shareset_count(g->set) < g->threshold) {
+	g->interactive = 1;
+	while (needed(g) == 0 || gathered(g) < needed(g)) {
 		rc = sym_io_prompt_hidden(line, PROMPT_MAX_BYTES, &len,
 		    "Share (will be hidden): ");
-		if (rc == SYM_ETRUNCATED || (rc == SYM_OK && len == 0)) {
-			rc = SYM_OK;
+		if (rc == SYM_ETRUNCATED || (rc == SYM_OK && len == 0))
 			break;
-		}
 		if (rc == SYM_ETOOBIG) {
 			cli_error("share refused: %s", sym_strerror(rc));
 			continue;
 		}
-		if (rc != SYM_OK)
-			break;
-		rc = add_share_text(g, line, len);
 		if (rc != SYM_OK) {
-			cli_error("share refused: %s", sym_strerror(rc));
-			if (!sym_error_is_invalid(rc))
-				break;
-			rc = SYM_OK;
+			status = cli_fail(rc, "terminal");
+			break;
+		}
+		if (sym_bundle_sniff((const uint8_t *)line, len)) {
+			if (set_kind(g, KIND_BUNDLE, "share") != 0)
+				continue;
+			rc = add_share_bundle(g, (const uint8_t *)line, len,
+			    "share");
+			if (rc < 0)
+				cli_error("share refused: %s", sym_strerror(rc));
+		} else {
+			if (set_kind(g, KIND_TEXT, "share") != 0)
+				continue;
+			rc = add_share_text(g, line, len);
+			if (rc != SYM_OK)
+				cli_error("share refused: %s", sym_strerror(rc));
+		}
+		if (rc == SYM_ENOMEM) {
+			status = cli_fail(rc, NULL);
+			break;
 		}
 	}
 	sym_secmem_free(line);
-	return rc == SYM_OK ? 0 : cli_fail(rc, "terminal");
+	return status;
 }
 
 static int
 write_secret(const struct gathering *g, const char *out_path, int force)
 {
-	size_t len = sym_shareset_secret_len(g->set);
-	uint8_t *secret = sym_secmem_alloc(len);
+	uint8_t *secret = NULL;
+	size_t len = 0;
 	int rc;
 
-	if (secret == NULL)
-		return cli_fail(SYM_ENOMEM, NULL);
-	rc = sym_shareset_combine(secret, g->set);
+	if (g->kind == KIND_BUNDLE) {
+		rc = sym_quorum_recover(&secret, &len, g->quorum);
+		if (rc == SYM_ECOMMITMENT) {
+			cli_error("the shares do not recover the secret their "
+			    "commitment names: a share is corrupt or forged");
+			return CLI_EXIT_INVALID;
+		}
+	} else {
+		len = sym_shareset_secret_len(g->set);
+		secret = sym_secmem_alloc(len);
+		rc = secret ? sym_shareset_combine(secret, g->set) : SYM_ENOMEM;
+	}
 	if (rc != SYM_OK) {
 		sym_secmem_free(secret);
 		return cli_fail(rc, NULL);
@@ -160,24 +354,53 @@ write_secret(const struct gathering *g, const char *out_path, int force)
 	return 0;
 }
 
+static int
+load_manifest(struct gathering *g, const char *path)
+{
+	struct sym_manifest *m = calloc(1, sizeof *m);
+	uint8_t *bytes = NULL;
+	size_t len = 0;
+	int rc;
+
+	if (m == NULL)
+		return cli_fail(SYM_ENOMEM, NULL);
+	rc = sym_bundle_read_file(&bytes, &len, path, NULL);
+	if (rc == SYM_OK)
+		rc = sym_manifest_parse(m, bytes, len);
+	if (rc == SYM_OK)
+		rc = sym_quorum_set_manifest(g->quorum, m);
+	sym_secmem_free(bytes);
+	free(m);
+	if (rc != SYM_OK)
+		return cli_fail(rc, path);
+	g->kind = KIND_BUNDLE;
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
 	static const struct option options[] = {
 		{ "format", required_argument, NULL, 'f' },
 		{ "share", required_argument, NULL, 's' },
+		{ "manifest", required_argument, NULL, 'm' },
+		{ "identity", required_argument, NULL, 'i' },
+		{ "identity-passphrase-file", required_argument, NULL, 'I' },
+		{ "passphrase-file", required_argument, NULL, 'P' },
 		{ "key-threshold", required_argument, NULL, 't' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "force", no_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct gathering g = { NULL, SYM_TEXT_VAULT, 0 };
+	struct gathering g;
 	const char *sources[MAX_SOURCES];
-	const char *out_path = NULL;
+	const char *out_path = NULL, *manifest_path = NULL;
 	size_t source_count = 0;
 	int opt, rc, force = 0, status;
 
+	memset(&g, 0, sizeof g);
+	g.format = SYM_TEXT_VAULT;
 	cli_init("symbolon-combine");
 	opterr = 0;
 	while ((opt = getopt_long_only(argc, argv, "h", options, NULL)) != -1) {
@@ -197,6 +420,10 @@ main(int argc, char **argv)
 				    "--share options", MAX_SOURCES);
 			sources[source_count++] = optarg;
 			break;
+		case 'm': manifest_path = optarg; break;
+		case 'i': g.identity_path = optarg; break;
+		case 'I': g.identity_passphrase_file = optarg; break;
+		case 'P': g.passphrase_file = optarg; break;
 		case 't':
 			if (cli_parse_uint(optarg, SYM_SHAMIR_MIN_THRESHOLD,
 			    SYM_SHAMIR_MAX_SHARES, &g.threshold) != 0)
@@ -204,12 +431,8 @@ main(int argc, char **argv)
 				    ": expected a number from 2 to 255, not %s",
 				    optarg);
 			break;
-		case 'o':
-			out_path = optarg;
-			break;
-		case 'F':
-			force = 1;
-			break;
+		case 'o': out_path = optarg; break;
+		case 'F': force = 1; break;
 		case 'h':
 			fputs(synopsis, stdout);
 			return 0;
@@ -226,34 +449,34 @@ main(int argc, char **argv)
 	if (out_path != NULL && !force &&
 	    (rc = sym_io_check_absent(out_path)) != SYM_OK)
 		return cli_fail(rc, out_path);
-	rc = sym_shareset_new(&g.set);
-	if (rc != SYM_OK)
+	if ((rc = sym_shareset_new(&g.set)) != SYM_OK ||
+	    (rc = sym_quorum_new(&g.quorum)) != SYM_OK)
 		return cli_fail(rc, NULL);
 
-	status = 0;
+	status = manifest_path ? load_manifest(&g, manifest_path) : 0;
 	for (size_t i = 0; i < source_count && status == 0; i++)
 		status = add_share_file(&g, sources[i]);
 	if (status == 0 && source_count == 0 && !sym_io_isatty(STDIN_FILENO))
 		status = add_share_file(&g, "-");
 	else if (status == 0 && sym_io_isatty(STDIN_FILENO) &&
-	    (source_count == 0 ||
-	    (g.threshold && sym_shareset_count(g.set) < g.threshold)))
+	    (source_count == 0 || gathered(&g) < needed(&g)))
 		status = prompt_shares(&g);
 	if (status != 0)
 		goto out;
 
-	if (sym_shareset_count(g.set) < SYM_SHAMIR_MIN_THRESHOLD) {
+	if (gathered(&g) < SYM_SHAMIR_MIN_THRESHOLD) {
 		status = cli_fail(SYM_ETOOFEW, NULL);
 		goto out;
 	}
-	if (g.threshold && sym_shareset_count(g.set) < g.threshold) {
-		cli_error("only %zu of %u shares given", sym_shareset_count(g.set),
-		    g.threshold);
+	if (needed(&g) && gathered(&g) < needed(&g)) {
+		cli_error("only %zu of %u shares given", gathered(&g), needed(&g));
 		status = CLI_EXIT_INVALID;
 		goto out;
 	}
 	status = write_secret(&g, out_path, force);
 out:
+	sym_identity_secret_free(g.identity);
+	sym_quorum_free(g.quorum);
 	sym_shareset_free(g.set);
 	return status;
 }

@@ -385,9 +385,11 @@ main(int argc, char **argv)
 		}
 	}
 	if (optind < argc)
-		return cli_usage_error(synopsis, "unexpected argument: %s "
-		    "(the secret is read from --in or standard input)",
-		    argv[optind]);
+		/* Not echoed: it may well be the secret, and ceremonies
+		 * are often filmed or logged. */
+		return cli_usage_error(synopsis, "unexpected argument (the "
+		    "secret is read from --in or standard input, never from "
+		    "arguments)");
 	if ((status = check_options(&o)) != 0)
 		return status;
 

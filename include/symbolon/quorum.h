@@ -28,6 +28,12 @@ void sym_quorum_free(struct sym_quorum *q);
 int sym_quorum_set_manifest(struct sym_quorum *q, const struct sym_manifest *m)
     SYM_WARN_UNUSED SYM_NONNULL(1, 2);
 
+/* The checks of sym_quorum_add that need no secret: run them before
+ * asking anyone for a passphrase to decrypt a share that would be refused
+ * anyway.  The share may still be sealed. */
+int sym_quorum_check(const struct sym_quorum *q, const struct sym_share *share)
+    SYM_WARN_UNUSED SYM_NONNULL(1, 2);
+
 /*
  * Adds an unsealed share.  Errors: SYM_EKID (another signer),
  * SYM_EWRONGSET, SYM_EGENERATION, SYM_EMANIFEST (t, n, salt or hash

@@ -1,0 +1,308 @@
+/*
+ * symbolon verify: check bundles (identity, share, manifest), and audit
+ * shares against their manifest without reconstructing anything.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "symbolon/bundle.h"
+#include "symbolon/fingerprint.h"
+#include "symbolon/identity.h"
+#include "symbolon/manifest.h"
+#include "symbolon/passphrase.h"
+#include "symbolon/secmem.h"
+#include "symbolon/share.h"
+
+#include "cli.h"
+
+static const char synopsis[] =
+    "usage: symbolon verify [--manifest FILE] [--signer PATH.pub]\n"
+    "                       [--identity PATH.key] [--passphrase-file FILE]\n"
+    "                       FILE...\n"
+    "\n"
+    "Checks each bundle's signature and contents and prints its type, signer,\n"
+    "set, generation and VALID, or the reason it is not.  With --manifest,\n"
+    "checks shares against the manifest's commitments without reconstructing\n"
+    "anything, and says whether a quorum of valid shares is present.\n"
+    "Exit status 0 only if everything checked is valid.\n"
+    "  --manifest FILE        the manifest of the shares\n"
+    "  --signer PATH.pub      require this signer on every bundle\n"
+    "  --identity PATH.key    decrypt shares sealed to this identity, to check\n"
+    "                         their commitments\n"
+    "  --identity-passphrase-file FILE  the identity key's passphrase\n"
+    "  --passphrase-file FILE line I: passphrase of share I\n";
+
+struct audit {
+	struct sym_manifest *manifest;
+	struct sym_identity signer;
+	int pin_signer;
+	const char *identity_path, *identity_passphrase_file;
+	const char *passphrase_file;
+	struct sym_identity_secret *identity;
+	unsigned valid_shares;
+	uint8_t seen_index[SYM_SHAMIR_MAX_SHARES + 1];
+};
+
+static void
+short_fingerprint(char out[20], const uint8_t public_key[32])
+{
+	uint8_t fingerprint[SYM_FINGERPRINT_BYTES];
+	char hex[SYM_FINGERPRINT_HEX_MAX];
+
+	sym_fingerprint(fingerprint, public_key);
+	if (sym_fingerprint_hex(hex, sizeof hex, fingerprint) != SYM_OK)
+		hex[0] = '\0';
+	snprintf(out, 20, "%.19s", hex);
+}
+
+static int
+invalid(const char *path, int rc)
+{
+	printf("%s: INVALID: %s\n", path, sym_strerror(rc));
+	return sym_error_is_invalid(rc) ? CLI_EXIT_INVALID : CLI_EXIT_USAGE;
+}
+
+/* Decrypts a sealed share when the means were given; 1 if it is now
+ * clear, 0 if it stays sealed, < 0 on error. */
+static int
+try_unseal(struct audit *a, struct sym_share *s)
+{
+	char *passphrase;
+	size_t len;
+	int rc;
+
+	if (s->protection == SYM_SHARE_TO_IDENTITY) {
+		if (a->identity_path == NULL)
+			return 0;
+		if (a->identity == NULL) {
+			rc = sym_identity_load_secret(&a->identity,
+			    a->identity_path, a->identity_passphrase_file,
+			    "Passphrase for the identity key (will be hidden): ");
+			if (rc != SYM_OK)
+				return rc;
+		}
+		if (sym_share_unseal_identity(s, a->identity) != SYM_OK)
+			return 0;	/* sealed to someone else: fine */
+		return 1;
+	}
+	if (a->passphrase_file == NULL)
+		return 0;
+	passphrase = sym_secmem_alloc(SYM_PASSPHRASE_MAX_BYTES + 1);
+	if (passphrase == NULL)
+		return SYM_ENOMEM;
+	rc = sym_passphrase_get_line(passphrase, SYM_PASSPHRASE_MAX_BYTES + 1,
+	    &len, a->passphrase_file, s->index);
+	if (rc == SYM_OK)
+		rc = sym_share_unseal_passphrase(s, passphrase, len);
+	sym_secmem_free(passphrase);
+	return rc == SYM_OK ? 1 : rc;
+}
+
+static int
+verify_share(struct audit *a, const char *path, const uint8_t *bytes,
+    size_t len)
+{
+	struct sym_share *s = NULL;
+	char set_id[SYM_SET_ID_TEXT_MAX], signer[20];
+	const char *note = "";
+	int rc, clear;
+
+	rc = sym_share_parse(&s, bytes, len);
+	if (rc != SYM_OK)
+		return invalid(path, rc);
+	clear = s->raw != NULL;
+	if (!clear && a->manifest != NULL) {
+		rc = try_unseal(a, s);
+		if (rc < 0) {
+			sym_share_free(s);
+			return invalid(path, rc);
+		}
+		clear = rc;
+	}
+	rc = SYM_OK;
+	if (a->manifest != NULL)
+		rc = sym_manifest_check_share(a->manifest, s);
+	sym_set_id_text(set_id, s->set_id);
+	short_fingerprint(signer, s->signer);
+	printf("%s: share %u of %u%s%s, set %s, generation %llu, threshold %u, "
+	    "signer %s: ", path, s->index, s->count, s->holder[0] ? ", " : "",
+	    s->holder, set_id, (unsigned long long)s->generation, s->threshold,
+	    signer);
+	if (rc != SYM_OK) {
+		printf("INVALID: %s\n", sym_strerror(rc));
+		sym_share_free(s);
+		return CLI_EXIT_INVALID;
+	}
+	if (a->manifest != NULL && !clear)
+		note = " (sealed: signature and manifest checked, commitment "
+		    "not; give the key to check it)";
+	else if (a->manifest == NULL)
+		note = s->raw ? "" : " (sealed)";
+	else
+		note = " (commitment matches the manifest)";
+	printf("valid%s\n", note);
+	if (a->manifest != NULL && !a->seen_index[s->index]) {
+		a->seen_index[s->index] = 1;
+		a->valid_shares++;
+	}
+	sym_share_free(s);
+	return 0;
+}
+
+static int
+verify_one(struct audit *a, const char *path)
+{
+	struct sym_bundle b;
+	uint8_t *bytes = NULL;
+	size_t len = 0, offset = 0;
+	char signer[20], set_id[SYM_SET_ID_TEXT_MAX];
+	int rc, status = 0;
+
+	rc = sym_bundle_read_file(&bytes, &len, path, &offset);
+	if (rc != SYM_OK) {
+		if (rc == SYM_EFORMAT)
+			printf("%s: INVALID: bad base45 at offset %zu\n", path,
+			    offset);
+		else
+			status = invalid(path, rc);
+		return status ? status : CLI_EXIT_INVALID;
+	}
+	rc = sym_bundle_open(&b, bytes, len, SYM_BUNDLE_ANY);
+	if (rc == SYM_OK && a->pin_signer &&
+	    memcmp(b.signer, a->signer.sign_public, sizeof b.signer) != 0)
+		rc = SYM_EKID;
+	if (rc != SYM_OK) {
+		if (rc == SYM_ENONCANONICAL || rc == SYM_ETRUNCATED ||
+		    rc == SYM_ETRAILING)
+			printf("%s: INVALID: %s (at byte %zu)\n", path,
+			    sym_strerror(rc), b.error_offset);
+		else
+			status = invalid(path, rc);
+		sym_secmem_free(bytes);
+		return status ? status : CLI_EXIT_INVALID;
+	}
+	short_fingerprint(signer, b.signer);
+	if (b.type == SYM_BUNDLE_SHARE) {
+		status = verify_share(a, path, bytes, len);
+	} else if (b.type == SYM_BUNDLE_IDENTITY) {
+		struct sym_identity id;
+
+		rc = sym_identity_parse_public(&id, bytes, len);
+		if (rc != SYM_OK)
+			status = invalid(path, rc);
+		else
+			printf("%s: identity \"%s\", fingerprint %s: valid\n",
+			    path, id.name, signer);
+	} else {
+		struct sym_manifest *m = calloc(1, sizeof *m);
+
+		rc = m ? sym_manifest_parse(m, bytes, len) : SYM_ENOMEM;
+		if (rc != SYM_OK) {
+			status = invalid(path, rc);
+		} else {
+			sym_set_id_text(set_id, m->set_id);
+			printf("%s: manifest, set %s, generation %llu, %u of %u, "
+			    "signer %s: valid\n", path, set_id,
+			    (unsigned long long)m->generation, m->threshold,
+			    m->count, signer);
+		}
+		free(m);
+	}
+	sym_secmem_free(bytes);
+	return status;
+}
+
+static int
+load_manifest(struct audit *a, const char *path)
+{
+	uint8_t *bytes = NULL;
+	size_t len = 0;
+	int rc;
+
+	a->manifest = calloc(1, sizeof *a->manifest);
+	if (a->manifest == NULL)
+		return cli_fail(SYM_ENOMEM, NULL);
+	rc = sym_bundle_read_file(&bytes, &len, path, NULL);
+	if (rc == SYM_OK)
+		rc = sym_manifest_parse(a->manifest, bytes, len);
+	if (rc == SYM_OK && a->pin_signer && memcmp(a->manifest->signer,
+	    a->signer.sign_public, sizeof a->signer.sign_public) != 0)
+		rc = SYM_EKID;
+	sym_secmem_free(bytes);
+	if (rc != SYM_OK)
+		return cli_fail(rc, path);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "manifest", required_argument, NULL, 'm' },
+		{ "signer", required_argument, NULL, 's' },
+		{ "identity", required_argument, NULL, 'i' },
+		{ "identity-passphrase-file", required_argument, NULL, 'I' },
+		{ "passphrase-file", required_argument, NULL, 'P' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct audit a;
+	const char *manifest_path = NULL, *signer_path = NULL;
+	int opt, rc, status = 0;
+
+	memset(&a, 0, sizeof a);
+	cli_init("symbolon-verify");
+	opterr = 0;
+	while ((opt = getopt_long_only(argc, argv, "h", options, NULL)) != -1) {
+		switch (opt) {
+		case 'm': manifest_path = optarg; break;
+		case 's': signer_path = optarg; break;
+		case 'i': a.identity_path = optarg; break;
+		case 'I': a.identity_passphrase_file = optarg; break;
+		case 'P': a.passphrase_file = optarg; break;
+		case 'h':
+			fputs(synopsis, stdout);
+			return 0;
+		default:
+			return cli_usage_error(synopsis, "unknown option or "
+			    "missing value: %s", argv[optind - 1]);
+		}
+	}
+	if (optind == argc && manifest_path == NULL)
+		return cli_usage_error(synopsis, "no FILE to verify");
+	if (signer_path != NULL) {
+		rc = sym_identity_load_public(&a.signer, signer_path);
+		if (rc != SYM_OK)
+			return cli_fail(rc, signer_path);
+		a.pin_signer = 1;
+	}
+	if (manifest_path != NULL) {
+		if ((status = load_manifest(&a, manifest_path)) != 0)
+			goto out;
+		status = verify_one(&a, manifest_path);
+	}
+	for (int i = optind; i < argc; i++) {
+		int one = verify_one(&a, argv[i]);
+
+		if (one > status)
+			status = one;
+	}
+	if (a.manifest != NULL && optind < argc) {
+		char set_id[SYM_SET_ID_TEXT_MAX];
+
+		sym_set_id_text(set_id, a.manifest->set_id);
+		printf("Quorum: %u valid share%s of set %s, generation %llu; "
+		    "threshold %u: %s\n", a.valid_shares,
+		    a.valid_shares == 1 ? "" : "s", set_id,
+		    (unsigned long long)a.manifest->generation,
+		    a.manifest->threshold, a.valid_shares >=
+		    a.manifest->threshold ? "a quorum is present" :
+		    "NOT a quorum");
+	}
+out:
+	sym_identity_secret_free(a.identity);
+	free(a.manifest);
+	return status;
+}
