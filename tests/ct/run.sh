@@ -5,7 +5,7 @@
 set -u
 cd "$(dirname "$0")/../.."
 vg="valgrind -q --error-exitcode=99 --track-origins=yes"
-echo "1..3"
+echo "1..5"
 
 out=$($vg build/tests/ct_shamir 2>&1); rc=$?
 if [ $rc -eq 0 ] && ! grep -q FAIL <<<"$out"; then
@@ -23,6 +23,17 @@ for leak in table branch; do
 	else
 		echo "not ok $n - control: memcheck missed a secret-dependent $leak (status $rc)"
 		sed 's/^/# /' <<<"$out" | head -20
+	fi
+	n=$((n + 1))
+done
+
+for half in valid invalid; do
+	out=$($vg build/tests/ct_base45 $half 2>&1); rc=$?
+	if [ $rc -eq 0 ] && ! grep -q FAIL <<<"$out"; then
+		echo "ok $n - base45 on $half secret input: no secret-dependent branch or address"
+	else
+		echo "not ok $n - constant-time base45, $half input (valgrind status $rc)"
+		sed 's/^/# /' <<<"$out" | head -60
 	fi
 	n=$((n + 1))
 done
