@@ -21,6 +21,14 @@ sym_bundle_type_name(unsigned type)
 		return "share";
 	case SYM_BUNDLE_MANIFEST:
 		return "manifest";
+	case SYM_BUNDLE_REKEY:
+		return "rekey";
+	case SYM_BUNDLE_TRANSCRIPT:
+		return "transcript";
+	case SYM_BUNDLE_IMAGE_CORE:
+		return "image header";
+	case SYM_BUNDLE_AUDIT_RECORD:
+		return "audit record";
 	default:
 		return "unknown";
 	}
@@ -140,7 +148,7 @@ sym_bundle_open(struct sym_bundle *b, const uint8_t *bytes, size_t len,
 		return SYM_EINTERNAL;
 	if (b->version != SYM_BUNDLE_VERSION)
 		return SYM_EVERSION;
-	if (b->type < SYM_BUNDLE_IDENTITY || b->type > SYM_BUNDLE_MANIFEST ||
+	if (b->type < SYM_BUNDLE_IDENTITY || b->type > SYM_BUNDLE_TYPE_MAX ||
 	    (expected != SYM_BUNDLE_ANY && b->type != (unsigned)expected))
 		return SYM_EBUNDLETYPE;
 	b->fields_left = pairs - 3;

@@ -354,6 +354,8 @@ compare_keys(const uint8_t *a, size_t a_len, const uint8_t *b, size_t b_len)
 
 	if (c != 0)
 		return c;
+	/* Unreachable for whole items (their encodings are prefix-free),
+	 * but the order is RFC 8949's: the shorter sorts first. */
 	return a_len < b_len ? -1 : a_len > b_len;
 }
 

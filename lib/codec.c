@@ -49,10 +49,24 @@ decode_base64(uint8_t *out, size_t cap, size_t *out_len, const char *text,
     size_t text_len)
 {
 	const char *end = NULL;
+	size_t padding;
+	unsigned high = 0;
 
 	if (text_len == 0 || text_len % 4 != 0)
 		return SYM_EFORMAT;
-	if (text_len / 4 * 3 > cap + 2)
+	/* libsodium 1.0.18 reads each character as a signed char and maps
+	 * every byte 0x80..0xFF to a base64 digit; refuse them first, without
+	 * a branch per (secret) character. */
+	for (size_t i = 0; i < text_len; i++)
+		high |= (unsigned char)text[i];
+	if (high & 0x80u)
+		return SYM_EFORMAT;
+	/* The padding (public: it follows from the length) says exactly how
+	 * many bytes come out, so an output one or two bytes too small is
+	 * SYM_ETOOBIG, not a decoding failure. */
+	padding = (size_t)(text[text_len - 1] == '=') +
+	    (size_t)(text[text_len - 2] == '=');
+	if (text_len / 4 * 3 - padding > cap)
 		return SYM_ETOOBIG;
 	if (sodium_base642bin(out, cap, text, text_len, NULL, out_len, &end,
 	    sodium_base64_VARIANT_ORIGINAL) != 0 || end != text + text_len)

@@ -210,3 +210,14 @@ sym_deal_write(const struct sym_deal_output *out, const char *dir, int armor)
 			(void)unlink(path);
 	return rc;
 }
+
+void
+sym_deal_remove(const struct sym_deal_output *out, const char *dir, int armor)
+{
+	char path[4096];
+
+	for (unsigned i = 0; i <= out->record->count; i++)
+		if (sym_deal_file_name(path, sizeof path, dir, i,
+		    out->record->count, armor) == SYM_OK)
+			(void)unlink(path);
+}

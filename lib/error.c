@@ -45,6 +45,14 @@ static const struct {
 	{ SYM_EISDIR, "is a directory" },
 	{ SYM_EINTERNAL, "internal error" },
 	{ SYM_EMISMATCH, "the passphrases do not match" },
+	{ SYM_ENOTIMAGE, "not a symbolon image" },
+	{ SYM_EBADHEADER, "both header copies are damaged or forged" },
+	{ SYM_EWRONGIMAGE, "share belongs to another image" },
+	{ SYM_EUNSEAL, "the shares do not unseal this image" },
+	{ SYM_ENOENTRY, "no such entry" },
+	{ SYM_ECORRUPT, "stored data fails authentication (corrupted or tampered)" },
+	{ SYM_EAUDIT, "audit log chain is broken" },
+	{ SYM_ESEALED, "the image must be unsealed first" },
 	{ SYM_ENOTBUNDLE, "not a symbolon bundle (neither binary COSE nor SYM1: text)" },
 };
 

@@ -32,7 +32,12 @@ enum sym_bundle_type {
 	SYM_BUNDLE_IDENTITY = 1,
 	SYM_BUNDLE_SHARE = 2,
 	SYM_BUNDLE_MANIFEST = 3,
+	SYM_BUNDLE_REKEY = 4,		/* a pending rekey (rekey.h) */
+	SYM_BUNDLE_TRANSCRIPT = 5,	/* an exported audit log (audit.h) */
+	SYM_BUNDLE_IMAGE_CORE = 6,	/* an image header's core (image.h) */
+	SYM_BUNDLE_AUDIT_RECORD = 7,	/* one audit log record (audit.h) */
 };
+#define SYM_BUNDLE_TYPE_MAX 7u
 
 #define SYM_BUNDLE_VERSION 1u
 #define SYM_BUNDLE_MAX_BYTES (1u << 20)
@@ -44,7 +49,7 @@ enum sym_bundle_type {
 #define SYM_SIGN_PUBLICKEY_BYTES 32u
 #define SYM_SIGN_SECRETKEY_BYTES 64u
 
-/* "identity", "share", "manifest", or "unknown". */
+/* "identity", "share", "manifest", ..., or "unknown". */
 const char *sym_bundle_type_name(unsigned type);
 
 /*

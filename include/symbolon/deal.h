@@ -57,6 +57,10 @@ int sym_deal_file_name(char *out, size_t cap, const char *dir,
 int sym_deal_write(const struct sym_deal_output *out, const char *dir,
     int armor) SYM_WARN_UNUSED SYM_NONNULL(1, 2);
 
+/* Removes the files sym_deal_write wrote (after a later step failed). */
+void sym_deal_remove(const struct sym_deal_output *out, const char *dir,
+    int armor) SYM_NONNULL(1, 2);
+
 int sym_deal_run(struct sym_deal_output *out, const struct sym_deal *deal)
     SYM_WARN_UNUSED SYM_NONNULL(1, 2);
 void sym_deal_output_free(struct sym_deal_output *out);

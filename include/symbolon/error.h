@@ -43,6 +43,14 @@ enum sym_error {
 	SYM_EMANIFEST = -20,    /* manifest does not match */
 	SYM_ESCHEMA = -21,      /* a field is missing, extra or of wrong type */
 	SYM_ENOTBUNDLE = -22,   /* neither a binary nor a text bundle */
+	SYM_ENOTIMAGE = -23,    /* not a symbolon image */
+	SYM_EBADHEADER = -24,   /* neither header copy is valid */
+	SYM_EWRONGIMAGE = -25,  /* share of another image */
+	SYM_EUNSEAL = -26,      /* the shares do not unseal the image */
+	SYM_ENOENTRY = -27,     /* no entry of that name */
+	SYM_ECORRUPT = -28,     /* stored data fails authentication */
+	SYM_EAUDIT = -29,       /* audit chain broken */
+	SYM_ESEALED = -30,      /* operation needs an unsealed image */
 
 	/* usage, I/O and resources: exit status 2 */
 	SYM_EUSAGE = -64,       /* an argument is out of range */

@@ -1,0 +1,181 @@
+/*
+ * The storage image: Vault's barrier in one file, sealed at rest.
+ *
+ *   entries  --encrypted by-->  keyring term keys
+ *   keyring  --encrypted by-->  root key R
+ *   R        --encrypted by-->  unseal key U   (a "wrapping")
+ *   U        <- Shamir seal: share bundles of set = image id, signed by
+ *               the image's own Ed25519 identity, generation 1, 2, ...
+ *
+ * Layout (docs/FORMAT.md is the full specification):
+ *
+ *   [header slot 0: 256 KiB][header slot 1: 256 KiB][data area ...]
+ *
+ * Each slot holds "SYMBIMG" 0x01, a 4-byte big-endian length, a CBOR
+ * envelope {1: version, 2: seqid, 3: core bundle, 4: core MAC, ? 5:
+ * pending operations}, and a BLAKE2b-256 checksum over all of that.  The
+ * core is a COSE_Sign1 bundle signed by the image identity, and MAC'd with
+ * a key derived from R.  An update appends data, fsyncs, then writes the
+ * whole new header into the slot that does not hold the current one and
+ * fsyncs again: an interruption at any byte leaves the other slot, and so
+ * the old state, intact.  The valid slot with the higher seqid wins.
+ *
+ * The data area is append-only: entry ciphertexts (secretstream chunks)
+ * and audit records.  Space of deleted or re-encrypted entries is not
+ * reused (docs/DECISIONS.md).
+ *
+ * Opening an image verifies both slots' checksums and the core signature;
+ * status needs nothing more.  Unsealing takes a quorum of share bundles,
+ * recovers U, decrypts R, checks the MAC, and decrypts the keyring, the
+ * identity key and the entry index into secure memory, for this process
+ * only.  sym_image_close wipes them.
+ */
+#ifndef SYMBOLON_IMAGE_H
+#define SYMBOLON_IMAGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "symbolon/deal.h"
+#include "symbolon/error.h"
+#include "symbolon/quorum.h"
+#include "symbolon/share.h"
+
+#define SYM_IMAGE_FORMAT_VERSION 1u
+#define SYM_IMAGE_ID_BYTES SYM_SET_ID_BYTES
+#define SYM_IMAGE_KEY_BYTES 32u
+#define SYM_IMAGE_SLOT_BYTES (256u * 1024u)
+#define SYM_IMAGE_DATA_START (2u * SYM_IMAGE_SLOT_BYTES)
+#define SYM_IMAGE_NAME_MAX 255u
+#define SYM_IMAGE_MAX_ENTRIES 2000u
+#define SYM_IMAGE_MAX_TERMS 1000u
+
+enum sym_seal_type {
+	SYM_SEAL_SHAMIR = 1,
+};
+
+enum sym_image_mode {
+	SYM_IMAGE_READ = 0,	/* shared lock; nothing is written */
+	SYM_IMAGE_WRITE = 1,	/* exclusive lock */
+};
+
+struct sym_image_seal {
+	enum sym_seal_type type;
+	unsigned shares, threshold;
+	uint64_t generation;
+	uint8_t manifest_hash[SYM_MANIFEST_HASH_BYTES];
+};
+
+/* Everything that can be known without shares: all public. */
+struct sym_image_info {
+	unsigned format_version;
+	uint8_t image_id[SYM_IMAGE_ID_BYTES];
+	uint8_t identity[SYM_SIGN_PUBLICKEY_BYTES];
+	uint64_t created;
+	uint64_t seqid;
+	int slot_valid[2];
+	int slot_current;
+	struct sym_image_seal seal;
+	unsigned terms, active_term;
+	size_t entries;
+	uint64_t data_end;
+	uint64_t audit_count;
+	int reencrypt_pending;		/* rotate --reencrypt unfinished */
+	uint64_t file_size;
+};
+
+struct sym_image_entry {
+	char name[SYM_IMAGE_NAME_MAX + 1];
+	unsigned term;
+	uint64_t offset;	/* of its secretstream header in the file */
+	uint64_t stored;	/* bytes in the data area */
+	uint64_t size;		/* plaintext bytes */
+	uint64_t created, modified;
+};
+
+struct sym_image;
+
+/* SYM_OK if name is 1..255 bytes with no control characters. */
+int sym_image_check_name(const char *name) SYM_WARN_UNUSED SYM_NONNULL(1);
+
+/*
+ * Creates a new image at path (never replacing a file) with a fresh root
+ * key, keyring term 1, image identity and unseal key; deals the unseal key
+ * as generation 1 of set = image id, signed by the image identity, into
+ * *deal (holders as for sym_deal_run) and, when out_dir is given, writes
+ * the share bundles and manifest there first.  The image file appears
+ * whole, after its shares, or not at all.  *info describes the new image.
+ */
+int sym_image_create(const char *path, unsigned shares, unsigned threshold,
+    const struct sym_deal_holder *holders, uint64_t now, const char *out_dir,
+    int armor, struct sym_deal_output *deal, struct sym_image_info *info)
+    SYM_WARN_UNUSED SYM_NONNULL(1, 8, 9);
+
+/*
+ * Opens an image and verifies its headers (checksums, core signature);
+ * SYM_ENOTIMAGE for a file that is not one, SYM_EVERSION for a newer
+ * format, SYM_EBADHEADER when neither header copy is valid.
+ */
+int sym_image_open(struct sym_image **out, const char *path,
+    enum sym_image_mode mode) SYM_WARN_UNUSED SYM_NONNULL(1, 2);
+void sym_image_close(struct sym_image *img);
+
+const struct sym_image_info *sym_image_info(const struct sym_image *img)
+    SYM_NONNULL(1);
+
+/*
+ * The checks a share must pass before it is used on this image, without
+ * a secret: signed by the image identity (SYM_EWRONGIMAGE otherwise),
+ * set = image id (SYM_EWRONGIMAGE), current generation (SYM_EGENERATION).
+ */
+int sym_image_check_share(const struct sym_image *img,
+    const struct sym_share *share) SYM_WARN_UNUSED SYM_NONNULL(1, 2);
+
+/* Recovers the unseal key from q and unseals: SYM_EUNSEAL when the shares
+ * do not open the image. */
+int sym_image_unseal(struct sym_image *img, const struct sym_quorum *q)
+    SYM_WARN_UNUSED SYM_NONNULL(1, 2);
+
+/* Unseals with the unseal key itself (tests, and rekey). */
+int sym_image_unseal_key(struct sym_image *img,
+    const uint8_t unseal_key[static SYM_IMAGE_KEY_BYTES])
+    SYM_WARN_UNUSED SYM_NONNULL(1, 2);
+
+int sym_image_is_unsealed(const struct sym_image *img) SYM_NONNULL(1);
+
+/*
+ * Makes the changes made since unsealing durable: appends a signed audit
+ * record (operation, detail), fsyncs the data, and writes the new header
+ * into the other slot.  The image must be open for writing and unsealed.
+ */
+int sym_image_commit(struct sym_image *img, const char *operation,
+    const char *detail, uint64_t now) SYM_WARN_UNUSED SYM_NONNULL(1, 2);
+
+/* Entries (entry.c).  put reads from fd until end of input; get writes
+ * the plaintext to fd, chunk by chunk, authenticating each chunk first. */
+int sym_image_put(struct sym_image *img, const char *name, int fd,
+    uint64_t now) SYM_WARN_UNUSED SYM_NONNULL(1, 2);
+int sym_image_get(struct sym_image *img, const char *name, int fd)
+    SYM_WARN_UNUSED SYM_NONNULL(1, 2);
+int sym_image_delete(struct sym_image *img, const char *name)
+    SYM_WARN_UNUSED SYM_NONNULL(1, 2);
+size_t sym_image_entry_count(const struct sym_image *img) SYM_NONNULL(1);
+const struct sym_image_entry *sym_image_entry_at(const struct sym_image *img,
+    size_t i) SYM_NONNULL(1);
+/* Reads and authenticates every chunk of every entry; *bad names the
+ * first entry that fails. */
+int sym_image_verify_entries(struct sym_image *img, const char **bad)
+    SYM_WARN_UNUSED SYM_NONNULL(1);
+
+/* Keyring: adds a term (new writes use it). */
+int sym_image_rotate(struct sym_image *img, uint64_t now)
+    SYM_WARN_UNUSED SYM_NONNULL(1);
+/*
+ * Moves every entry to the active term, committing after each one so an
+ * interruption loses nothing and a second run resumes, then drops the
+ * terms no entry uses.
+ */
+int sym_image_reencrypt(struct sym_image *img, uint64_t now)
+    SYM_WARN_UNUSED SYM_NONNULL(1);
+
+#endif
