@@ -92,6 +92,18 @@ build/tests/ct_%: tests/ct/ct_%.c build/libsymbolon.a
 	$(call say,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
+# Interop helper for tests/cli/cose-interop.bats (signs/verifies COSE_Sign1).
+build/tests/cose_sample: tests/interop/cose_sample.c build/libsymbolon.a
+	@mkdir -p $(dir $@)
+	$(call say,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+# Forger for the bundle tests in tests/cli/ (re-signs edited payloads).
+build/tests/forge: tests/cli/forge.c build/libsymbolon.a
+	@mkdir -p $(dir $@)
+	$(call say,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
 # libFuzzer targets (clang), one per parser: tests/fuzz/fuzz_<parser>.c
 # with its seed corpus in tests/fuzz/corpus/<parser>/.
 FUZZ_CC ?= clang
@@ -115,7 +127,8 @@ build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_OBJS)
 fuzz: $(FUZZ_TARGETS)
 	@tests/fuzz/run.sh $(FUZZ_SECONDS)
 
-unit-tests: $(UNIT_TESTS) $(ASAN_TESTS) $(CT_TESTS) $(FUZZ_TARGETS)
+unit-tests: $(UNIT_TESTS) $(ASAN_TESTS) $(CT_TESTS) $(FUZZ_TARGETS) \
+	build/tests/cose_sample build/tests/forge
 
 deps:
 	@scripts/deps.sh
