@@ -58,7 +58,9 @@ bin/symbolon: build/tools/symbolon.o
 	$(call say,LD,$@)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^
 
-bin/symbolon-%: build/tools/%.o build/tools/cli.o build/libsymbolon.a
+TOOL_COMMON := build/tools/cli.o build/tools/gather.o
+
+bin/symbolon-%: build/tools/%.o $(TOOL_COMMON) build/libsymbolon.a
 	@mkdir -p bin
 	$(call say,LD,$@)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)

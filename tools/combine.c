@@ -22,6 +22,7 @@
 #include "symbolon/shareset.h"
 
 #include "cli.h"
+#include "gather.h"
 
 /* A share of a 256 MiB secret in base64 is about 342 MiB. */
 #define SHARE_FILE_MAX_BYTES (400u << 20)
@@ -53,26 +54,22 @@ enum share_kind { KIND_UNKNOWN, KIND_TEXT, KIND_BUNDLE };
 struct gathering {
 	enum share_kind kind;
 	struct sym_shareset *set;	/* text shares */
-	struct sym_quorum *quorum;	/* bundles */
+	struct gather bundles;		/* share bundles */
 	enum sym_text_format format;
 	unsigned threshold;		/* text shares: 0 while unknown */
-	const char *identity_path, *identity_passphrase_file;
-	const char *passphrase_file;
-	struct sym_identity_secret *identity;
-	int interactive;		/* refusals re-prompt, not exit */
 };
 
 static unsigned
 needed(const struct gathering *g)
 {
-	return g->kind == KIND_BUNDLE ? sym_quorum_threshold(g->quorum) :
+	return g->kind == KIND_BUNDLE ? sym_quorum_threshold(g->bundles.quorum) :
 	    g->threshold;
 }
 
 static size_t
 gathered(const struct gathering *g)
 {
-	return g->kind == KIND_BUNDLE ? sym_quorum_count(g->quorum) :
+	return g->kind == KIND_BUNDLE ? sym_quorum_count(g->bundles.quorum) :
 	    sym_shareset_count(g->set);
 }
 
@@ -115,108 +112,6 @@ add_share_text(struct gathering *g, const char *text, size_t text_len)
 	return rc;
 }
 
-/* Decrypts a sealed share: SYM_OK, a library error (< 0), or an exit
- * status (> 0) for an error already printed. */
-static int
-unseal(struct gathering *g, struct sym_share *share, const char *name)
-{
-	char *passphrase = NULL;
-	size_t len = 0;
-	int rc;
-
-	if (share->protection == SYM_SHARE_TO_IDENTITY) {
-		if (g->identity_path == NULL) {
-			cli_error("%s: share %u of %u is encrypted to an identity; "
-			    "give its key with --identity", name, share->index,
-			    share->count);
-			return CLI_EXIT_USAGE;
-		}
-		if (g->identity == NULL) {
-			rc = sym_identity_load_secret(&g->identity,
-			    g->identity_path, g->identity_passphrase_file,
-			    "Passphrase for the identity key (will be hidden): ");
-			if (rc != SYM_OK) {
-				cli_error("%s: %s", g->identity_path,
-				    sym_strerror(rc));
-				return sym_exit_status(rc);
-			}
-		}
-		return sym_share_unseal_identity(share, g->identity);
-	}
-	passphrase = sym_secmem_alloc(SYM_PASSPHRASE_MAX_BYTES + 1);
-	if (passphrase == NULL)
-		return SYM_ENOMEM;
-	if (g->passphrase_file != NULL) {
-		rc = sym_passphrase_get_line(passphrase,
-		    SYM_PASSPHRASE_MAX_BYTES + 1, &len, g->passphrase_file,
-		    share->index);
-	} else {
-		char prompt[160];
-
-		snprintf(prompt, sizeof prompt, "Passphrase for share %u of %u%s%s "
-		    "(will be hidden): ", share->index, share->count,
-		    share->holder[0] ? ", " : "", share->holder);
-		rc = sym_passphrase_get(passphrase, SYM_PASSPHRASE_MAX_BYTES + 1,
-		    &len, prompt, 0, NULL);
-	}
-	if (rc == SYM_OK)
-		rc = sym_share_unseal_passphrase(share, passphrase, len);
-	sym_secmem_free(passphrase);
-	return rc;
-}
-
-/*
- * Bundles: verify, decrypt, check against the quorum, add.  Returns 0, a
- * library error (< 0, not yet printed), or an exit status (> 0) for an
- * error already printed.
- */
-static int
-add_share_bundle(struct gathering *g, const uint8_t *input, size_t input_len,
-    const char *name)
-{
-	struct sym_share *share = NULL;
-	uint8_t *bytes = NULL;
-	size_t len = 0, offset = 0;
-	int rc;
-
-	rc = sym_bundle_decode(&bytes, &len, input, input_len, &offset);
-	if (rc == SYM_OK)
-		rc = sym_share_parse(&share, bytes, len);
-	if (rc == SYM_OK)
-		rc = sym_quorum_check(g->quorum, share);
-	if (rc == SYM_OK && share->raw == NULL)
-		rc = unseal(g, share, name);
-	if (rc == SYM_OK)
-		rc = sym_quorum_add(g->quorum, share);
-	if (rc == SYM_EWRONGSET || rc == SYM_EGENERATION) {
-		char have[SYM_SET_ID_TEXT_MAX], want[SYM_SET_ID_TEXT_MAX];
-
-		sym_set_id_text(have, share->set_id);
-		sym_set_id_text(want, sym_quorum_set_id(g->quorum));
-		if (rc == SYM_EWRONGSET)
-			cli_error("%s: share belongs to set %s, not %s", name,
-			    have, want);
-		else
-			cli_error("%s: share is of generation %llu of set %s, "
-			    "not generation %llu", name,
-			    (unsigned long long)share->generation, have,
-			    (unsigned long long)sym_quorum_generation(g->quorum));
-		rc = CLI_EXIT_INVALID;
-	} else if (rc == SYM_EDUPSHARE) {
-		cli_error("%s: share %u of %u was already entered", name,
-		    share->index, share->count);
-		rc = CLI_EXIT_INVALID;
-	} else if (rc == SYM_OK) {
-		fprintf(stderr, "%s: share %u of %u%s%s accepted\n", name,
-		    share->index, share->count, share->holder[0] ? ", " : "",
-		    share->holder);
-		print_progress(g);
-	}
-	sym_share_free(share);
-	sym_secmem_free(bytes);
-	return rc;
-}
-
 /* Prints a failed add's error unless it was printed; the exit status. */
 static int
 report(int rc, const char *name)
@@ -243,8 +138,8 @@ add_share_file(struct gathering *g, const char *path)
 		return cli_fail(rc, name);
 	if (sym_bundle_sniff(text, text_len)) {
 		status = set_kind(g, KIND_BUNDLE, name);
-		if (status == 0 && (rc = add_share_bundle(g, text, text_len,
-		    name)) != SYM_OK)
+		if (status == 0 && (rc = gather_add_bundle(&g->bundles, text,
+		    text_len, name)) != SYM_OK)
 			status = report(rc, name);
 		sym_secmem_free(text);
 		return status;
@@ -283,7 +178,6 @@ prompt_shares(struct gathering *g)
 
 	if (line == NULL)
 		return cli_fail(SYM_ENOMEM, NULL);
-	g->interactive = 1;
 	while (needed(g) == 0 || gathered(g) < needed(g)) {
 		rc = sym_io_prompt_hidden(line, PROMPT_MAX_BYTES, &len,
 		    "Share (will be hidden): ");
@@ -300,8 +194,8 @@ prompt_shares(struct gathering *g)
 		if (sym_bundle_sniff((const uint8_t *)line, len)) {
 			if (set_kind(g, KIND_BUNDLE, "share") != 0)
 				continue;
-			rc = add_share_bundle(g, (const uint8_t *)line, len,
-			    "share");
+			rc = gather_add_bundle(&g->bundles,
+			    (const uint8_t *)line, len, "share");
 			if (rc < 0)
 				cli_error("share refused: %s", sym_strerror(rc));
 		} else {
@@ -328,7 +222,7 @@ write_secret(const struct gathering *g, const char *out_path, int force)
 	int rc;
 
 	if (g->kind == KIND_BUNDLE) {
-		rc = sym_quorum_recover(&secret, &len, g->quorum);
+		rc = sym_quorum_recover(&secret, &len, g->bundles.quorum);
 		if (rc == SYM_ECOMMITMENT) {
 			cli_error("the shares do not recover the secret their "
 			    "commitment names: a share is corrupt or forged");
@@ -368,7 +262,7 @@ load_manifest(struct gathering *g, const char *path)
 	if (rc == SYM_OK)
 		rc = sym_manifest_parse(m, bytes, len);
 	if (rc == SYM_OK)
-		rc = sym_quorum_set_manifest(g->quorum, m);
+		rc = sym_quorum_set_manifest(g->bundles.quorum, m);
 	sym_secmem_free(bytes);
 	free(m);
 	if (rc != SYM_OK)
@@ -402,6 +296,8 @@ main(int argc, char **argv)
 	memset(&g, 0, sizeof g);
 	g.format = SYM_TEXT_VAULT;
 	cli_init("symbolon-combine");
+	if ((status = gather_init(&g.bundles, NULL)) != 0)
+		return status;
 	opterr = 0;
 	while ((opt = getopt_long_only(argc, argv, "h", options, NULL)) != -1) {
 		switch (opt) {
@@ -421,9 +317,9 @@ main(int argc, char **argv)
 			sources[source_count++] = optarg;
 			break;
 		case 'm': manifest_path = optarg; break;
-		case 'i': g.identity_path = optarg; break;
-		case 'I': g.identity_passphrase_file = optarg; break;
-		case 'P': g.passphrase_file = optarg; break;
+		case 'i': g.bundles.identity_path = optarg; break;
+		case 'I': g.bundles.identity_passphrase_file = optarg; break;
+		case 'P': g.bundles.passphrase_file = optarg; break;
 		case 't':
 			if (cli_parse_uint(optarg, SYM_SHAMIR_MIN_THRESHOLD,
 			    SYM_SHAMIR_MAX_SHARES, &g.threshold) != 0)
@@ -442,15 +338,15 @@ main(int argc, char **argv)
 		}
 	}
 	if (optind < argc)
-		return cli_usage_error(synopsis, "unexpected argument: %s "
-		    "(shares are given with --share FILE, never as arguments)",
-		    argv[optind]);
+		/* Not echoed: it may well be a share, and ceremonies are
+		 * often filmed or logged. */
+		return cli_usage_error(synopsis, "unexpected argument (shares "
+		    "are given with --share FILE, never as arguments)");
 	/* Refuse before anyone types a share, not after. */
 	if (out_path != NULL && !force &&
 	    (rc = sym_io_check_absent(out_path)) != SYM_OK)
 		return cli_fail(rc, out_path);
-	if ((rc = sym_shareset_new(&g.set)) != SYM_OK ||
-	    (rc = sym_quorum_new(&g.quorum)) != SYM_OK)
+	if ((rc = sym_shareset_new(&g.set)) != SYM_OK)
 		return cli_fail(rc, NULL);
 
 	status = manifest_path ? load_manifest(&g, manifest_path) : 0;
@@ -475,8 +371,7 @@ main(int argc, char **argv)
 	}
 	status = write_secret(&g, out_path, force);
 out:
-	sym_identity_secret_free(g.identity);
-	sym_quorum_free(g.quorum);
+	gather_free(&g.bundles);
 	sym_shareset_free(g.set);
 	return status;
 }

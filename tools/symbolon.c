@@ -67,10 +67,11 @@ main(int argc, char **argv)
 			print_help(stdout);
 			return 0;
 		}
+		/* Run "symbolon-VERB --help": argv[1] becomes the program
+		 * below, and nothing after --help is passed on. */
 		verb = argv[2];
 		argv[2] = "--help";
-		argv++;
-		argc--;
+		argv[3] = NULL;
 	}
 	if ((i = find_verb(verb)) < 0) {
 		fprintf(stderr, "symbolon: unknown verb '%s'\n", verb);

@@ -1,0 +1,81 @@
+/*
+ * Gathering share bundles from the people at the keyboard: files named
+ * with --share, then, on a terminal, hidden prompts until the threshold
+ * is met, with "Progress k/t" (or "Unseal Progress k/t") after each.  A
+ * refused share is named and the shares already in are kept.  The logic
+ * (verification, checks, recovery) is in lib/; this is the interaction
+ * shared by combine and every program that unseals an image.
+ */
+#ifndef SYMBOLON_TOOLS_GATHER_H
+#define SYMBOLON_TOOLS_GATHER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "symbolon/identity.h"
+#include "symbolon/image.h"
+#include "symbolon/quorum.h"
+
+#define GATHER_MAX_SOURCES 255
+
+struct gather {
+	struct sym_quorum *quorum;
+	struct sym_image *image;	/* shares must belong to it, if set */
+	const char *progress_label;
+	const char *identity_path, *identity_passphrase_file;
+	const char *passphrase_file;
+	struct sym_identity_secret *identity;
+	const char *sources[GATHER_MAX_SOURCES];
+	size_t source_count;
+};
+
+/* Returns 0 or an exit status (error printed). */
+int gather_init(struct gather *g, struct sym_image *image);
+void gather_free(struct gather *g);
+
+/* Options shared by every program that takes shares: returns 1 if opt
+ * (a getopt_long value from GATHER_OPTIONS) was one of them, 0 if not,
+ * or an exit status > 1 on a usage error. */
+#define GATHER_OPT_SHARE 0x1001
+#define GATHER_OPT_IDENTITY 0x1002
+#define GATHER_OPT_IDENTITY_PASSPHRASE 0x1003
+#define GATHER_OPT_PASSPHRASE_FILE 0x1004
+#define GATHER_OPTIONS \
+	{ "share", required_argument, NULL, GATHER_OPT_SHARE }, \
+	{ "identity", required_argument, NULL, GATHER_OPT_IDENTITY }, \
+	{ "identity-passphrase-file", required_argument, NULL, \
+	    GATHER_OPT_IDENTITY_PASSPHRASE }, \
+	{ "passphrase-file", required_argument, NULL, GATHER_OPT_PASSPHRASE_FILE }
+#define GATHER_USAGE \
+    "  --share FILE         a share bundle (binary or SYM1: text); repeatable\n" \
+    "  --identity PATH.key  decrypt shares encrypted to this identity\n" \
+    "  --identity-passphrase-file FILE  that key's passphrase\n" \
+    "  --passphrase-file FILE  line I: passphrase of share I\n"
+int gather_option(struct gather *g, int opt, char *arg);
+
+/*
+ * Verifies, decrypts and checks one share bundle (text or binary) and adds
+ * it.  Returns 0, a library error (< 0, not printed) or an exit status
+ * (> 0, printed).  name labels messages.
+ */
+int gather_add_bundle(struct gather *g, const uint8_t *input, size_t len,
+    const char *name);
+
+/* Adds the share in a file.  Returns 0 or an exit status (printed). */
+int gather_file(struct gather *g, const char *path);
+
+/* Prompts for shares until the threshold is met (or an empty line when it
+ * is unknown).  Returns 0 or an exit status (printed). */
+int gather_prompt(struct gather *g);
+
+/* The --share files, then prompts on a terminal while below threshold.
+ * Returns 0 once the threshold is met, else an exit status (printed). */
+int gather_all(struct gather *g);
+
+/* Gathers shares for g->image and unseals it.  Returns 0 or an exit
+ * status (printed). */
+int gather_unseal(struct gather *g);
+
+void gather_print_progress(const struct gather *g);
+
+#endif
