@@ -1275,9 +1275,10 @@ write_headers(struct sym_image *img, int *durable)
 	else
 		img->info.slot_valid[1 - first] = 0;
 	free(img->core_bytes);
-	img->core_bytes = core;
-	img->core_len = core_len;
-	core = NULL;
+	img->core_bytes = malloc(core_len);
+	if (img->core_bytes != NULL)
+		memcpy(img->core_bytes, core, core_len);
+	img->core_len = img->core_bytes ? core_len : 0;
 	memcpy(img->stored_mac, mac, sizeof mac);
 	/* The new state is durable once the first slot is written. */
 	rc = SYM_OK;

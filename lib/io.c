@@ -194,7 +194,8 @@ sym_io_read_fd(uint8_t **out, size_t *len, int fd, size_t max)
 
 			if (cap > max)
 				break;
-			if (want > max + 1)
+			/* max + 1 wraps to 0 for max = SIZE_MAX (no cap). */
+			if (max != SIZE_MAX && want > max + 1)
 				want = max + 1;
 			rc = sym_secmem_grow(&buf, &cap, used, want + 1);
 			if (rc != SYM_OK)

@@ -106,6 +106,6 @@ cli_print_signer(const char *label, const unsigned char public_key[32])
 	    sym_fingerprint_words(words, sizeof words, fingerprint,
 	    SYM_FINGERPRINT_WORD_BYTES) != SYM_OK)
 		return;
-	printf("%-18s %s\n", label, hex);
-	printf("%-18s %s\n", "", words);
+	printf("%-22s %s\n", label, hex);
+	printf("%-22s %s\n", "", words);
 }

@@ -144,6 +144,12 @@ add_share_file(struct gathering *g, const char *path)
 		sym_secmem_free(text);
 		return status;
 	}
+	if (g->kind == KIND_BUNDLE) {
+		/* A bundle with a corrupt first byte is no longer sniffed as
+		 * one: among bundles, say that, not "cannot mix". */
+		sym_secmem_free(text);
+		return cli_fail(SYM_ENOTBUNDLE, name);
+	}
 	if ((status = set_kind(g, KIND_TEXT, name)) != 0) {
 		sym_secmem_free(text);
 		return status;
@@ -296,7 +302,7 @@ main(int argc, char **argv)
 	memset(&g, 0, sizeof g);
 	g.format = SYM_TEXT_VAULT;
 	cli_init("symbolon-combine");
-	if ((status = gather_init(&g.bundles, NULL)) != 0)
+	if ((status = gather_init(&g.bundles, NULL, NULL)) != 0)
 		return status;
 	opterr = 0;
 	while ((opt = getopt_long_only(argc, argv, "h", options, NULL)) != -1) {
@@ -317,9 +323,9 @@ main(int argc, char **argv)
 			sources[source_count++] = optarg;
 			break;
 		case 'm': manifest_path = optarg; break;
-		case 'i': g.bundles.identity_path = optarg; break;
-		case 'I': g.bundles.identity_passphrase_file = optarg; break;
-		case 'P': g.bundles.passphrase_file = optarg; break;
+		case 'i': g.bundles.opts.identity_path = optarg; break;
+		case 'I': g.bundles.opts.identity_passphrase_file = optarg; break;
+		case 'P': g.bundles.opts.passphrase_file = optarg; break;
 		case 't':
 			if (cli_parse_uint(optarg, SYM_SHAMIR_MIN_THRESHOLD,
 			    SYM_SHAMIR_MAX_SHARES, &g.threshold) != 0)

@@ -17,11 +17,14 @@
 #define PROMPT_MAX_BYTES 8192u
 
 int
-gather_init(struct gather *g, struct sym_image *image)
+gather_init(struct gather *g, struct sym_image *image,
+    const struct gather_options *opts)
 {
 	int rc;
 
 	memset(g, 0, sizeof *g);
+	if (opts != NULL)
+		g->opts = *opts;
 	g->image = image;
 	g->progress_label = image ? "Unseal Progress" : "Progress";
 	rc = sym_quorum_new(&g->quorum);
@@ -38,25 +41,25 @@ gather_free(struct gather *g)
 }
 
 int
-gather_option(struct gather *g, int opt, char *arg)
+gather_option(struct gather_options *o, int opt, char *arg)
 {
 	switch (opt) {
 	case GATHER_OPT_SHARE:
-		if (g->source_count == GATHER_MAX_SOURCES) {
+		if (o->source_count == GATHER_MAX_SOURCES) {
 			cli_error("more than %d --share options",
 			    GATHER_MAX_SOURCES);
 			return CLI_EXIT_USAGE;
 		}
-		g->sources[g->source_count++] = arg;
+		o->sources[o->source_count++] = arg;
 		return 1;
 	case GATHER_OPT_IDENTITY:
-		g->identity_path = arg;
+		o->identity_path = arg;
 		return 1;
 	case GATHER_OPT_IDENTITY_PASSPHRASE:
-		g->identity_passphrase_file = arg;
+		o->identity_passphrase_file = arg;
 		return 1;
 	case GATHER_OPT_PASSPHRASE_FILE:
-		g->passphrase_file = arg;
+		o->passphrase_file = arg;
 		return 1;
 	default:
 		return 0;
@@ -92,7 +95,7 @@ unseal_share(struct gather *g, struct sym_share *share, const char *name)
 	int rc;
 
 	if (share->protection == SYM_SHARE_TO_IDENTITY) {
-		if (g->identity_path == NULL) {
+		if (g->opts.identity_path == NULL) {
 			cli_error("%s: share %u of %u is encrypted to an identity; "
 			    "give its key with --identity", name, share->index,
 			    share->count);
@@ -100,10 +103,10 @@ unseal_share(struct gather *g, struct sym_share *share, const char *name)
 		}
 		if (g->identity == NULL) {
 			rc = sym_identity_load_secret(&g->identity,
-			    g->identity_path, g->identity_passphrase_file,
+			    g->opts.identity_path, g->opts.identity_passphrase_file,
 			    "Passphrase for the identity key (will be hidden): ");
 			if (rc != SYM_OK) {
-				cli_error("%s: %s", g->identity_path,
+				cli_error("%s: %s", g->opts.identity_path,
 				    sym_strerror(rc));
 				return sym_exit_status(rc);
 			}
@@ -113,9 +116,9 @@ unseal_share(struct gather *g, struct sym_share *share, const char *name)
 	passphrase = sym_secmem_alloc(SYM_PASSPHRASE_MAX_BYTES + 1);
 	if (passphrase == NULL)
 		return SYM_ENOMEM;
-	if (g->passphrase_file != NULL) {
+	if (g->opts.passphrase_file != NULL) {
 		rc = sym_passphrase_get_line(passphrase,
-		    SYM_PASSPHRASE_MAX_BYTES + 1, &len, g->passphrase_file,
+		    SYM_PASSPHRASE_MAX_BYTES + 1, &len, g->opts.passphrase_file,
 		    share->index);
 	} else {
 		char prompt[160];
@@ -266,8 +269,8 @@ gather_all(struct gather *g)
 {
 	int status = 0;
 
-	for (size_t i = 0; i < g->source_count && status == 0; i++)
-		status = gather_file(g, g->sources[i]);
+	for (size_t i = 0; i < g->opts.source_count && status == 0; i++)
+		status = gather_file(g, g->opts.sources[i]);
 	if (status != 0)
 		return status;
 	if ((threshold(g) == 0 || sym_quorum_count(g->quorum) < threshold(g)) &&

@@ -18,19 +18,25 @@
 
 #define GATHER_MAX_SOURCES 255
 
+/* What the command line says about shares (see GATHER_OPTIONS). */
+struct gather_options {
+	const char *sources[GATHER_MAX_SOURCES];
+	size_t source_count;
+	const char *identity_path, *identity_passphrase_file;
+	const char *passphrase_file;
+};
+
 struct gather {
+	struct gather_options opts;
 	struct sym_quorum *quorum;
 	struct sym_image *image;	/* shares must belong to it, if set */
 	const char *progress_label;
-	const char *identity_path, *identity_passphrase_file;
-	const char *passphrase_file;
 	struct sym_identity_secret *identity;
-	const char *sources[GATHER_MAX_SOURCES];
-	size_t source_count;
 };
 
-/* Returns 0 or an exit status (error printed). */
-int gather_init(struct gather *g, struct sym_image *image);
+/* Returns 0 or an exit status (error printed).  opts may be NULL. */
+int gather_init(struct gather *g, struct sym_image *image,
+    const struct gather_options *opts);
 void gather_free(struct gather *g);
 
 /* Options shared by every program that takes shares: returns 1 if opt
@@ -51,7 +57,7 @@ void gather_free(struct gather *g);
     "  --identity PATH.key  decrypt shares encrypted to this identity\n" \
     "  --identity-passphrase-file FILE  that key's passphrase\n" \
     "  --passphrase-file FILE  line I: passphrase of share I\n"
-int gather_option(struct gather *g, int opt, char *arg);
+int gather_option(struct gather_options *o, int opt, char *arg);
 
 /*
  * Verifies, decrypts and checks one share bundle (text or binary) and adds

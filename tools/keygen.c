@@ -11,14 +11,23 @@
 #include "symbolon/passphrase.h"
 #include "symbolon/secmem.h"
 
+#include "symbolon/image.h"
+#include "symbolon/commitment.h"
+
 #include "cli.h"
 
 static const char synopsis[] =
-    "usage: symbolon keygen identity --name NAME --out PATH\n"
+    "usage: symbolon keygen init --image FILE --key-shares N --key-threshold T\n"
+    "                      --out-dir DIR [--to A.pub,... | --holders A,...]\n"
+    "                      [--passphrase-file FILE] [--armor]\n"
+    "       symbolon keygen identity --name NAME --out PATH\n"
     "                      [--no-passphrase | --passphrase-file FILE]\n"
     "                      [--armor] [--force]\n"
     "\n"
-    "Makes a holder's or operator's identity: PATH.pub, the public identity\n"
+    "init: creates a sealed storage image with a fresh root key, keyring and\n"
+    "image identity, and writes the unseal key's share bundles (generation 1,\n"
+    "signed by the image identity) and manifest to DIR.\n"
+    "identity: makes a holder's or operator's identity: PATH.pub, the public identity\n"
     "bundle to hand out (PATH.pub.txt with --armor), and PATH.key, the secret\n"
     "keys (mode 0600) under a passphrase asked twice at the terminal.\n"
     "  --name NAME             the holder's name, as printed on shares\n"
@@ -145,6 +154,164 @@ out:
 	return status;
 }
 
+static int
+init_image(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "image", required_argument, NULL, 'i' },
+		{ "key-shares", required_argument, NULL, 'n' },
+		{ "key-threshold", required_argument, NULL, 't' },
+		{ "out-dir", required_argument, NULL, 'o' },
+		{ "to", required_argument, NULL, 'T' },
+		{ "holders", required_argument, NULL, 'H' },
+		{ "passphrase-file", required_argument, NULL, 'P' },
+		{ "armor", no_argument, NULL, 'a' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static struct sym_identity recipients[SYM_SHAMIR_MAX_SHARES];
+	struct sym_deal_holder holders[SYM_SHAMIR_MAX_SHARES];
+	const char *to[SYM_SHAMIR_MAX_SHARES], *names[SYM_SHAMIR_MAX_SHARES];
+	char *passphrases[SYM_SHAMIR_MAX_SHARES] = { 0 };
+	const char *path = NULL, *out_dir = NULL, *passphrase_file = NULL;
+	struct sym_deal_output deal;
+	struct sym_image_info info;
+	unsigned n = 0, t = 0;
+	int opt, rc, status = 0, armor = 0, to_count = 0, name_count = 0;
+	char image_id[SYM_SET_ID_TEXT_MAX];
+
+	memset(holders, 0, sizeof holders);
+	opterr = 0;
+	while ((opt = getopt_long_only(argc, argv, "h", options, NULL)) != -1) {
+		switch (opt) {
+		case 'i': path = optarg; break;
+		case 'n':
+			if (cli_parse_uint(optarg, 0, 65535, &n) != 0)
+				return cli_usage_error(synopsis,
+				    "--key-shares: not a number: %s", optarg);
+			break;
+		case 't':
+			if (cli_parse_uint(optarg, 0, 65535, &t) != 0)
+				return cli_usage_error(synopsis,
+				    "--key-threshold: not a number: %s", optarg);
+			break;
+		case 'o': out_dir = optarg; break;
+		case 'T':
+			to_count = cli_split_list(optarg, to, SYM_SHAMIR_MAX_SHARES);
+			if (to_count < 0)
+				return cli_usage_error(synopsis, "--to: expected "
+				    "a comma-separated list of .pub files");
+			break;
+		case 'H':
+			name_count = cli_split_list(optarg, names,
+			    SYM_SHAMIR_MAX_SHARES);
+			if (name_count < 0)
+				return cli_usage_error(synopsis, "--holders: "
+				    "expected a comma-separated list of names");
+			break;
+		case 'P': passphrase_file = optarg; break;
+		case 'a': armor = 1; break;
+		case 'h': fputs(synopsis, stdout); return 0;
+		default:
+			return cli_usage_error(synopsis, "unknown option or "
+			    "missing value: %s", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error(synopsis, "unexpected argument: %s",
+		    argv[optind]);
+	if (path == NULL)
+		return cli_usage_error(synopsis, "missing --image");
+	if (out_dir == NULL)
+		return cli_usage_error(synopsis, "missing --out-dir (where the "
+		    "shares go)");
+	if (n < 2 || n > SYM_SHAMIR_MAX_SHARES)
+		return cli_usage_error(synopsis, "--key-shares: 2 to %u shares",
+		    SYM_SHAMIR_MAX_SHARES);
+	if (t < 2 || t > n)
+		return cli_usage_error(synopsis, "--key-threshold %u: must be "
+		    "at least 2 and at most --key-shares %u", t, n);
+	if ((to_count && to_count != (int)n) ||
+	    (name_count && name_count != (int)n))
+		return cli_usage_error(synopsis, "--to and --holders name one "
+		    "holder per share (%u)", n);
+	if (to_count && (name_count || passphrase_file))
+		return cli_usage_error(synopsis, "--to excludes --holders and "
+		    "--passphrase-file");
+	if ((rc = sym_io_check_absent(path)) != SYM_OK)
+		return cli_fail(rc, path);
+	for (int i = 0; i < to_count; i++) {
+		rc = sym_identity_load_public(&recipients[i], to[i]);
+		if (rc != SYM_OK)
+			return cli_fail(rc, to[i]);
+		holders[i].name = recipients[i].name;
+		holders[i].protection = SYM_SHARE_TO_IDENTITY;
+		holders[i].recipient = &recipients[i];
+	}
+	for (int i = 0; i < name_count; i++) {
+		if (sym_identity_check_name(names[i]) != SYM_OK)
+			return cli_usage_error(synopsis, "--holders: name %d is "
+			    "not 1 to %u printable bytes", i + 1,
+			    SYM_IDENTITY_NAME_MAX);
+		holders[i].name = names[i];
+	}
+	for (unsigned i = 0; passphrase_file && i < n; i++) {
+		size_t len;
+
+		passphrases[i] = sym_secmem_alloc(SYM_PASSPHRASE_MAX_BYTES + 1);
+		if (passphrases[i] == NULL) {
+			status = cli_fail(SYM_ENOMEM, NULL);
+			goto out;
+		}
+		rc = sym_passphrase_get_line(passphrases[i],
+		    SYM_PASSPHRASE_MAX_BYTES + 1, &len, passphrase_file, i + 1);
+		if (rc != SYM_OK) {
+			status = cli_fail(rc, passphrase_file);
+			goto out;
+		}
+		holders[i].protection = SYM_SHARE_PASSPHRASE;
+		holders[i].passphrase = passphrases[i];
+		holders[i].passphrase_len = len;
+	}
+	rc = sym_image_create(path, n, t, holders, (uint64_t)time(NULL),
+	    out_dir, armor, &deal, &info);
+	if (rc != SYM_OK) {
+		status = cli_fail(rc, rc == SYM_EEXIST ? out_dir : path);
+		goto out;
+	}
+	sym_set_id_text(image_id, info.image_id);
+	printf("%-22s %s\n", "Image", path);
+	printf("%-22s %s\n", "Image ID", image_id);
+	cli_print_signer("Identity Fingerprint", info.identity);
+	printf("%-22s %s\n", "Seal Type", "shamir");
+	printf("%-22s %u\n", "Total Shares", n);
+	printf("%-22s %u\n", "Threshold", t);
+	printf("%-22s %s\n", "Generation", "1");
+	for (unsigned i = 1; i <= n; i++) {
+		char label[32], file[4096];
+		const struct sym_manifest_entry *e = &deal.record->entries[i - 1];
+
+		if (sym_deal_file_name(file, sizeof file, out_dir, i, n,
+		    armor) != SYM_OK)
+			continue;
+		snprintf(label, sizeof label, "Unseal Key %u", i);
+		printf("%-22s %s%s%s\n", label, file, e->holder[0] ?
+		    "  holder " : "", e->holder);
+	}
+	printf("\nImage initialized with %u key shares and a key threshold of "
+	    "%u.  Give each\nshare to its holder alone.  Every use of the "
+	    "image needs %u of them.\n\nWARNING: lost shares cannot be "
+	    "recovered.  If more than %u are lost, the image\nand everything "
+	    "in it are lost for good.  Check each share now with\n  symbolon "
+	    "verify --manifest %s/manifest.%s SHARE\n", n, t, t, n - t,
+	    out_dir, armor ? "txt" : "cbor");
+	sym_deal_output_free(&deal);
+out:
+	for (unsigned i = 0; i < n && i < SYM_SHAMIR_MAX_SHARES; i++)
+		sym_secmem_free(passphrases[i]);
+	return status;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -156,5 +323,7 @@ main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "identity") == 0)
 		return make_identity(argc - 1, argv + 1);
+	if (strcmp(argv[1], "init") == 0)
+		return init_image(argc - 1, argv + 1);
 	return cli_usage_error(synopsis, "unknown subcommand '%s'", argv[1]);
 }

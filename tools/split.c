@@ -134,14 +134,14 @@ print_deal(const struct split_options *o, const struct sym_deal_output *out,
 	char set_id[SYM_SET_ID_TEXT_MAX], path[4096];
 
 	sym_set_id_text(set_id, m->set_id);
-	printf("%-18s %s\n", "Set ID", set_id);
-	printf("%-18s %llu\n", "Generation", (unsigned long long)m->generation);
-	printf("%-18s %u\n", "Total Shares", m->count);
-	printf("%-18s %u\n", "Threshold", m->threshold);
+	printf("%-22s %s\n", "Set ID", set_id);
+	printf("%-22s %llu\n", "Generation", (unsigned long long)m->generation);
+	printf("%-22s %u\n", "Total Shares", m->count);
+	printf("%-22s %u\n", "Threshold", m->threshold);
 	cli_print_signer(o->signer ? "Signer" : "Signer (one-time)", m->signer);
 	if (sym_deal_file_name(path, sizeof path, o->out_dir, 0, m->count,
 	    o->armor) == SYM_OK)
-		printf("%-18s %s\n", "Manifest", path);
+		printf("%-22s %s\n", "Manifest", path);
 	for (unsigned i = 1; i <= m->count; i++) {
 		const struct sym_manifest_entry *e = &m->entries[i - 1];
 		char label[32];
@@ -150,7 +150,7 @@ print_deal(const struct split_options *o, const struct sym_deal_output *out,
 		    m->count, o->armor) != SYM_OK)
 			continue;
 		snprintf(label, sizeof label, "Share %u of %u", i, m->count);
-		printf("%-18s %s", label, path);
+		printf("%-22s %s", label, path);
 		if (e->holder[0])
 			printf("  holder %s", e->holder);
 		if (e->protection == SYM_SHARE_TO_IDENTITY)

@@ -16,10 +16,13 @@ static const struct {
 	const char *name;
 	const char *description;
 } verbs[] = {
-	{ "keygen", "make holder and operator identities" },
+	{ "keygen", "initialise a storage image; make holder identities" },
 	{ "split", "split a secret into Shamir shares or signed share bundles" },
 	{ "combine", "gather shares, in any order, and recover the secret" },
-	{ "verify", "check bundles, and shares against their manifest" },
+	{ "status", "seal status of an image (no shares needed)" },
+	{ "store", "put, get, list and delete entries of an image" },
+	{ "rotate", "add a keyring term; re-encrypt entries under it" },
+	{ "verify", "check bundles, shares, images and audit transcripts" },
 };
 
 static void

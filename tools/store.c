@@ -1,0 +1,229 @@
+/*
+ * symbolon store: put, get, list and delete entries of an image.  The
+ * image is unsealed with shares for this one operation and sealed again
+ * (its keys wiped) before the program exits.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "symbolon/image.h"
+#include "symbolon/io.h"
+
+#include "cli.h"
+#include "gather.h"
+
+static const char synopsis[] =
+    "usage: symbolon store --image FILE [--share FILE]... put NAME [--in FILE]\n"
+    "       symbolon store --image FILE [--share FILE]... get NAME\n"
+    "                      [--out FILE [--force]]\n"
+    "       symbolon store --image FILE [--share FILE]... list\n"
+    "       symbolon store --image FILE [--share FILE]... delete NAME\n"
+    "\n"
+    "Unseals the image with a threshold of shares (files, or hidden prompts\n"
+    "on a terminal), performs one operation, and seals it again.\n"
+    "  --image FILE         the storage image\n"
+    GATHER_USAGE
+    "  --in FILE            put: read the value from FILE (default: stdin)\n"
+    "  --out FILE           get: write the value to FILE (mode 0600)\n"
+    "  --force              get: replace FILE if it exists\n";
+
+static int
+put(struct sym_image *img, const char *path, const char *name,
+    const char *in_path)
+{
+	int fd = STDIN_FILENO, rc;
+	char detail[SYM_IMAGE_NAME_MAX + 32];
+
+	if (in_path != NULL && strcmp(in_path, "-") != 0) {
+		fd = open(in_path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+		if (fd < 0)
+			return cli_fail(sym_error_from_errno(errno), in_path);
+	} else if (sym_io_isatty(STDIN_FILENO)) {
+		cli_error("put: give the value with --in FILE or on standard "
+		    "input, not at the terminal");
+		return CLI_EXIT_USAGE;
+	}
+	rc = sym_image_put(img, name, fd, (uint64_t)time(NULL));
+	if (fd != STDIN_FILENO)
+		close(fd);
+	if (rc != SYM_OK)
+		return cli_fail(rc, rc == SYM_EUSAGE ? name : (in_path ?
+		    in_path : path));
+	snprintf(detail, sizeof detail, "entry %s", name);
+	rc = sym_image_commit(img, "put", detail, (uint64_t)time(NULL));
+	if (rc != SYM_OK)
+		return cli_fail(rc, path);
+	return 0;
+}
+
+static int
+get(struct sym_image *img, const char *name, const char *out_path, int force)
+{
+	char tmp[PATH_MAX];
+	int fd, rc;
+
+	if (out_path == NULL) {
+		rc = sym_image_get(img, name, STDOUT_FILENO);
+		return rc == SYM_OK ? 0 : cli_fail(rc, name);
+	}
+	/* Written beside the target and linked into place only when every
+	 * chunk has been authenticated: a tampered entry leaves no file. */
+	if (snprintf(tmp, sizeof tmp, "%s.tmpXXXXXX", out_path) >=
+	    (int)sizeof tmp)
+		return cli_fail(SYM_ETOOBIG, out_path);
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0)
+		return cli_fail(sym_error_from_errno(errno), out_path);
+	rc = sym_image_get(img, name, fd);
+	if (rc == SYM_OK)
+		rc = sym_io_fsync(fd);
+	close(fd);
+	if (rc == SYM_OK)
+		rc = force ? sym_io_rename(tmp, out_path) :
+		    sym_io_link(tmp, out_path);
+	(void)unlink(tmp);
+	if (rc != SYM_OK)
+		return cli_fail(rc, rc == SYM_ENOENTRY || rc == SYM_ECORRUPT ?
+		    name : out_path);
+	return 0;
+}
+
+static void
+format_time(char out[32], uint64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (gmtime_r(&tt, &tm) == NULL ||
+	    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(out, 32, "%llu", (unsigned long long)t);
+}
+
+static int
+list(struct sym_image *img)
+{
+	size_t n = sym_image_entry_count(img);
+
+	printf("%-32s %14s %5s  %s\n", "Name", "Size", "Term", "Modified");
+	for (size_t i = 0; i < n; i++) {
+		const struct sym_image_entry *e = sym_image_entry_at(img, i);
+		char when[32];
+
+		format_time(when, e->modified);
+		printf("%-32s %14llu %5u  %s\n", e->name,
+		    (unsigned long long)e->size, e->term, when);
+	}
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "image", required_argument, NULL, 'i' },
+		{ "in", required_argument, NULL, 'I' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "force", no_argument, NULL, 'F' },
+		{ "help", no_argument, NULL, 'h' },
+		GATHER_OPTIONS,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct gather g;
+	struct gather_options share_opts;
+	struct sym_image *img = NULL;
+	const char *path = NULL, *in_path = NULL, *out_path = NULL;
+	const char *verb, *name = NULL;
+	int opt, rc, status, force = 0, writes;
+
+	cli_init("symbolon-store");
+	memset(&g, 0, sizeof g);
+	memset(&share_opts, 0, sizeof share_opts);
+	opterr = 0;
+	/* '+' would stop at the verb; options may come after it too. */
+	while ((opt = getopt_long_only(argc, argv, "h", options, NULL)) != -1) {
+		int taken = gather_option(&share_opts, opt, optarg);
+
+		if (taken > 1)
+			return taken;
+		if (taken)
+			continue;
+		switch (opt) {
+		case 'i': path = optarg; break;
+		case 'I': in_path = optarg; break;
+		case 'o': out_path = optarg; break;
+		case 'F': force = 1; break;
+		case 'h':
+			fputs(synopsis, stdout);
+			return 0;
+		default:
+			return cli_usage_error(synopsis, "unknown option or "
+			    "missing value: %s", argv[optind - 1]);
+		}
+	}
+	if (path == NULL)
+		return cli_usage_error(synopsis, "missing --image");
+	if (optind >= argc)
+		return cli_usage_error(synopsis, "missing operation: put, get, "
+		    "list or delete");
+	verb = argv[optind++];
+	if (strcmp(verb, "list") != 0) {
+		if (strcmp(verb, "put") != 0 && strcmp(verb, "get") != 0 &&
+		    strcmp(verb, "delete") != 0)
+			return cli_usage_error(synopsis, "unknown operation: %s",
+			    verb);
+		if (optind >= argc)
+			return cli_usage_error(synopsis, "%s: missing NAME", verb);
+		name = argv[optind++];
+		if (sym_image_check_name(name) != SYM_OK)
+			return cli_usage_error(synopsis, "NAME: 1 to %u bytes, no "
+			    "control characters", SYM_IMAGE_NAME_MAX);
+	}
+	if (optind < argc)
+		return cli_usage_error(synopsis, "unexpected argument: %s",
+		    argv[optind]);
+	if (out_path != NULL && strcmp(verb, "get") != 0)
+		return cli_usage_error(synopsis, "--out goes with get");
+	if (in_path != NULL && strcmp(verb, "put") != 0)
+		return cli_usage_error(synopsis, "--in goes with put");
+	if (out_path != NULL && !force &&
+	    (rc = sym_io_check_absent(out_path)) != SYM_OK)
+		return cli_fail(rc, out_path);
+
+	writes = strcmp(verb, "put") == 0 || strcmp(verb, "delete") == 0;
+	rc = sym_image_open(&img, path, writes ? SYM_IMAGE_WRITE : SYM_IMAGE_READ);
+	if (rc != SYM_OK)
+		return cli_fail(rc, path);
+	if ((status = gather_init(&g, img, &share_opts)) != 0)
+		goto out;
+	if ((status = gather_unseal(&g)) != 0)
+		goto out;
+	if (strcmp(verb, "put") == 0)
+		status = put(img, path, name, in_path);
+	else if (strcmp(verb, "get") == 0)
+		status = get(img, name, out_path, force);
+	else if (strcmp(verb, "list") == 0)
+		status = list(img);
+	else {
+		char detail[SYM_IMAGE_NAME_MAX + 32];
+
+		rc = sym_image_delete(img, name);
+		snprintf(detail, sizeof detail, "entry %s", name);
+		if (rc == SYM_OK)
+			rc = sym_image_commit(img, "delete", detail,
+			    (uint64_t)time(NULL));
+		status = rc == SYM_OK ? 0 : cli_fail(rc, rc == SYM_ENOENTRY ?
+		    name : path);
+	}
+out:
+	gather_free(&g);
+	sym_image_close(img);
+	return status;
+}
