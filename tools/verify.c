@@ -15,24 +15,38 @@
 #include "symbolon/secmem.h"
 #include "symbolon/share.h"
 
+#include "symbolon/audit.h"
+#include "symbolon/image.h"
+#include "symbolon/io.h"
+
 #include "cli.h"
+#include "gather.h"
+#include <time.h>
 
 static const char synopsis[] =
     "usage: symbolon verify [--manifest FILE] [--signer PATH.pub]\n"
     "                       [--identity PATH.key] [--passphrase-file FILE]\n"
     "                       FILE...\n"
+    "       symbolon verify --image FILE [--share FILE]... [--transcript OUT]\n"
     "\n"
     "Checks each bundle's signature and contents and prints its type, signer,\n"
     "set, generation and VALID, or the reason it is not.  With --manifest,\n"
     "checks shares against the manifest's commitments without reconstructing\n"
     "anything, and says whether a quorum of valid shares is present.\n"
+    "With --image, checks both header copies, the identity signature and the\n"
+    "audit chain; with shares, also authenticates every entry; --transcript\n"
+    "exports the audit log as a transcript bundle, which `verify OUT` checks\n"
+    "on another machine.\n"
     "Exit status 0 only if everything checked is valid.\n"
     "  --manifest FILE        the manifest of the shares\n"
     "  --signer PATH.pub      require this signer on every bundle\n"
     "  --identity PATH.key    decrypt shares sealed to this identity, to check\n"
     "                         their commitments\n"
     "  --identity-passphrase-file FILE  the identity key's passphrase\n"
-    "  --passphrase-file FILE line I: passphrase of share I\n";
+    "  --passphrase-file FILE line I: passphrase of share I\n"
+    "  --image FILE           the storage image to check\n"
+    "  --share FILE           with --image: a share bundle; repeatable\n"
+    "  --transcript OUT       with --image: write the audit transcript to OUT\n";
 
 struct audit {
 	struct sym_manifest *manifest;
@@ -151,6 +165,138 @@ verify_share(struct audit *a, const char *path, const uint8_t *bytes,
 	return 0;
 }
 
+static void
+print_record(const struct sym_audit_record *r)
+{
+	char when[32];
+	time_t t = (time_t)r->time;
+	struct tm tm;
+
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(when, sizeof when, "%llu", (unsigned long long)r->time);
+	printf("  #%-4llu %s  %-16s %s\n", (unsigned long long)r->seq, when,
+	    r->operation, r->detail);
+}
+
+static int
+print_record_cb(void *ctx, const struct sym_audit_record *r)
+{
+	(void)ctx;
+	print_record(r);
+	return 0;
+}
+
+static int
+count_record_cb(void *ctx, const struct sym_audit_record *r)
+{
+	(void)r;
+	(*(uint64_t *)ctx)++;
+	return 0;
+}
+
+static int
+verify_transcript(const char *path, const uint8_t *bytes, size_t len,
+    const char *exporter)
+{
+	uint8_t image_id[SYM_IMAGE_ID_BYTES], identity[SYM_SIGN_PUBLICKEY_BYTES];
+	char id_text[SYM_SET_ID_TEXT_MAX], identity_fp[20];
+	uint64_t count = 0;
+	int rc;
+
+	rc = sym_audit_verify_transcript(bytes, len, image_id, identity,
+	    count_record_cb, &count);
+	if (rc != SYM_OK)
+		return invalid(path, rc);
+	sym_set_id_text(id_text, image_id);
+	short_fingerprint(identity_fp, identity);
+	printf("%s: transcript of image %s, identity %s, %llu records, "
+	    "exported by %s: valid\n", path, id_text, identity_fp,
+	    (unsigned long long)count, exporter);
+	return sym_audit_verify_transcript(bytes, len, image_id, identity,
+	    print_record_cb, NULL) == SYM_OK ? 0 : CLI_EXIT_INVALID;
+}
+
+static int
+verify_image(const char *path, const struct gather_options *share_opts,
+    const char *transcript_path)
+{
+	struct sym_image *img = NULL;
+	const struct sym_image_info *info;
+	struct gather g;
+	char id_text[SYM_SET_ID_TEXT_MAX], identity_fp[20];
+	const char *bad = NULL;
+	uint64_t count = 0;
+	int rc, status = 0;
+
+	memset(&g, 0, sizeof g);
+	if (transcript_path != NULL &&
+	    (rc = sym_io_check_absent(transcript_path)) != SYM_OK)
+		return cli_fail(rc, transcript_path);
+	rc = sym_image_open(&img, path, SYM_IMAGE_READ);
+	if (rc != SYM_OK) {
+		printf("%s: INVALID: %s\n", path, sym_strerror(rc));
+		return sym_exit_status(rc);
+	}
+	info = sym_image_info(img);
+	sym_set_id_text(id_text, info->image_id);
+	short_fingerprint(identity_fp, info->identity);
+	printf("%s: image %s, identity %s, generation %llu\n", path, id_text,
+	    identity_fp, (unsigned long long)info->seal.generation);
+	for (int i = 0; i < 2; i++)
+		printf("  header copy %d: %s\n", i, info->slot_valid[i] ?
+		    "valid (checksum, identity signature)" :
+		    "INVALID (damaged or forged)");
+	if (!info->slot_valid[0] || !info->slot_valid[1])
+		status = CLI_EXIT_INVALID;
+	rc = sym_audit_walk(img, count_record_cb, &count);
+	if (rc != SYM_OK) {
+		printf("  audit log: INVALID: %s\n", sym_strerror(rc));
+		status = CLI_EXIT_INVALID;
+	} else {
+		printf("  audit log: %llu records, chain and signatures valid\n",
+		    (unsigned long long)count);
+	}
+	if (share_opts->source_count > 0) {
+		if ((rc = gather_init(&g, img, share_opts)) != 0 ||
+		    (rc = gather_unseal(&g)) != 0) {
+			status = rc;
+			goto out;
+		}
+		printf("  unsealed: root key, keyring, index and header MAC "
+		    "valid\n");
+		rc = sym_image_verify_entries(img, &bad);
+		if (rc != SYM_OK) {
+			printf("  entry %s: INVALID: %s\n", bad ? bad : "?",
+			    sym_strerror(rc));
+			status = CLI_EXIT_INVALID;
+		} else {
+			printf("  entries: all %zu authenticate\n",
+			    sym_image_entry_count(img));
+		}
+	}
+	if (transcript_path != NULL && status == 0) {
+		uint8_t *bundle = NULL;
+		size_t len = 0;
+
+		rc = sym_audit_transcript(img, &bundle, &len, NULL);
+		if (rc == SYM_OK)
+			rc = sym_bundle_write_file(transcript_path, bundle, len,
+			    0, SYM_IO_NO_OVERWRITE);
+		sym_secmem_free(bundle);
+		if (rc != SYM_OK) {
+			status = cli_fail(rc, transcript_path);
+			goto out;
+		}
+		printf("  transcript: %s (%llu records)\n", transcript_path,
+		    (unsigned long long)count);
+	}
+out:
+	gather_free(&g);
+	sym_image_close(img);
+	return status;
+}
+
 static int
 verify_one(struct audit *a, const char *path)
 {
@@ -186,6 +332,8 @@ verify_one(struct audit *a, const char *path)
 	short_fingerprint(signer, b.signer);
 	if (b.type == SYM_BUNDLE_SHARE) {
 		status = verify_share(a, path, bytes, len);
+	} else if (b.type == SYM_BUNDLE_TRANSCRIPT) {
+		status = verify_transcript(path, bytes, len, signer);
 	} else if (b.type == SYM_BUNDLE_IDENTITY) {
 		struct sym_identity id;
 
@@ -195,7 +343,7 @@ verify_one(struct audit *a, const char *path)
 		else
 			printf("%s: identity \"%s\", fingerprint %s: valid\n",
 			    path, id.name, signer);
-	} else {
+	} else if (b.type == SYM_BUNDLE_MANIFEST) {
 		struct sym_manifest *m = calloc(1, sizeof *m);
 
 		rc = m ? sym_manifest_parse(m, bytes, len) : SYM_ENOMEM;
@@ -209,6 +357,10 @@ verify_one(struct audit *a, const char *path)
 			    m->count, signer);
 		}
 		free(m);
+	} else {
+		printf("%s: %s bundle, signer %s: signature valid (not a type "
+		    "verify checks further)\n", path,
+		    sym_bundle_type_name(b.type), signer);
 	}
 	sym_secmem_free(bytes);
 	return status;
@@ -245,14 +397,20 @@ main(int argc, char **argv)
 		{ "identity", required_argument, NULL, 'i' },
 		{ "identity-passphrase-file", required_argument, NULL, 'I' },
 		{ "passphrase-file", required_argument, NULL, 'P' },
+		{ "image", required_argument, NULL, 'M' },
+		{ "share", required_argument, NULL, GATHER_OPT_SHARE },
+		{ "transcript", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct audit a;
 	const char *manifest_path = NULL, *signer_path = NULL;
+	const char *image_path = NULL, *transcript_path = NULL;
+	struct gather_options share_opts;
 	int opt, rc, status = 0;
 
 	memset(&a, 0, sizeof a);
+	memset(&share_opts, 0, sizeof share_opts);
 	cli_init("symbolon-verify");
 	opterr = 0;
 	while ((opt = getopt_long_only(argc, argv, "h", options, NULL)) != -1) {
@@ -262,6 +420,12 @@ main(int argc, char **argv)
 		case 'i': a.identity_path = optarg; break;
 		case 'I': a.identity_passphrase_file = optarg; break;
 		case 'P': a.passphrase_file = optarg; break;
+		case 'M': image_path = optarg; break;
+		case 'T': transcript_path = optarg; break;
+		case GATHER_OPT_SHARE:
+			if (gather_option(&share_opts, opt, optarg) > 1)
+				return CLI_EXIT_USAGE;
+			break;
 		case 'h':
 			fputs(synopsis, stdout);
 			return 0;
@@ -270,6 +434,18 @@ main(int argc, char **argv)
 			    "missing value: %s", argv[optind - 1]);
 		}
 	}
+	if (image_path != NULL) {
+		if (optind < argc || manifest_path != NULL)
+			return cli_usage_error(synopsis, "--image checks one image;"
+			    " verify bundles in a separate run");
+		share_opts.identity_path = a.identity_path;
+		share_opts.identity_passphrase_file = a.identity_passphrase_file;
+		share_opts.passphrase_file = a.passphrase_file;
+		return verify_image(image_path, &share_opts, transcript_path);
+	}
+	if (transcript_path != NULL || share_opts.source_count > 0)
+		return cli_usage_error(synopsis, "--share and --transcript go "
+		    "with --image");
 	if (optind == argc && manifest_path == NULL)
 		return cli_usage_error(synopsis, "no FILE to verify");
 	if (signer_path != NULL) {
