@@ -41,7 +41,8 @@ static const char synopsis[] =
     "Writes the secret's bytes to standard output or FILE.\n"
     "  --share FILE         a share bundle, or a file of text shares; repeatable\n"
     "  --manifest FILE      check every share against this manifest first\n"
-    "  --identity PATH.key  decrypt shares encrypted to this identity\n"
+    "  --identity PATH.key  decrypt shares encrypted to this identity;\n"
+    "                       repeatable, one per holder present\n"
     "  --identity-passphrase-file FILE  the identity key's passphrase\n"
     "  --passphrase-file FILE  line I: passphrase of share I\n"
     "  --format vault|hex   text shares: Vault's rule, hex or base64 (default)\n"
@@ -323,7 +324,11 @@ main(int argc, char **argv)
 			sources[source_count++] = optarg;
 			break;
 		case 'm': manifest_path = optarg; break;
-		case 'i': g.bundles.opts.identity_path = optarg; break;
+		case 'i':
+			if (gather_option(&g.bundles.opts, GATHER_OPT_IDENTITY,
+			    optarg) > 1)
+				return CLI_EXIT_USAGE;
+			break;
 		case 'I': g.bundles.opts.identity_passphrase_file = optarg; break;
 		case 'P': g.bundles.opts.passphrase_file = optarg; break;
 		case 't':

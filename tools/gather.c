@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "symbolon/bundle.h"
+#include "symbolon/fingerprint.h"
 #include "symbolon/io.h"
 #include "symbolon/passphrase.h"
 #include "symbolon/secmem.h"
@@ -34,9 +35,11 @@ gather_init(struct gather *g, struct sym_image *image,
 void
 gather_free(struct gather *g)
 {
-	sym_identity_secret_free(g->identity);
+	for (size_t i = 0; i < GATHER_MAX_SOURCES; i++) {
+		sym_identity_secret_free(g->identities[i]);
+		g->identities[i] = NULL;
+	}
 	sym_quorum_free(g->quorum);
-	g->identity = NULL;
 	g->quorum = NULL;
 }
 
@@ -53,7 +56,12 @@ gather_option(struct gather_options *o, int opt, char *arg)
 		o->sources[o->source_count++] = arg;
 		return 1;
 	case GATHER_OPT_IDENTITY:
-		o->identity_path = arg;
+		if (o->identity_count == GATHER_MAX_SOURCES) {
+			cli_error("more than %d --identity options",
+			    GATHER_MAX_SOURCES);
+			return CLI_EXIT_USAGE;
+		}
+		o->identity_paths[o->identity_count++] = arg;
 		return 1;
 	case GATHER_OPT_IDENTITY_PASSPHRASE:
 		o->identity_passphrase_file = arg;
@@ -95,23 +103,35 @@ unseal_share(struct gather *g, struct sym_share *share, const char *name)
 	int rc;
 
 	if (share->protection == SYM_SHARE_TO_IDENTITY) {
-		if (g->opts.identity_path == NULL) {
-			cli_error("%s: share %u of %u is encrypted to an identity; "
-			    "give its key with --identity", name, share->index,
-			    share->count);
-			return CLI_EXIT_USAGE;
-		}
-		if (g->identity == NULL) {
-			rc = sym_identity_load_secret(&g->identity,
-			    g->opts.identity_path, g->opts.identity_passphrase_file,
-			    "Passphrase for the identity key (will be hidden): ");
-			if (rc != SYM_OK) {
-				cli_error("%s: %s", g->opts.identity_path,
-				    sym_strerror(rc));
-				return sym_exit_status(rc);
+		/* Load the keys on first need, then use the one the share is
+		 * addressed to. */
+		for (size_t i = 0; i < g->opts.identity_count; i++) {
+			uint8_t fingerprint[SYM_FINGERPRINT_BYTES];
+
+			if (g->identities[i] == NULL) {
+				rc = sym_identity_load_secret(&g->identities[i],
+				    g->opts.identity_paths[i],
+				    g->opts.identity_passphrase_file,
+				    "Passphrase for the identity key (will be "
+				    "hidden): ");
+				if (rc != SYM_OK) {
+					cli_error("%s: %s", g->opts.identity_paths[i],
+					    sym_strerror(rc));
+					return sym_exit_status(rc);
+				}
 			}
+			sym_fingerprint(fingerprint,
+			    g->identities[i]->pub.sign_public);
+			if (memcmp(fingerprint, share->recipient,
+			    sizeof fingerprint) == 0)
+				return sym_share_unseal_identity(share,
+				    g->identities[i]);
 		}
-		return sym_share_unseal_identity(share, g->identity);
+		cli_error("%s: share %u of %u is encrypted to %s; give %s key "
+		    "with --identity", name, share->index, share->count,
+		    share->holder[0] ? share->holder : "an identity",
+		    share->holder[0] ? "that holder's" : "its");
+		return g->opts.identity_count ? CLI_EXIT_INVALID : CLI_EXIT_USAGE;
 	}
 	passphrase = sym_secmem_alloc(SYM_PASSPHRASE_MAX_BYTES + 1);
 	if (passphrase == NULL)

@@ -22,7 +22,10 @@
 struct gather_options {
 	const char *sources[GATHER_MAX_SOURCES];
 	size_t source_count;
-	const char *identity_path, *identity_passphrase_file;
+	/* --identity is repeatable: each holder's key at the ceremony. */
+	const char *identity_paths[GATHER_MAX_SOURCES];
+	size_t identity_count;
+	const char *identity_passphrase_file;
 	const char *passphrase_file;
 };
 
@@ -31,7 +34,7 @@ struct gather {
 	struct sym_quorum *quorum;
 	struct sym_image *image;	/* shares must belong to it, if set */
 	const char *progress_label;
-	struct sym_identity_secret *identity;
+	struct sym_identity_secret *identities[GATHER_MAX_SOURCES];
 };
 
 /* Returns 0 or an exit status (error printed).  opts may be NULL. */
@@ -54,7 +57,8 @@ void gather_free(struct gather *g);
 	{ "passphrase-file", required_argument, NULL, GATHER_OPT_PASSPHRASE_FILE }
 #define GATHER_USAGE \
     "  --share FILE         a share bundle (binary or SYM1: text); repeatable\n" \
-    "  --identity PATH.key  decrypt shares encrypted to this identity\n" \
+    "  --identity PATH.key  decrypt shares encrypted to this identity;\n" \
+    "                       repeatable, one per holder present\n" \
     "  --identity-passphrase-file FILE  that key's passphrase\n" \
     "  --passphrase-file FILE  line I: passphrase of share I\n"
 int gather_option(struct gather_options *o, int opt, char *arg);

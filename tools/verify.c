@@ -438,7 +438,9 @@ main(int argc, char **argv)
 		if (optind < argc || manifest_path != NULL)
 			return cli_usage_error(synopsis, "--image checks one image;"
 			    " verify bundles in a separate run");
-		share_opts.identity_path = a.identity_path;
+		if (a.identity_path != NULL)
+			share_opts.identity_paths[share_opts.identity_count++] =
+			    a.identity_path;
 		share_opts.identity_passphrase_file = a.identity_passphrase_file;
 		share_opts.passphrase_file = a.passphrase_file;
 		return verify_image(image_path, &share_opts, transcript_path);
