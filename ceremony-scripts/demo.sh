@@ -1,47 +1,68 @@
 #!/usr/bin/env bash
-# make demo: a small ceremony in a temporary directory, every step printed.
-# Today: a random 32-byte key is split 3-of-5 and recovered from shares 5, 2
-# and 4, entered in that order, one holder at a time.
+# make demo: a whole ceremony in a temporary directory, every step printed.
+#   1. Vault-format shares: a 32-byte key split 3-of-5 and recovered from
+#      shares 5, 2 and 4, entered in that order.
+#   2. Signed share bundles: five holders make identities, a key is dealt
+#      3-of-5 to them (each share encrypted to its holder), each holder
+#      checks their share alone, three of them recover the key.
+#   3. The storage image: a 3-of-5 image for the five holders, a secret
+#      stored, seal status, a keyring rotation, the secret read back with
+#      three other shares, the audit transcript exported and verified.
 set -euo pipefail
-here=$(cd "$(dirname "$0")/.." && pwd)
-bin=$here/bin
+here=$(cd "$(dirname "$0")" && pwd)
+export SYMBOLON_BIN=${SYMBOLON_BIN:-$here/../bin}
+. "$here/common.sh"
 work=$(mktemp -d /tmp/symbolon-demo.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
+holders=(ann bob cat dan eve)
 
-step() { printf '\n== %s\n' "$*"; }
-run() { printf '$ %s\n' "$*"; "$@"; }
-
-step "The ceremony administrator makes a 32-byte key (demo only: a real key never touches disk)"
-run head -c 32 /dev/urandom > key.bin
-
+printf '#### Part 1: Vault-format shares\n'
+step "A 32-byte key (demo only: a real key never touches disk in clear)"
+head -c 32 /dev/urandom > key.bin
 step "Split it 3-of-5: one share per line, Vault's base64 form"
-"$bin"/symbolon split -key-shares=5 -key-threshold=3 --in key.bin > shares.txt
+symbolon split -key-shares=5 -key-threshold=3 --in key.bin > shares.txt
 for i in 1 2 3 4 5; do
 	sed -n "${i}p" shares.txt > "holder-$i.share"
-	chmod 600 "holder-$i.share"
 	printf 'holder %d receives holder-%d.share (%s...)\n' "$i" "$i" "$(cut -c1-8 "holder-$i.share")"
 done
 rm shares.txt
-
 step "Holders 5, 2 and 4 bring their shares back, in that order"
-run "$bin"/symbolon combine --key-threshold 3 --share holder-5.share \
-	--share holder-2.share --share holder-4.share --out recovered.bin
-
-step "The recovered key is the original"
-if cmp -s key.bin recovered.bin; then
-	echo "recovered.bin matches key.bin: ceremony complete"
-else
-	echo "MISMATCH" >&2
-	exit 1
-fi
-
+run combine --key-threshold 3 --share holder-5.share --share holder-2.share \
+	--share holder-4.share --out recovered.bin
+cmp key.bin recovered.bin && echo "recovered.bin matches key.bin"
 step "Two shares are not enough, and a repeated share is named"
-sed -n '1p' holder-1.share > two.txt
-cat holder-3.share >> two.txt
-"$bin"/symbolon combine --key-threshold 3 --share two.txt --out never.bin </dev/null \
-	&& { echo "combine accepted two shares" >&2; exit 1; } || true
+cat holder-1.share holder-3.share > two.txt
+if symbolon combine --key-threshold 3 --share two.txt --out never.bin </dev/null; then
+	echo "combine accepted two shares" >&2; exit 1
+fi
 cat holder-1.share holder-1.share > dup.txt
-"$bin"/symbolon combine --share dup.txt </dev/null \
-	&& { echo "combine accepted a duplicate" >&2; exit 1; } || true
+if symbolon combine --share dup.txt </dev/null >/dev/null; then
+	echo "combine accepted a duplicate" >&2; exit 1
+fi
 [ ! -e never.bin ] && echo "no output file was written"
+
+printf '\n#### Part 2: signed share bundles and identities\n'
+NO_PASSPHRASE=1 "$here/identities.sh" ids "${holders[@]}"
+"$here/deal.sh" key.bin 3 deal ids "${holders[@]}"
+"$here/recover.sh" recovered2.bin deal/manifest.cbor ids \
+	eve:deal/share-5-of-5.cbor bob:deal/share-2-of-5.cbor dan:deal/share-4-of-5.cbor
+cmp key.bin recovered2.bin && echo "recovered2.bin matches key.bin"
+step "A share modified in one byte is named and refused"
+cp deal/share-1-of-5.cbor tampered.cbor
+printf '\x00' | dd of=tampered.cbor bs=1 seek=100 conv=notrunc 2>/dev/null
+if symbolon verify tampered.cbor; then echo "tampered share accepted" >&2; exit 1; fi
+
+printf '\n#### Part 3: the storage image\n'
+"$here/init.sh" vault.img 3 seal "${holders[@]}"
+printf 'postgres://admin:correct-horse@db/prod' > secret.txt
+"$here/unseal.sh" vault.img "seal/share-1-of-5.cbor seal/share-3-of-5.cbor seal/share-5-of-5.cbor" \
+	put db-password --in secret.txt
+step "Seal status after the put"
+run status --image vault.img
+"$here/rotate.sh" vault.img seal/share-2-of-5.cbor seal/share-3-of-5.cbor seal/share-4-of-5.cbor
+"$here/unseal.sh" vault.img "seal/share-2-of-5.cbor seal/share-3-of-5.cbor seal/share-4-of-5.cbor" \
+	get db-password --out read-back.txt </dev/null
+cmp secret.txt read-back.txt && echo "read-back.txt matches the stored secret"
+"$here/audit.sh" vault.img transcript.cbor seal/share-1-of-5.cbor seal/share-2-of-5.cbor seal/share-4-of-5.cbor
+printf '\nCeremony complete.\n'
