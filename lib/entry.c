@@ -91,7 +91,7 @@ write_stream(struct sym_image *img, const char *name, unsigned term,
 	const uint8_t *key = sym_image_term_key(img, term);
 	uint8_t *cur = NULL, *next = NULL, *out = NULL;
 	size_t cur_len, next_len;
-	uint64_t offset, total = 0;
+	uint64_t offset, total = 0, start = img->data_end;
 	int rc;
 
 	if (key == NULL)
@@ -142,6 +142,15 @@ write_stream(struct sym_image *img, const char *name, unsigned term,
 	e->stored = stored_size(total);
 	rc = SYM_OK;
 out:
+	if (rc != SYM_OK && img->data_end != start) {
+		/* Nothing names a half-written entry: drop it, so a failed put
+		 * leaves the file as it was.  If that fails too, the bytes are
+		 * harmless and the next append overwrites them. */
+		if (sym_io_ftruncate(img->fd, start) != SYM_OK) {
+			/* see above */
+		}
+		img->data_end = start;
+	}
 	sym_secmem_free(st);
 	sym_secmem_free(cur);
 	sym_secmem_free(next);

@@ -41,7 +41,10 @@ enum {
 	CORE_DATA_END = 11,
 	CORE_AUDIT = 12,
 	CORE_REENCRYPT = 13,
+	CORE_PENDING_SEAL = 14,
 };
+
+static int drain_journal(struct sym_image *img, uint64_t now);
 
 /* Labels for the associated data of each sealed part. */
 static const char label_keyring[] = "keyring";
@@ -471,6 +474,22 @@ put_blob(struct sym_cbor_writer *w, const struct sym_sealed_blob *b,
 	sym_cbor_put_bytes(w, b->ciphertext, b->len);
 }
 
+static void
+put_seal(struct sym_cbor_writer *w, const struct sym_image_seal *seal)
+{
+	sym_cbor_put_map(w, 5);
+	sym_cbor_put_uint(w, 1);
+	sym_cbor_put_uint(w, seal->type);
+	sym_cbor_put_uint(w, 2);
+	sym_cbor_put_uint(w, seal->shares);
+	sym_cbor_put_uint(w, 3);
+	sym_cbor_put_uint(w, seal->threshold);
+	sym_cbor_put_uint(w, 4);
+	sym_cbor_put_uint(w, seal->generation);
+	sym_cbor_put_uint(w, 5);
+	sym_cbor_put_bytes(w, seal->manifest_hash, sizeof seal->manifest_hash);
+}
+
 static int
 encode_core(uint8_t **payload, size_t *len, const struct sym_image *img)
 {
@@ -484,25 +503,15 @@ encode_core(uint8_t **payload, size_t *len, const struct sym_image *img)
 	if (*payload == NULL)
 		return SYM_ENOMEM;
 	sym_cbor_writer_init(&w, *payload, cap);
-	sym_bundle_begin(&w, img->reencrypt_term ? 10 : 9,
-	    SYM_BUNDLE_IMAGE_CORE, info->identity);
+	sym_bundle_begin(&w, (size_t)9 + (img->reencrypt_term != 0) +
+	    (info->verification_pending != 0), SYM_BUNDLE_IMAGE_CORE,
+	    info->identity);
 	sym_cbor_put_uint(&w, CORE_IMAGE_ID);
 	sym_cbor_put_bytes(&w, info->image_id, SYM_IMAGE_ID_BYTES);
 	sym_cbor_put_uint(&w, CORE_CREATED);
 	sym_cbor_put_uint(&w, info->created);
 	sym_cbor_put_uint(&w, CORE_SEAL);
-	sym_cbor_put_map(&w, 5);
-	sym_cbor_put_uint(&w, 1);
-	sym_cbor_put_uint(&w, info->seal.type);
-	sym_cbor_put_uint(&w, 2);
-	sym_cbor_put_uint(&w, info->seal.shares);
-	sym_cbor_put_uint(&w, 3);
-	sym_cbor_put_uint(&w, info->seal.threshold);
-	sym_cbor_put_uint(&w, 4);
-	sym_cbor_put_uint(&w, info->seal.generation);
-	sym_cbor_put_uint(&w, 5);
-	sym_cbor_put_bytes(&w, info->seal.manifest_hash,
-	    sizeof info->seal.manifest_hash);
+	put_seal(&w, &info->seal);
 	sym_cbor_put_uint(&w, CORE_WRAPPINGS);
 	sym_cbor_put_array(&w, img->wrapping_count);
 	for (unsigned i = 0; i < img->wrapping_count; i++) {
@@ -548,6 +557,10 @@ encode_core(uint8_t **payload, size_t *len, const struct sym_image *img)
 	if (img->reencrypt_term) {
 		sym_cbor_put_uint(&w, CORE_REENCRYPT);
 		sym_cbor_put_uint(&w, img->reencrypt_term);
+	}
+	if (info->verification_pending) {
+		sym_cbor_put_uint(&w, CORE_PENDING_SEAL);
+		put_seal(&w, &info->pending_seal);
 	}
 	rc = sym_cbor_writer_finish(&w, len);
 	if (rc != SYM_OK) {
@@ -620,12 +633,36 @@ read_bounded(struct sym_cbor_reader *r, unsigned *out, uint64_t max)
 }
 
 static int
+read_seal(struct sym_cbor_reader *r, struct sym_image_seal *seal)
+{
+	uint64_t type;
+	size_t pairs;
+
+	if (sym_cbor_read_map(r, &pairs) != SYM_OK || pairs != 5 ||
+	    read_key(r, 1) != SYM_OK ||
+	    sym_cbor_read_uint(r, &type) != SYM_OK || type != SYM_SEAL_SHAMIR ||
+	    read_key(r, 2) != SYM_OK ||
+	    read_bounded(r, &seal->shares, 255) != SYM_OK ||
+	    read_key(r, 3) != SYM_OK ||
+	    read_bounded(r, &seal->threshold, 255) != SYM_OK ||
+	    read_key(r, 4) != SYM_OK ||
+	    sym_cbor_read_uint(r, &seal->generation) != SYM_OK ||
+	    read_key(r, 5) != SYM_OK ||
+	    read_fixed_bytes(r, seal->manifest_hash,
+	    SYM_MANIFEST_HASH_BYTES) != SYM_OK ||
+	    seal->threshold < 2 || seal->threshold > seal->shares)
+		return SYM_ECORRUPT;
+	seal->type = SYM_SEAL_SHAMIR;
+	return SYM_OK;
+}
+
+static int
 parse_core(struct sym_image *img, const uint8_t *bytes, size_t len)
 {
 	struct sym_image_info *info = &img->info;
 	struct sym_bundle b;
 	struct sym_cbor_reader *r;
-	uint64_t key, count, type;
+	uint64_t key, count;
 	size_t pairs;
 	int rc;
 
@@ -644,21 +681,11 @@ parse_core(struct sym_image *img, const uint8_t *bytes, size_t len)
 			rc = sym_cbor_read_uint(r, &info->created);
 			break;
 		case CORE_SEAL:
-			if (sym_cbor_read_map(r, &pairs) != SYM_OK || pairs != 5 ||
-			    read_key(r, 1) != SYM_OK ||
-			    sym_cbor_read_uint(r, &type) != SYM_OK ||
-			    type != SYM_SEAL_SHAMIR ||
-			    read_key(r, 2) != SYM_OK ||
-			    read_bounded(r, &info->seal.shares, 255) != SYM_OK ||
-			    read_key(r, 3) != SYM_OK ||
-			    read_bounded(r, &info->seal.threshold, 255) != SYM_OK ||
-			    read_key(r, 4) != SYM_OK ||
-			    sym_cbor_read_uint(r, &info->seal.generation) != SYM_OK ||
-			    read_key(r, 5) != SYM_OK ||
-			    read_fixed_bytes(r, info->seal.manifest_hash,
-			    SYM_MANIFEST_HASH_BYTES) != SYM_OK)
-				return SYM_ECORRUPT;
-			info->seal.type = SYM_SEAL_SHAMIR;
+			rc = read_seal(r, &info->seal);
+			break;
+		case CORE_PENDING_SEAL:
+			rc = read_seal(r, &info->pending_seal);
+			info->verification_pending = rc == SYM_OK;
 			break;
 		case CORE_WRAPPINGS:
 			if (sym_cbor_read_array(r, &pairs) != SYM_OK ||
@@ -853,8 +880,9 @@ invalid:
 	return SYM_OK;
 }
 
+/* Writes one slot without syncing it: see write_slot. */
 static int
-write_slot(struct sym_image *img, int slot, uint64_t seqid,
+write_slot_nosync(struct sym_image *img, int slot, uint64_t seqid,
     const uint8_t *core, size_t core_len, const uint8_t mac[32])
 {
 	size_t cap = SYM_IMAGE_SLOT_BYTES, len;
@@ -893,9 +921,18 @@ write_slot(struct sym_image *img, int slot, uint64_t seqid,
 		rc = sym_io_pwrite_all(img->fd, buf, SLOT_PREFIX_BYTES + len +
 		    SLOT_CHECKSUM_BYTES, (uint64_t)slot * SYM_IMAGE_SLOT_BYTES);
 	}
+	free(buf);
+	return rc;
+}
+
+static int
+write_slot(struct sym_image *img, int slot, uint64_t seqid,
+    const uint8_t *core, size_t core_len, const uint8_t mac[32])
+{
+	int rc = write_slot_nosync(img, slot, seqid, core, core_len, mac);
+
 	if (rc == SYM_OK)
 		rc = sym_io_fsync(img->fd);
-	free(buf);
 	return rc;
 }
 
@@ -1262,13 +1299,19 @@ write_headers(struct sym_image *img, int *durable)
 	/* The other slot first: until it is complete the current one holds
 	 * the old state.  Then the current one, so that both hold the new
 	 * state and either alone survives damage to the other. */
-	rc = write_slot(img, first, seqid, core, core_len, mac);
+	rc = write_slot_nosync(img, first, seqid, core, core_len, mac);
 	if (rc != SYM_OK)
 		goto out;
+	/* Once written, the slot may reach the disk even if fsync fails, so
+	 * the data it names must not be dropped: report the error, but as
+	 * durable. */
 	*durable = 1;
 	img->info.seqid = seqid;
 	img->info.slot_current = first;
 	img->info.slot_valid[first] = 1;
+	rc = sym_io_fsync(img->fd);
+	if (rc != SYM_OK)
+		goto out;
 	rc = write_slot(img, 1 - first, seqid, core, core_len, mac);
 	if (rc == SYM_OK)
 		img->info.slot_valid[1 - first] = 1;
@@ -1300,7 +1343,9 @@ sym_image_commit(struct sym_image *img, const char *operation,
 		return SYM_EUSAGE;
 	if (!img->unsealed)
 		return SYM_ESEALED;
-	rc = sym_audit_append(img, operation, detail ? detail : "", now);
+	rc = drain_journal(img, now);
+	if (rc == SYM_OK)
+		rc = sym_audit_append(img, operation, detail ? detail : "", now);
 	if (rc == SYM_OK && img->dirty_data)
 		rc = sym_io_fsync(img->fd);
 	if (rc == SYM_OK) {
@@ -1469,4 +1514,350 @@ out:
 	sym_secmem_free(seed);
 	image_free(img);
 	return rc;
+}
+
+/* ---------------------------------------------------------------- */
+/* Pending operations (envelope field 5):
+ *   { ? 1: rekey bundle (bstr), ? 2: verification nonce (bstr 16),
+ *     ? 3: journal [* [time, operation (tstr), detail (tstr)]] }       */
+
+void
+sym_image_pending_clear(struct sym_image_pending *p)
+{
+	free(p->rekey);
+	memset(p, 0, sizeof *p);
+}
+
+void
+sym_image_journal_add(struct sym_image_pending *p, uint64_t time,
+    const char *operation, const char *detail)
+{
+	struct sym_image_journal_entry *e;
+
+	if (p->journal_count == SYM_IMAGE_MAX_JOURNAL) {
+		memmove(&p->journal[0], &p->journal[1],
+		    (SYM_IMAGE_MAX_JOURNAL - 1) * sizeof p->journal[0]);
+		p->journal_count--;
+	}
+	e = &p->journal[p->journal_count++];
+	e->time = time;
+	snprintf(e->operation, sizeof e->operation, "%s", operation);
+	snprintf(e->detail, sizeof e->detail, "%s", detail);
+	/* Printed and audited later: no control characters. */
+	for (char *c = e->detail; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = '?';
+	for (char *c = e->operation; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = '?';
+}
+
+int
+sym_image_pending_get(const struct sym_image *img, struct sym_image_pending *out)
+{
+	struct sym_cbor_reader r;
+	size_t pairs, items, n;
+	uint64_t key, last = 0;
+	const uint8_t *p;
+	const char *text;
+
+	memset(out, 0, sizeof *out);
+	if (img->pending == NULL)
+		return SYM_OK;
+	sym_cbor_reader_init(&r, img->pending, img->pending_len);
+	if (sym_cbor_read_map(&r, &pairs) != SYM_OK)
+		return SYM_ECORRUPT;
+	for (size_t i = 0; i < pairs; i++) {
+		if (sym_cbor_read_uint(&r, &key) != SYM_OK || key <= last ||
+		    key > 3)
+			goto bad;
+		last = key;
+		if (key == 1) {
+			if (sym_cbor_read_bytes(&r, &p, &n) != SYM_OK || n == 0 ||
+			    n > SYM_BUNDLE_MAX_BYTES)
+				goto bad;
+			out->rekey = malloc(n);
+			if (out->rekey == NULL)
+				return SYM_ENOMEM;
+			memcpy(out->rekey, p, n);
+			out->rekey_len = n;
+		} else if (key == 2) {
+			if (read_fixed_bytes(&r, out->verification_nonce,
+			    SYM_IMAGE_NONCE_BYTES) != SYM_OK)
+				goto bad;
+			out->has_verification_nonce = 1;
+		} else {
+			if (sym_cbor_read_array(&r, &items) != SYM_OK ||
+			    items > SYM_IMAGE_MAX_JOURNAL)
+				goto bad;
+			for (size_t j = 0; j < items; j++) {
+				struct sym_image_journal_entry *e = &out->journal[j];
+
+				if (sym_cbor_read_array(&r, &n) != SYM_OK || n != 3 ||
+				    sym_cbor_read_uint(&r, &e->time) != SYM_OK ||
+				    sym_cbor_read_text(&r, &text, &n) != SYM_OK ||
+				    n > SYM_IMAGE_JOURNAL_TEXT_MAX)
+					goto bad;
+				memcpy(e->operation, text, n);
+				e->operation[n] = '\0';
+				if (sym_cbor_read_text(&r, &text, &n) != SYM_OK ||
+				    n > SYM_IMAGE_JOURNAL_TEXT_MAX)
+					goto bad;
+				memcpy(e->detail, text, n);
+				e->detail[n] = '\0';
+			}
+			out->journal_count = items;
+		}
+	}
+	return SYM_OK;
+bad:
+	sym_image_pending_clear(out);
+	return SYM_ECORRUPT;
+}
+
+static int
+encode_pending(uint8_t **out, size_t *len, const struct sym_image_pending *p)
+{
+	size_t pairs = (size_t)(p->rekey != NULL) + (p->has_verification_nonce != 0) +
+	    (p->journal_count != 0);
+	size_t cap = 64 + p->rekey_len +
+	    p->journal_count * (2 * SYM_IMAGE_JOURNAL_TEXT_MAX + 32);
+	struct sym_cbor_writer w;
+	int rc;
+
+	*out = NULL;
+	*len = 0;
+	if (pairs == 0)
+		return SYM_OK;
+	*out = malloc(cap);
+	if (*out == NULL)
+		return SYM_ENOMEM;
+	sym_cbor_writer_init(&w, *out, cap);
+	sym_cbor_put_map(&w, pairs);
+	if (p->rekey != NULL) {
+		sym_cbor_put_uint(&w, 1);
+		sym_cbor_put_bytes(&w, p->rekey, p->rekey_len);
+	}
+	if (p->has_verification_nonce) {
+		sym_cbor_put_uint(&w, 2);
+		sym_cbor_put_bytes(&w, p->verification_nonce,
+		    SYM_IMAGE_NONCE_BYTES);
+	}
+	if (p->journal_count) {
+		sym_cbor_put_uint(&w, 3);
+		sym_cbor_put_array(&w, p->journal_count);
+		for (size_t i = 0; i < p->journal_count; i++) {
+			sym_cbor_put_array(&w, 3);
+			sym_cbor_put_uint(&w, p->journal[i].time);
+			sym_cbor_put_text(&w, p->journal[i].operation,
+			    strlen(p->journal[i].operation));
+			sym_cbor_put_text(&w, p->journal[i].detail,
+			    strlen(p->journal[i].detail));
+		}
+	}
+	rc = sym_cbor_writer_finish(&w, len);
+	if (rc != SYM_OK) {
+		free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+int
+sym_image_pending_put(struct sym_image *img, const struct sym_image_pending *p)
+{
+	uint8_t *raw = NULL, *old;
+	size_t len = 0, old_len;
+	uint64_t seqid = img->info.seqid + 1;
+	int rc, first = 1 - img->info.slot_current;
+
+	if (img->mode != SYM_IMAGE_WRITE)
+		return SYM_EUSAGE;
+	if ((rc = encode_pending(&raw, &len, p)) != SYM_OK)
+		return rc;
+	old = img->pending;
+	old_len = img->pending_len;
+	img->pending = raw;
+	img->pending_len = len;
+	if (img->unsealed) {
+		free(old);
+		return SYM_OK;
+	}
+	/* Sealed: the signed core and its MAC are copied as they are; only
+	 * the envelope changes.  Same two-step write as a commit. */
+	rc = write_slot(img, first, seqid, img->core_bytes, img->core_len,
+	    img->stored_mac);
+	if (rc != SYM_OK) {
+		free(raw);
+		img->pending = old;
+		img->pending_len = old_len;
+		return rc;
+	}
+	free(old);
+	img->info.seqid = seqid;
+	img->info.slot_current = first;
+	img->info.slot_valid[first] = 1;
+	img->info.slot_valid[1 - first] = write_slot(img, 1 - first, seqid,
+	    img->core_bytes, img->core_len, img->stored_mac) == SYM_OK;
+	return SYM_OK;
+}
+
+/* Turns the journal into signed audit records (at the next commit). */
+static int
+drain_journal(struct sym_image *img, uint64_t now)
+{
+	struct sym_image_pending p;
+	int rc = sym_image_pending_get(img, &p);
+
+	if (rc != SYM_OK)
+		return rc;
+	for (size_t i = 0; i < p.journal_count && rc == SYM_OK; i++) {
+		char detail[SYM_IMAGE_JOURNAL_TEXT_MAX + 96];
+		char operation[SYM_AUDIT_OPERATION_MAX + 1];
+
+		snprintf(operation, sizeof operation, "%s", p.journal[i].operation);
+		snprintf(detail, sizeof detail, "%s (while sealed, at %llu; "
+		    "recorded unsigned, then here)", p.journal[i].detail,
+		    (unsigned long long)p.journal[i].time);
+		rc = sym_audit_append(img, operation, detail, now);
+	}
+	if (rc == SYM_OK && p.journal_count) {
+		p.journal_count = 0;
+		rc = sym_image_pending_put(img, &p);
+	}
+	/* A verification cancelled while sealed leaves a pending wrapping
+	 * that nothing can promote any more: drop it now. */
+	if (rc == SYM_OK && img->info.verification_pending &&
+	    !p.has_verification_nonce)
+		rc = sym_image_rekey_discard(img);
+	sym_image_pending_clear(&p);
+	return rc;
+}
+
+int
+sym_image_rekey_install(struct sym_image *img,
+    const uint8_t new_key[static SYM_IMAGE_KEY_BYTES],
+    const struct sym_image_seal *new_seal, int verify)
+{
+	struct sym_image_wrapping w;
+	unsigned kept = 0;
+	int rc;
+
+	if (!img->unsealed || img->mode != SYM_IMAGE_WRITE)
+		return SYM_ESEALED;
+	memset(&w, 0, sizeof w);
+	w.role = verify ? 2 : 1;
+	w.generation = new_seal->generation;
+	if ((rc = wrap_root(&w, new_key, img->root_key,
+	    img->info.image_id)) != SYM_OK)
+		return rc;
+	/* Keep the active wrapping only while verification is pending. */
+	for (unsigned i = 0; i < img->wrapping_count; i++)
+		if (verify && img->wrappings[i].role == 1)
+			img->wrappings[kept++] = img->wrappings[i];
+	img->wrappings[kept++] = w;
+	img->wrapping_count = kept;
+	if (verify) {
+		img->info.pending_seal = *new_seal;
+		img->info.verification_pending = 1;
+	} else {
+		img->info.seal = *new_seal;
+		img->info.verification_pending = 0;
+		memset(&img->info.pending_seal, 0, sizeof img->info.pending_seal);
+	}
+	return SYM_OK;
+}
+
+int
+sym_image_unseal_pending(struct sym_image *img,
+    const uint8_t new_key[static SYM_IMAGE_KEY_BYTES])
+{
+	int rc = SYM_EUNSEAL;
+
+	if (!img->info.verification_pending)
+		return SYM_EUSAGE;
+	if (img->unsealed)
+		return SYM_EUSAGE;
+	img->root_key = sym_secmem_alloc(SYM_IMAGE_KEY_BYTES);
+	if (img->root_key == NULL)
+		return SYM_ENOMEM;
+	for (unsigned i = 0; i < img->wrapping_count && rc != SYM_OK; i++) {
+		const struct sym_image_wrapping *w = &img->wrappings[i];
+
+		if (w->role == 2 &&
+		    w->generation == img->info.pending_seal.generation)
+			rc = unwrap_root(img->root_key, w, new_key,
+			    img->info.image_id);
+	}
+	if (rc == SYM_OK)
+		rc = unseal_with_root(img);
+	if (rc != SYM_OK) {
+		sym_secmem_free(img->root_key);
+		img->root_key = NULL;
+		sym_secmem_free(img->identity_secret);
+		img->identity_secret = NULL;
+	}
+	return rc;
+}
+
+int
+sym_image_rekey_promote(struct sym_image *img)
+{
+	unsigned kept = 0;
+
+	if (!img->unsealed || !img->info.verification_pending)
+		return SYM_EUSAGE;
+	/* The old wrapping is destroyed in the same header write that makes
+	 * the new one active. */
+	for (unsigned i = 0; i < img->wrapping_count; i++)
+		if (img->wrappings[i].role == 2) {
+			img->wrappings[kept] = img->wrappings[i];
+			img->wrappings[kept++].role = 1;
+		}
+	if (kept != 1)
+		return SYM_ECORRUPT;
+	sodium_memzero(&img->wrappings[1],
+	    sizeof img->wrappings - sizeof img->wrappings[0]);
+	img->wrapping_count = 1;
+	img->info.seal = img->info.pending_seal;
+	img->info.verification_pending = 0;
+	memset(&img->info.pending_seal, 0, sizeof img->info.pending_seal);
+	return SYM_OK;
+}
+
+int
+sym_image_rekey_discard(struct sym_image *img)
+{
+	unsigned kept = 0;
+
+	if (!img->unsealed)
+		return SYM_ESEALED;
+	for (unsigned i = 0; i < img->wrapping_count; i++)
+		if (img->wrappings[i].role == 1)
+			img->wrappings[kept++] = img->wrappings[i];
+	img->wrapping_count = kept;
+	img->info.verification_pending = 0;
+	memset(&img->info.pending_seal, 0, sizeof img->info.pending_seal);
+	return SYM_OK;
+}
+
+int
+sym_image_check_pending_share(const struct sym_image *img,
+    const struct sym_share *share)
+{
+	const struct sym_image_seal *seal = &img->info.pending_seal;
+
+	if (!img->info.verification_pending)
+		return SYM_EUSAGE;
+	if (memcmp(share->signer, img->info.identity,
+	    SYM_SIGN_PUBLICKEY_BYTES) != 0 ||
+	    memcmp(share->set_id, img->info.image_id, SYM_IMAGE_ID_BYTES) != 0)
+		return SYM_EWRONGIMAGE;
+	if (share->generation != seal->generation)
+		return SYM_EGENERATION;
+	if (share->threshold != seal->threshold || share->count != seal->shares ||
+	    memcmp(share->manifest_hash, seal->manifest_hash,
+	    SYM_MANIFEST_HASH_BYTES) != 0)
+		return SYM_EMANIFEST;
+	return SYM_OK;
 }

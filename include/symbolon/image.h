@@ -82,6 +82,38 @@ struct sym_image_info {
 	uint64_t audit_count;
 	int reencrypt_pending;		/* rotate --reencrypt unfinished */
 	uint64_t file_size;
+	/* rekey --verify: new shares issued, awaiting verification */
+	int verification_pending;
+	struct sym_image_seal pending_seal;
+};
+
+#define SYM_IMAGE_NONCE_BYTES 16u
+#define SYM_IMAGE_MAX_JOURNAL 64u
+#define SYM_IMAGE_JOURNAL_TEXT_MAX 200u
+
+/* A step taken while the image was sealed (rekey init, a share accepted,
+ * cancel), kept in the header until the next unsealed commit turns it
+ * into signed audit records.  Not signed by the image: marked so. */
+struct sym_image_journal_entry {
+	uint64_t time;
+	char operation[SYM_IMAGE_JOURNAL_TEXT_MAX + 1];
+	char detail[SYM_IMAGE_JOURNAL_TEXT_MAX + 1];
+};
+
+/*
+ * Pending operations, in the header envelope outside the signed core so
+ * that they can be recorded without shares (rekey --init, --cancel, a new
+ * verification nonce), exactly as Vault keeps them outside the barrier.
+ * What they may do is limited: a rekey completes only with a quorum of the
+ * current shares, and its new configuration is shown at every step.
+ */
+struct sym_image_pending {
+	uint8_t *rekey;			/* a signed rekey bundle, or NULL; heap */
+	size_t rekey_len;
+	int has_verification_nonce;
+	uint8_t verification_nonce[SYM_IMAGE_NONCE_BYTES];
+	size_t journal_count;
+	struct sym_image_journal_entry journal[SYM_IMAGE_MAX_JOURNAL];
 };
 
 struct sym_image_entry {
@@ -150,6 +182,49 @@ int sym_image_is_unsealed(const struct sym_image *img) SYM_NONNULL(1);
  */
 int sym_image_commit(struct sym_image *img, const char *operation,
     const char *detail, uint64_t now) SYM_WARN_UNUSED SYM_NONNULL(1, 2);
+
+/* Reads the pending operations (an empty struct when there are none);
+ * free with sym_image_pending_clear. */
+int sym_image_pending_get(const struct sym_image *img,
+    struct sym_image_pending *out) SYM_WARN_UNUSED SYM_NONNULL(1, 2);
+void sym_image_pending_clear(struct sym_image_pending *p);
+
+/*
+ * Replaces the pending operations.  Sealed (no shares): rewrites both
+ * header copies at once with the same signed core, a new sequence number
+ * and the new envelope, crash-safe like a commit.  Unsealed: takes effect
+ * at the next sym_image_commit.
+ */
+int sym_image_pending_put(struct sym_image *img,
+    const struct sym_image_pending *p) SYM_WARN_UNUSED SYM_NONNULL(1, 2);
+
+/* Adds a journal line to p (the oldest is dropped when full). */
+void sym_image_journal_add(struct sym_image_pending *p, uint64_t time,
+    const char *operation, const char *detail) SYM_NONNULL(1, 3, 4);
+
+/*
+ * Rekey (rekey.c drives these).  install: the unseal key becomes new_key
+ * for new_seal (generation, shares, threshold, manifest hash): at once, or,
+ * with verify, as a pending wrapping beside the active one, which keeps
+ * working until promote.  The image must be unsealed; commit afterwards.
+ */
+int sym_image_rekey_install(struct sym_image *img,
+    const uint8_t new_key[static SYM_IMAGE_KEY_BYTES],
+    const struct sym_image_seal *new_seal, int verify)
+    SYM_WARN_UNUSED SYM_NONNULL(1, 2, 3);
+/* Unseals through the pending wrapping: proves new_key is the new key. */
+int sym_image_unseal_pending(struct sym_image *img,
+    const uint8_t new_key[static SYM_IMAGE_KEY_BYTES])
+    SYM_WARN_UNUSED SYM_NONNULL(1, 2);
+/* Makes the pending wrapping the active one; the old one is destroyed. */
+int sym_image_rekey_promote(struct sym_image *img)
+    SYM_WARN_UNUSED SYM_NONNULL(1);
+/* Drops a pending wrapping (verification cancelled). */
+int sym_image_rekey_discard(struct sym_image *img)
+    SYM_WARN_UNUSED SYM_NONNULL(1);
+/* Share checks against the pending (new) generation instead. */
+int sym_image_check_pending_share(const struct sym_image *img,
+    const struct sym_share *share) SYM_WARN_UNUSED SYM_NONNULL(1, 2);
 
 /* Entries (entry.c).  put reads from fd until end of input; get writes
  * the plaintext to fd, chunk by chunk, authenticating each chunk first. */

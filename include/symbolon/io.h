@@ -80,28 +80,6 @@ int sym_io_link(const char *from, const char *to) SYM_WARN_UNUSED;
 int sym_io_pread_all(int fd, uint8_t *buf, size_t len, uint64_t offset)
     SYM_WARN_UNUSED;
 
-/*
- * Mutating file operations used for images and output files.  They all
- * pass through one fault-injection point so the crash-safety tests can
- * interrupt an update at every step: with SYMBOLON_FAULT="K" or
- * "K:MODE" in the environment, the K-th such operation of the process
- * fails with MODE: eio (default), enospc or erofs; or, with "exit", the
- * process _exits (status 86) before doing it; or, with "torn" (writes
- * only), writes the first half of the buffer and then _exits, as a power
- * cut would.  SYMBOLON_FAULT_LOG=FILE appends one line per operation
- * ("K write"), so a test can see how many steps an update takes.
- */
-int sym_io_pwrite_all(int fd, const uint8_t *data, size_t len, uint64_t offset)
-    SYM_WARN_UNUSED;
-int sym_io_fsync(int fd) SYM_WARN_UNUSED;
-int sym_io_ftruncate(int fd, uint64_t len) SYM_WARN_UNUSED;
-int sym_io_rename(const char *from, const char *to) SYM_WARN_UNUSED;
-int sym_io_link(const char *from, const char *to) SYM_WARN_UNUSED;
-
-/* Reads exactly len bytes at offset (SYM_ETRUNCATED at end of file). */
-int sym_io_pread_all(int fd, uint8_t *buf, size_t len, uint64_t offset)
-    SYM_WARN_UNUSED;
-
 /* SYM_EEXIST if path exists (a file, a link, anything), else SYM_OK. */
 int sym_io_check_absent(const char *path) SYM_WARN_UNUSED SYM_NONNULL(1);
 

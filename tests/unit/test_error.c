@@ -11,18 +11,23 @@
 #include "symbolon/error.h"
 #include "symbolon/secmem.h"
 
+/* Every code of error.h, by class.  Keep in step with the header: the
+ * range scan in test_no_code_left_out catches a code added to error.c's
+ * table but not here. */
 static const int invalid_codes[] = {
 	SYM_EFORMAT, SYM_ETOOFEW, SYM_ESHARELEN, SYM_EDUPSHARE, SYM_EZEROX,
 	SYM_EEMPTYSHARE, SYM_EEMPTYSECRET, SYM_ETOOBIG, SYM_ETRUNCATED,
 	SYM_ENONCANONICAL, SYM_ETRAILING, SYM_EBADSIG, SYM_EBUNDLETYPE,
 	SYM_EVERSION, SYM_EKID, SYM_EWRONGSET, SYM_EGENERATION,
 	SYM_ECOMMITMENT, SYM_EDECRYPT, SYM_EMANIFEST, SYM_ESCHEMA,
+	SYM_ENOTBUNDLE, SYM_ENOTIMAGE, SYM_EBADHEADER, SYM_EWRONGIMAGE,
+	SYM_EUNSEAL, SYM_ENOENTRY, SYM_ECORRUPT, SYM_EAUDIT, SYM_ESEALED,
 };
 
 static const int other_codes[] = {
 	SYM_EUSAGE, SYM_ETHRESHOLD, SYM_ESHARES, SYM_ENOMEM, SYM_ERANDOM,
 	SYM_EIO, SYM_ENOENT, SYM_EACCES, SYM_EEXIST, SYM_ENOSPC, SYM_EROFS,
-	SYM_ENOTTY, SYM_EINIT, SYM_EISDIR, SYM_EINTERNAL,
+	SYM_ENOTTY, SYM_EINIT, SYM_EISDIR, SYM_EINTERNAL, SYM_EMISMATCH,
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -48,7 +53,7 @@ test_codes_are_distinct(void **state)
 	size_t n = all_codes(codes);
 
 	(void)state;
-	assert_int_equal(n, 37);
+	assert_int_equal(n, 47);
 	for (size_t i = 0; i < n; i++)
 		for (size_t j = i + 1; j < n; j++)
 			assert_int_not_equal(codes[i], codes[j]);
@@ -81,6 +86,25 @@ test_strerror_distinct_and_known(void **state)
 	assert_string_equal(sym_strerror(SYM_OK), "success");
 	assert_string_equal(sym_strerror(SYM_EDUPSHARE),
 	    "duplicate share (same x already entered)");
+}
+
+static void
+test_no_code_left_out(void **state)
+{
+	/* Any value with a text of its own must be in the lists above. */
+	int codes[ALL_CODES];
+	size_t n = all_codes(codes);
+
+	(void)state;
+	for (int c = -300; c <= 300; c++) {
+		int listed = 0;
+
+		for (size_t i = 0; i < n; i++)
+			listed |= codes[i] == c;
+		if (!listed && strcmp(sym_strerror(c), "unknown error") != 0)
+			fail_msg("code %d (\"%s\") is not in test_error.c", c,
+			    sym_strerror(c));
+	}
 }
 
 static void
@@ -151,6 +175,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_codes_are_distinct),
 		cmocka_unit_test(test_strerror_distinct_and_known),
+		cmocka_unit_test(test_no_code_left_out),
 		cmocka_unit_test(test_exit_status_classes),
 		cmocka_unit_test(test_error_from_errno),
 	};
