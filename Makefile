@@ -32,7 +32,7 @@ endif
 
 LIB_SRCS := $(sort $(wildcard lib/*.c))
 LIB_OBJS := $(LIB_SRCS:%.c=build/%.o)
-TOOLS    := split combine keygen verify status store rotate
+TOOLS    := split combine keygen verify status store rotate rekey
 PROGRAMS := bin/symbolon $(TOOLS:%=bin/symbolon-%)
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_TESTS := $(UNIT_SRCS:tests/unit/%.c=build/tests/%)

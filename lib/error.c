@@ -45,6 +45,7 @@ static const struct {
 	{ SYM_EISDIR, "is a directory" },
 	{ SYM_EINTERNAL, "internal error" },
 	{ SYM_EMISMATCH, "the passphrases do not match" },
+	{ SYM_ENOTMPFS, "no RAM-backed file system (tmpfs) for rekey progress: set XDG_RUNTIME_DIR or mount /dev/shm" },
 	{ SYM_ENOTIMAGE, "not a symbolon image" },
 	{ SYM_EBADHEADER, "both header copies are damaged or forged" },
 	{ SYM_EWRONGIMAGE, "share belongs to another image" },

@@ -1476,6 +1476,10 @@ sym_image_create(const char *path, unsigned shares, unsigned threshold,
 		    "generation 1", threshold, shares);
 		rc = sym_image_commit(img, "init", detail, now);
 	}
+	/* A commit survives losing the second header copy; a new image
+	 * has no older state to fall back on and starts with both. */
+	if (rc == SYM_OK && !(img->info.slot_valid[0] && img->info.slot_valid[1]))
+		rc = SYM_EIO;
 	if (rc != SYM_OK)
 		goto out;
 	/* Shares first, image last: an image whose shares were never

@@ -74,13 +74,19 @@ gather_option(struct gather_options *o, int opt, char *arg)
 	}
 }
 
-static unsigned
-threshold(const struct gather *g)
+unsigned
+gather_needed(const struct gather *g)
 {
+	if (g->required)
+		return g->required;
+	if (g->image != NULL && g->pending_generation)
+		return sym_image_info(g->image)->pending_seal.threshold;
 	if (g->image != NULL)
 		return sym_image_info(g->image)->seal.threshold;
 	return sym_quorum_threshold(g->quorum);
 }
+
+#define threshold gather_needed
 
 void
 gather_print_progress(const struct gather *g)
@@ -182,6 +188,8 @@ explain_refusal(const struct gather *g, const struct sym_share *share,
 		    g->image ? "image" : "set", have, want);
 		return CLI_EXIT_INVALID;
 	case SYM_EGENERATION:
+		if (g->image != NULL && g->pending_generation)
+			generation = sym_image_info(g->image)->pending_seal.generation;
 		cli_error("%s: share is of generation %llu, not %llu%s", name,
 		    (unsigned long long)share->generation,
 		    (unsigned long long)generation,
@@ -212,13 +220,17 @@ gather_add_bundle(struct gather *g, const uint8_t *input, size_t input_len,
 	/* Every check that needs no secret comes before any passphrase is
 	 * asked for. */
 	if (rc == SYM_OK && g->image != NULL)
-		rc = sym_image_check_share(g->image, share);
+		rc = g->pending_generation ?
+		    sym_image_check_pending_share(g->image, share) :
+		    sym_image_check_share(g->image, share);
 	if (rc == SYM_OK)
 		rc = sym_quorum_check(g->quorum, share);
 	if (rc == SYM_OK && share->raw == NULL)
 		rc = unseal_share(g, share, name);
 	if (rc == SYM_OK)
 		rc = sym_quorum_add(g->quorum, share);
+	if (rc == SYM_OK && g->on_accept != NULL)
+		rc = g->on_accept(g->on_accept_ctx, bytes, len, share);
 	if (rc < 0 && share != NULL)
 		rc = explain_refusal(g, share, rc, name);
 	if (rc == SYM_OK) {

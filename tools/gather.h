@@ -35,6 +35,14 @@ struct gather {
 	struct sym_image *image;	/* shares must belong to it, if set */
 	const char *progress_label;
 	struct sym_identity_secret *identities[GATHER_MAX_SOURCES];
+	/* rekey: shares of the pending generation; a required count other
+	 * than the threshold (--all); a hook that sees each accepted share
+	 * (its bundle bytes and, decrypted, its raw share). */
+	int pending_generation;
+	unsigned required;
+	int (*on_accept)(void *ctx, const uint8_t *bundle, size_t len,
+	    const struct sym_share *share);
+	void *on_accept_ctx;
 };
 
 /* Returns 0 or an exit status (error printed).  opts may be NULL. */
@@ -87,5 +95,8 @@ int gather_all(struct gather *g);
 int gather_unseal(struct gather *g);
 
 void gather_print_progress(const struct gather *g);
+
+/* Shares needed: the required count, or the threshold once known. */
+unsigned gather_needed(const struct gather *g);
 
 #endif

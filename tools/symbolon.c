@@ -22,6 +22,7 @@ static const struct {
 	{ "status", "seal status of an image (no shares needed)" },
 	{ "store", "put, get, list and delete entries of an image" },
 	{ "rotate", "add a keyring term; re-encrypt entries under it" },
+	{ "rekey", "replace the unseal key and its shares (Vault's rekey)" },
 	{ "verify", "check bundles, shares, images and audit transcripts" },
 };
 

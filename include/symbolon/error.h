@@ -69,6 +69,7 @@ enum sym_error {
 	SYM_EISDIR = -77,       /* a directory where a file was expected */
 	SYM_EINTERNAL = -78,
 	SYM_EMISMATCH = -79,    /* the two passphrases typed differ */
+	SYM_ENOTMPFS = -81,     /* no RAM-backed file system for progress */
 };
 
 /* A short description of code; never NULL. */

@@ -1,0 +1,104 @@
+/*
+ * Rekey, Vault's `operator rekey`, offline: replace the unseal key and
+ * its shares (optionally with a new count and threshold) by a quorum of
+ * the current holders, with an optional -verify step in which the new
+ * holders prove their shares before they take effect.
+ *
+ * The pending rekey is a signed bundle (type rekey) kept in the image
+ * header's envelope, so that starting, cancelling and showing a rekey
+ * need no shares:
+ *    4 image id (bstr 16)    5 nonce (bstr 16)     6 started (uint)
+ *    7 generation it replaces (uint)    8 new share count (uint)
+ *    9 new threshold (uint)  10 verification required (bool)
+ *   11 holders: array of n maps { ? 1: name (tstr), ? 2: identity bundle }
+ *   12 output directory for the new shares (tstr)
+ * signed by the operator who started it (--signer) or a one-time key.
+ *
+ * Shares entered in earlier invocations are kept only in a progress file
+ * on a RAM-backed file system (tmpfs: $XDG_RUNTIME_DIR, else /dev/shm),
+ * mode 0600, bound to the image and nonce, wiped on completion, cancel,
+ * failure, and expiry.
+ */
+#ifndef SYMBOLON_REKEY_H
+#define SYMBOLON_REKEY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "symbolon/error.h"
+#include "symbolon/identity.h"
+#include "symbolon/image.h"
+#include "symbolon/quorum.h"
+
+#define SYM_REKEY_DEFAULT_TTL 3600u
+#define SYM_UUID_TEXT_BYTES 37u
+
+struct sym_rekey {
+	uint8_t signer[SYM_SIGN_PUBLICKEY_BYTES];
+	uint8_t image_id[SYM_IMAGE_ID_BYTES];
+	uint8_t nonce[SYM_IMAGE_NONCE_BYTES];
+	uint64_t started;
+	uint64_t generation;
+	unsigned shares, threshold;
+	int verify;
+	char holder_names[SYM_SHAMIR_MAX_SHARES][SYM_IDENTITY_NAME_MAX + 1];
+	int has_identity[SYM_SHAMIR_MAX_SHARES];
+	struct sym_identity identities[SYM_SHAMIR_MAX_SHARES];
+	char out_dir[1024];
+};
+
+/* "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx", as Vault prints nonces. */
+void sym_uuid_text(char out[static SYM_UUID_TEXT_BYTES],
+    const uint8_t nonce[static SYM_IMAGE_NONCE_BYTES]);
+int sym_uuid_parse(uint8_t nonce[static SYM_IMAGE_NONCE_BYTES],
+    const char *text) SYM_WARN_UNUSED SYM_NONNULL(1, 2);
+
+/* Builds and signs a rekey bundle from r (nonce drawn here); identity
+ * bundles for holders are passed as bytes in identity_bundles[i] (NULL
+ * when holder i has none). */
+int sym_rekey_encode(uint8_t **bundle, size_t *len, struct sym_rekey *r,
+    const uint8_t *const identity_bundles[], const size_t identity_lens[],
+    const uint8_t *signer_secret) SYM_WARN_UNUSED SYM_NONNULL(1, 2, 3);
+
+int sym_rekey_parse(struct sym_rekey *r, const uint8_t *bundle, size_t len)
+    SYM_WARN_UNUSED SYM_NONNULL(1, 2);
+
+/* The directory for progress files: SYM_ENOTMPFS when neither candidate
+ * is on tmpfs or ramfs. */
+int sym_rekey_progress_dir(char *out, size_t cap) SYM_WARN_UNUSED SYM_NONNULL(1);
+
+/* Progress: the share bundles accepted so far, each with its decrypted
+ * raw share.  Loading one that is older than ttl seconds wipes it. */
+struct sym_rekey_progress;
+
+int sym_rekey_progress_load(struct sym_rekey_progress **out,
+    const uint8_t image_id[static SYM_IMAGE_ID_BYTES],
+    const uint8_t nonce[static SYM_IMAGE_NONCE_BYTES], uint64_t now,
+    uint64_t ttl, int *expired) SYM_WARN_UNUSED SYM_NONNULL(1, 2, 3);
+/* Adds every saved share to q (after checking it still verifies). */
+int sym_rekey_progress_replay(const struct sym_rekey_progress *p,
+    struct sym_quorum *q) SYM_WARN_UNUSED SYM_NONNULL(1, 2);
+size_t sym_rekey_progress_count(const struct sym_rekey_progress *p)
+    SYM_NONNULL(1);
+/* Records a share (its bundle and its raw share) in the progress. */
+int sym_rekey_progress_add(struct sym_rekey_progress *p,
+    const uint8_t *bundle, size_t bundle_len, const uint8_t *raw,
+    size_t raw_len) SYM_WARN_UNUSED SYM_NONNULL(1, 2, 4);
+int sym_rekey_progress_save(const struct sym_rekey_progress *p)
+    SYM_WARN_UNUSED SYM_NONNULL(1);
+/* Overwrites and removes the file; frees p. */
+void sym_rekey_progress_wipe(struct sym_rekey_progress *p);
+void sym_rekey_progress_free(struct sym_rekey_progress *p);
+
+/*
+ * Completes a rekey on an image unsealed by the current quorum: a new
+ * unseal key, dealt as generation + 1 to r's holders and signed by the
+ * image identity, written into r->out_dir, then installed (pending
+ * verification when r->verify).  The caller commits.  On failure nothing
+ * has changed and the files written are removed.
+ */
+int sym_rekey_complete(struct sym_image *img, const struct sym_rekey *r,
+    uint64_t now, struct sym_deal_output *out)
+    SYM_WARN_UNUSED SYM_NONNULL(1, 2, 4);
+
+#endif
