@@ -54,7 +54,7 @@ test_codes_are_distinct(void **state)
 	size_t n = all_codes(codes);
 
 	(void)state;
-	assert_int_equal(n, 47);
+	assert_int_equal(n, ALL_CODES);
 	for (size_t i = 0; i < n; i++)
 		for (size_t j = i + 1; j < n; j++)
 			assert_int_not_equal(codes[i], codes[j]);
