@@ -65,4 +65,15 @@ run status --image vault.img
 	get db-password --out read-back.txt </dev/null
 cmp secret.txt read-back.txt && echo "read-back.txt matches the stored secret"
 "$here/audit.sh" vault.img transcript.cbor seal/share-1-of-5.cbor seal/share-2-of-5.cbor seal/share-4-of-5.cbor
+
+printf '\n#### Part 4: rekey with verification, 3-of-5 to 2-of-3\n'
+"$here/rekey.sh" vault.img 2 seal2 fay,gus,hal seal/share-1-of-5.cbor seal/share-4-of-5.cbor seal/share-5-of-5.cbor
+"$here/unseal.sh" vault.img "seal2/share-3-of-3.cbor seal2/share-2-of-3.cbor" get db-password --out read-back2.txt </dev/null
+cmp secret.txt read-back2.txt && echo "the new shares read the secret back"
+step "The old shares are refused now"
+if symbolon store --image vault.img --share seal/share-1-of-5.cbor --share seal/share-2-of-5.cbor \
+	--share seal/share-3-of-5.cbor list </dev/null; then
+	echo "old shares still work" >&2; exit 1
+fi
+"$here/audit.sh" vault.img transcript2.cbor seal2/share-1-of-3.cbor seal2/share-3-of-3.cbor
 printf '\nCeremony complete.\n'
