@@ -150,6 +150,14 @@ sym_quorum_generation(const struct sym_quorum *q)
 	return q->bound ? q->reference.generation : 0;
 }
 
+const uint8_t *
+sym_quorum_signer(const struct sym_quorum *q)
+{
+	if (q->has_manifest)
+		return q->manifest.signer;
+	return q->bound ? q->reference.signer : NULL;
+}
+
 int
 sym_quorum_has_index(const struct sym_quorum *q, unsigned index)
 {

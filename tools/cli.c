@@ -95,17 +95,31 @@ cli_split_list(char *list, const char **items, int max)
 	}
 }
 
-void
-cli_print_signer(const char *label, const unsigned char public_key[32])
+static void
+print_signer(FILE *out, const char *label, const unsigned char *public_key)
 {
 	uint8_t fingerprint[SYM_FINGERPRINT_BYTES];
 	char hex[SYM_FINGERPRINT_HEX_MAX], words[SYM_FINGERPRINT_WORDS_MAX];
 
+	if (public_key == NULL)
+		return;
 	sym_fingerprint(fingerprint, public_key);
 	if (sym_fingerprint_hex(hex, sizeof hex, fingerprint) != SYM_OK ||
 	    sym_fingerprint_words(words, sizeof words, fingerprint,
 	    SYM_FINGERPRINT_WORD_BYTES) != SYM_OK)
 		return;
-	printf("%-22s %s\n", label, hex);
-	printf("%-22s %s\n", "", words);
+	fprintf(out, "%-22s %s\n", label, hex);
+	fprintf(out, "%-22s %s\n", "", words);
+}
+
+void
+cli_print_signer(const char *label, const unsigned char public_key[32])
+{
+	print_signer(stdout, label, public_key);
+}
+
+void
+cli_print_signer_stderr(const char *label, const unsigned char *public_key)
+{
+	print_signer(stderr, label, public_key);
 }

@@ -39,5 +39,7 @@ int cli_split_list(char *list, const char **items, int max);
 struct sym_identity;
 /* Prints the "Key  Value" lines naming a signer: fingerprint and words. */
 void cli_print_signer(const char *label, const unsigned char public_key[32]);
+/* The same on standard error (NULL key: nothing). */
+void cli_print_signer_stderr(const char *label, const unsigned char *public_key);
 
 #endif

@@ -252,6 +252,11 @@ write_secret(const struct gathering *g, const char *out_path, int force)
 	sym_secmem_free(secret);
 	if (rc != SYM_OK)
 		return cli_fail(rc, out_path ? out_path : "standard output");
+	if (g->kind == KIND_BUNDLE)
+		/* Without --manifest the first share decided whom to trust:
+		 * name the signer, for comparison with the announced one. */
+		cli_print_signer_stderr("shares signed by",
+		    sym_quorum_signer(g->bundles.quorum));
 	return 0;
 }
 
@@ -353,6 +358,19 @@ main(int argc, char **argv)
 		 * often filmed or logged. */
 		return cli_usage_error(synopsis, "unexpected argument (shares "
 		    "are given with --share FILE, never as arguments)");
+	/* A secret on a terminal ends up in scrollback and screen
+	 * recordings; shares typed on one visibly would be echoed. */
+	if (out_path == NULL && sym_io_isatty(STDOUT_FILENO)) {
+		cli_error("refusing to write the secret to a terminal: use --out "
+		    "FILE, or redirect standard output");
+		return CLI_EXIT_USAGE;
+	}
+	for (size_t i = 0; i < source_count; i++)
+		if (strcmp(sources[i], "-") == 0 && sym_io_isatty(STDIN_FILENO)) {
+			cli_error("--share -: standard input is a terminal; leave "
+			    "out --share - to be asked without echo");
+			return CLI_EXIT_USAGE;
+		}
 	/* Refuse before anyone types a share, not after. */
 	if (out_path != NULL && !force &&
 	    (rc = sym_io_check_absent(out_path)) != SYM_OK)

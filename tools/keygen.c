@@ -275,8 +275,14 @@ init_image(int argc, char **argv)
 	}
 	rc = sym_image_create(path, n, t, holders, (uint64_t)time(NULL),
 	    out_dir, armor, &deal, &info);
+	if (rc == SYM_EEXIST) {
+		cli_error("%s: already holds a manifest or shares; give an empty "
+		    "directory", out_dir);
+		status = CLI_EXIT_USAGE;
+		goto out;
+	}
 	if (rc != SYM_OK) {
-		status = cli_fail(rc, rc == SYM_EEXIST ? out_dir : path);
+		status = cli_fail(rc, path);
 		goto out;
 	}
 	sym_set_id_text(image_id, info.image_id);

@@ -257,6 +257,12 @@ split_bundles(const struct split_options *o, const uint8_t *secret,
 		goto out;
 	}
 	rc = sym_deal_write(&out, o->out_dir, o->armor);
+	if (rc == SYM_EEXIST) {
+		cli_error("%s: already holds a manifest or shares; give an empty "
+		    "directory", o->out_dir);
+		status = CLI_EXIT_USAGE;
+		goto out;
+	}
 	if (rc != SYM_OK) {
 		status = cli_fail(rc, o->out_dir);
 		goto out;
@@ -403,6 +409,12 @@ main(int argc, char **argv)
 		status = cli_fail(rc, o.in_path ? o.in_path : "standard input");
 		goto out;
 	}
+	/* Bundles publish a salted commitment to the secret: a short one
+	 * could be found by guessing.  Keys of 16 bytes and more cannot. */
+	if (o.out_dir != NULL && secret_len < 16)
+		cli_error("warning: a secret of %zu bytes can be guessed from the "
+		    "commitment every bundle carries; split random keys of 16 "
+		    "bytes or more", secret_len);
 	status = o.out_dir ? split_bundles(&o, secret, secret_len) :
 	    split_text(&o, secret, secret_len);
 out:

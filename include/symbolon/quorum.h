@@ -49,6 +49,8 @@ unsigned sym_quorum_threshold(const struct sym_quorum *q) SYM_NONNULL(1);
 /* The set id and generation the quorum is bound to; NULL if not yet. */
 const uint8_t *sym_quorum_set_id(const struct sym_quorum *q) SYM_NONNULL(1);
 uint64_t sym_quorum_generation(const struct sym_quorum *q) SYM_NONNULL(1);
+/* The signer the quorum is bound to (public key); NULL if not yet. */
+const uint8_t *sym_quorum_signer(const struct sym_quorum *q) SYM_NONNULL(1);
 /* 1 if the share with this index is already in. */
 int sym_quorum_has_index(const struct sym_quorum *q, unsigned index)
     SYM_NONNULL(1);
