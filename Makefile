@@ -10,14 +10,18 @@ CFLAGS  ?= -O2 -g
 PKG_CONFIG ?= pkg-config
 
 # Libraries linked today; `make deps` checks every library of the design.
-PKGS := libsodium libcbor
+PKGS := libsodium libcbor gpgme libqrencode zbar cairo libjpeg
 
 WARNINGS := -Wall -Wextra -Wshadow -Wconversion -Wsign-conversion \
 	-Wformat=2 -Wstrict-prototypes -Wmissing-prototypes -Wvla
 HARDENING := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 LDHARDENING := -pie -Wl,-z,relro,-z,now
 
-ALL_CFLAGS = -std=gnu11 $(WARNINGS) $(HARDENING) -Iinclude \
+# `make CAMERA=0`: build without reading QR codes from a video device.
+CAMERA ?= 1
+CAMERA_FLAGS := $(if $(filter 0,$(CAMERA)),-DSYMBOLON_NO_CAMERA)
+
+ALL_CFLAGS = -std=gnu11 $(WARNINGS) $(HARDENING) -Iinclude $(CAMERA_FLAGS) \
 	$(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null) $(CFLAGS) -MMD -MP
 ALL_LDFLAGS = $(LDHARDENING) $(LDFLAGS)
 LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
@@ -32,7 +36,7 @@ endif
 
 LIB_SRCS := $(sort $(wildcard lib/*.c))
 LIB_OBJS := $(LIB_SRCS:%.c=build/%.o)
-TOOLS    := split combine keygen verify status store rotate rekey
+TOOLS    := split combine keygen verify status store rotate rekey qr
 PROGRAMS := bin/symbolon $(TOOLS:%=bin/symbolon-%)
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_TESTS := $(UNIT_SRCS:tests/unit/%.c=build/tests/%)
