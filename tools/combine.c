@@ -30,7 +30,7 @@
 #define MAX_SOURCES 255
 
 static const char synopsis[] =
-    "usage: symbolon combine [--share FILE]... [--manifest FILE]\n"
+    "usage: symbolon combine [--share FILE]... [--manifest FILE] [--signer PATH.pub]\n"
     "                        [--identity PATH.key] [--passphrase-file FILE]\n"
     "                        [--format vault|hex] [--key-threshold T]\n"
     "                        [--out FILE [--force]]\n"
@@ -41,6 +41,7 @@ static const char synopsis[] =
     "Writes the secret's bytes to standard output or FILE.\n"
     "  --share FILE         a share bundle, or a file of text shares; repeatable\n"
     "  --manifest FILE      check every share against this manifest first\n"
+    "  --signer PATH.pub    refuse shares not signed by this identity\n"
     "  --identity PATH.key  decrypt shares encrypted to this identity;\n"
     "                       repeatable, one per holder present\n"
     "  --identity-passphrase-file FILE  the identity key's passphrase\n"
@@ -290,6 +291,7 @@ main(int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' },
 		{ "share", required_argument, NULL, 's' },
 		{ "manifest", required_argument, NULL, 'm' },
+		{ "signer", required_argument, NULL, 'S' },
 		{ "identity", required_argument, NULL, 'i' },
 		{ "identity-passphrase-file", required_argument, NULL, 'I' },
 		{ "passphrase-file", required_argument, NULL, 'P' },
@@ -301,7 +303,7 @@ main(int argc, char **argv)
 	};
 	struct gathering g;
 	const char *sources[MAX_SOURCES];
-	const char *out_path = NULL, *manifest_path = NULL;
+	const char *out_path = NULL, *manifest_path = NULL, *signer_path = NULL;
 	size_t source_count = 0;
 	int opt, rc, force = 0, status;
 
@@ -329,6 +331,7 @@ main(int argc, char **argv)
 			sources[source_count++] = optarg;
 			break;
 		case 'm': manifest_path = optarg; break;
+		case 'S': signer_path = optarg; break;
 		case 'i':
 			if (gather_option(&g.bundles.opts, GATHER_OPT_IDENTITY,
 			    optarg) > 1)
@@ -378,6 +381,15 @@ main(int argc, char **argv)
 	if ((rc = sym_shareset_new(&g.set)) != SYM_OK)
 		return cli_fail(rc, NULL);
 
+	if (signer_path != NULL) {
+		struct sym_identity signer;
+
+		rc = sym_identity_load_public(&signer, signer_path);
+		if (rc != SYM_OK)
+			return cli_fail(rc, signer_path);
+		memcpy(g.bundles.signer, signer.sign_public, sizeof g.bundles.signer);
+		g.bundles.pin_signer = 1;
+	}
 	status = manifest_path ? load_manifest(&g, manifest_path) : 0;
 	for (size_t i = 0; i < source_count && status == 0; i++)
 		status = add_share_file(&g, sources[i]);

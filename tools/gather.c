@@ -99,6 +99,39 @@ gather_print_progress(const struct gather *g)
 		    sym_quorum_count(g->quorum));
 }
 
+int
+gather_find_identity(struct gather *g, const struct sym_share *share,
+    struct sym_identity_secret **out)
+{
+	*out = NULL;
+	/* Keys are loaded on first need, each asked for by name. */
+	for (size_t i = 0; i < g->opts.identity_count; i++) {
+		uint8_t fingerprint[SYM_FINGERPRINT_BYTES];
+
+		if (g->identities[i] == NULL) {
+			char prompt[4200];
+			int rc;
+
+			snprintf(prompt, sizeof prompt, "Passphrase for %s (will "
+			    "be hidden): ", g->opts.identity_paths[i]);
+			rc = sym_identity_load_secret(&g->identities[i],
+			    g->opts.identity_paths[i],
+			    g->opts.identity_passphrase_file, prompt);
+			if (rc != SYM_OK) {
+				cli_error("%s: %s", g->opts.identity_paths[i],
+				    sym_strerror(rc));
+				return sym_exit_status(rc);
+			}
+		}
+		sym_fingerprint(fingerprint, g->identities[i]->pub.sign_public);
+		if (memcmp(fingerprint, share->recipient, sizeof fingerprint) == 0) {
+			*out = g->identities[i];
+			return 0;
+		}
+	}
+	return 0;
+}
+
 /* Decrypts a sealed share: SYM_OK, a library error (< 0), or an exit
  * status (> 0) for an error already printed. */
 static int
@@ -109,30 +142,13 @@ unseal_share(struct gather *g, struct sym_share *share, const char *name)
 	int rc;
 
 	if (share->protection == SYM_SHARE_TO_IDENTITY) {
-		/* Load the keys on first need, then use the one the share is
-		 * addressed to. */
-		for (size_t i = 0; i < g->opts.identity_count; i++) {
-			uint8_t fingerprint[SYM_FINGERPRINT_BYTES];
+		struct sym_identity_secret *id = NULL;
 
-			if (g->identities[i] == NULL) {
-				rc = sym_identity_load_secret(&g->identities[i],
-				    g->opts.identity_paths[i],
-				    g->opts.identity_passphrase_file,
-				    "Passphrase for the identity key (will be "
-				    "hidden): ");
-				if (rc != SYM_OK) {
-					cli_error("%s: %s", g->opts.identity_paths[i],
-					    sym_strerror(rc));
-					return sym_exit_status(rc);
-				}
-			}
-			sym_fingerprint(fingerprint,
-			    g->identities[i]->pub.sign_public);
-			if (memcmp(fingerprint, share->recipient,
-			    sizeof fingerprint) == 0)
-				return sym_share_unseal_identity(share,
-				    g->identities[i]);
-		}
+		rc = gather_find_identity(g, share, &id);
+		if (rc > 0)
+			return rc;
+		if (id != NULL)
+			return sym_share_unseal_identity(share, id);
 		cli_error("%s: share %u of %u is encrypted to %s; give %s key "
 		    "with --identity", name, share->index, share->count,
 		    share->holder[0] ? share->holder : "an identity",
@@ -219,6 +235,9 @@ gather_add_bundle(struct gather *g, const uint8_t *input, size_t input_len,
 		rc = sym_share_parse(&share, bytes, len);
 	/* Every check that needs no secret comes before any passphrase is
 	 * asked for. */
+	if (rc == SYM_OK && g->pin_signer &&
+	    memcmp(share->signer, g->signer, sizeof g->signer) != 0)
+		rc = SYM_EKID;
 	if (rc == SYM_OK && g->image != NULL)
 		rc = g->pending_generation ?
 		    sym_image_check_pending_share(g->image, share) :

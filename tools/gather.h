@@ -40,6 +40,9 @@ struct gather {
 	 * (its bundle bytes and, decrypted, its raw share). */
 	int pending_generation;
 	unsigned required;
+	/* --signer: every share must be signed by this key */
+	int pin_signer;
+	uint8_t signer[32];
 	int (*on_accept)(void *ctx, const uint8_t *bundle, size_t len,
 	    const struct sym_share *share);
 	void *on_accept_ctx;
@@ -95,6 +98,12 @@ int gather_all(struct gather *g);
 int gather_unseal(struct gather *g);
 
 void gather_print_progress(const struct gather *g);
+
+/* The --identity key a sealed share is addressed to, loaded on first
+ * need: *out is NULL when none of them is.  Returns 0, or an exit status
+ * (> 0, printed) when a key cannot be loaded. */
+int gather_find_identity(struct gather *g, const struct sym_share *share,
+    struct sym_identity_secret **out);
 
 /* Shares needed: the required count, or the threshold once known. */
 unsigned gather_needed(const struct gather *g);

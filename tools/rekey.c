@@ -402,6 +402,8 @@ do_submit(struct sym_image *img, struct options *o)
 	uint8_t nonce[SYM_IMAGE_NONCE_BYTES];
 	char expected[SYM_UUID_TEXT_BYTES];
 	const uint8_t *want;
+	size_t saved;
+	uint64_t seqid;
 	int rc, have, status = 0, expired = 0, verifying = o->verify;
 	uint64_t now = now_seconds();
 
@@ -492,13 +494,22 @@ do_submit(struct sym_image *img, struct options *o)
 	actx.phase = verifying ? "new" : "current";
 	g.on_accept = on_accept;
 	g.on_accept_ctx = &actx;
+	saved = sym_rekey_progress_count(progress);
 	for (size_t i = 0; i < g.opts.source_count && status == 0; i++)
 		status = gather_file(&g, g.opts.sources[i]);
 	if (status == 0 && g.opts.source_count == 0 &&
 	    sym_io_isatty(0) && sym_quorum_count(g.quorum) < gather_needed(&g))
 		status = gather_prompt(&g);
-	if (status != 0)
+	if (status != 0) {
+		/* The shares taken before the refusal were reported as
+		 * accepted: keep them, as Vault keeps each key it took. */
+		if (sym_rekey_progress_count(progress) > saved &&
+		    ((rc = sym_rekey_progress_save(progress)) != SYM_OK ||
+		    (rc = sym_image_pending_put(img, &pending)) != SYM_OK))
+			cli_error("warning: the shares accepted could not be "
+			    "kept: %s", sym_strerror(rc));
 		goto out;
+	}
 	if (sym_quorum_count(g.quorum) < gather_needed(&g)) {
 		/* Not yet: keep the shares on tmpfs, the steps in the
 		 * journal, and say where we are. */
@@ -529,17 +540,32 @@ do_submit(struct sym_image *img, struct options *o)
 			status = CLI_EXIT_INVALID;
 			goto out;
 		}
+		seqid = info->seqid;
 		rc = sym_rekey_complete(img, &rekey, now, &out);
-		if (rc == SYM_OK) {
-			if (rekey.verify) {
-				pending.has_verification_nonce = 1;
-				rc = sym_random_bytes(pending.verification_nonce,
-				    SYM_IMAGE_NONCE_BYTES, SYM_RANDOM_PUBLIC);
-			} else {
-				free(pending.rekey);
-				pending.rekey = NULL;
-				pending.rekey_len = 0;
-			}
+		if (rc == SYM_EEXIST) {
+			/* Left by an interrupted completion: those shares
+			 * never took effect, but they are not ours to remove. */
+			cli_error("%s: already holds share files (from an "
+			    "interrupted rekey?); move them away and submit "
+			    "again: the current shares still unseal the image",
+			    rekey.out_dir);
+			status = CLI_EXIT_INVALID;
+			goto out;
+		}
+		if (rc != SYM_OK) {
+			/* Nothing changed; what failed was, mostly, writing
+			 * the new shares. */
+			status = cli_fail(rc, rekey.out_dir);
+			goto out;
+		}
+		if (rekey.verify) {
+			pending.has_verification_nonce = 1;
+			rc = sym_random_bytes(pending.verification_nonce,
+			    SYM_IMAGE_NONCE_BYTES, SYM_RANDOM_PUBLIC);
+		} else {
+			free(pending.rekey);
+			pending.rekey = NULL;
+			pending.rekey_len = 0;
 		}
 		if (rc == SYM_OK)
 			rc = sym_image_pending_put(img, &pending);
@@ -552,6 +578,18 @@ do_submit(struct sym_image *img, struct options *o)
 			    rekey.verify ? ", pending verification" : ", active");
 			rc = sym_image_commit(img, rekey.verify ?
 			    "rekey-issued" : "rekey", detail, now);
+		}
+		if (rc != SYM_OK && info->seqid != seqid) {
+			/* The commit failed after its first header copy was
+			 * written (a failed fsync): that copy may be the state
+			 * on disk, so the new shares may be the only ones that
+			 * open the image.  Never remove them then. */
+			cli_error("%s: %s after the new header was written: keep "
+			    "the new shares in %s and the current ones, and see "
+			    "which unseal", o->path, sym_strerror(rc),
+			    rekey.out_dir);
+			status = sym_exit_status(rc);
+			goto out;
 		}
 		if (rc != SYM_OK) {
 			if (out.record != NULL)

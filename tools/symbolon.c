@@ -24,6 +24,7 @@ static const struct {
 	{ "rotate", "add a keyring term; re-encrypt entries under it" },
 	{ "rekey", "replace the unseal key and its shares (Vault's rekey)" },
 	{ "verify", "check bundles, shares, images and audit transcripts" },
+	{ "qr", "QR codes: share sheets (PDF), PNG, SVG, terminal; scan them back" },
 };
 
 static void

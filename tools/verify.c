@@ -52,9 +52,8 @@ struct audit {
 	struct sym_manifest *manifest;
 	struct sym_identity signer;
 	int pin_signer;
-	const char *identity_path, *identity_passphrase_file;
+	struct gather keys;		/* --identity keys, loaded on need */
 	const char *passphrase_file;
-	struct sym_identity_secret *identity;
 	unsigned valid_shares;
 	uint8_t seen_index[SYM_SHAMIR_MAX_SHARES + 1];
 };
@@ -88,18 +87,14 @@ try_unseal(struct audit *a, struct sym_share *s)
 	int rc;
 
 	if (s->protection == SYM_SHARE_TO_IDENTITY) {
-		if (a->identity_path == NULL)
-			return 0;
-		if (a->identity == NULL) {
-			rc = sym_identity_load_secret(&a->identity,
-			    a->identity_path, a->identity_passphrase_file,
-			    "Passphrase for the identity key (will be hidden): ");
-			if (rc != SYM_OK)
-				return rc;
-		}
-		if (sym_share_unseal_identity(s, a->identity) != SYM_OK)
+		struct sym_identity_secret *id = NULL;
+
+		if (gather_find_identity(&a->keys, s, &id) != 0)
+			return SYM_EDECRYPT;
+		if (id == NULL)
 			return 0;	/* sealed to someone else: fine */
-		return 1;
+		rc = sym_share_unseal_identity(s, id);
+		return rc == SYM_OK ? 1 : rc;
 	}
 	if (a->passphrase_file == NULL)
 		return 0;
@@ -412,13 +407,19 @@ main(int argc, char **argv)
 	memset(&a, 0, sizeof a);
 	memset(&share_opts, 0, sizeof share_opts);
 	cli_init("symbolon-verify");
+	if ((status = gather_init(&a.keys, NULL, NULL)) != 0)
+		return status;
 	opterr = 0;
 	while ((opt = getopt_long_only(argc, argv, "h", options, NULL)) != -1) {
 		switch (opt) {
 		case 'm': manifest_path = optarg; break;
 		case 's': signer_path = optarg; break;
-		case 'i': a.identity_path = optarg; break;
-		case 'I': a.identity_passphrase_file = optarg; break;
+		case 'i':
+			if (gather_option(&a.keys.opts, GATHER_OPT_IDENTITY,
+			    optarg) > 1)
+				return CLI_EXIT_USAGE;
+			break;
+		case 'I': a.keys.opts.identity_passphrase_file = optarg; break;
 		case 'P': a.passphrase_file = optarg; break;
 		case 'M': image_path = optarg; break;
 		case 'T': transcript_path = optarg; break;
@@ -438,10 +439,11 @@ main(int argc, char **argv)
 		if (optind < argc || manifest_path != NULL)
 			return cli_usage_error(synopsis, "--image checks one image;"
 			    " verify bundles in a separate run");
-		if (a.identity_path != NULL)
-			share_opts.identity_paths[share_opts.identity_count++] =
-			    a.identity_path;
-		share_opts.identity_passphrase_file = a.identity_passphrase_file;
+		memcpy(share_opts.identity_paths, a.keys.opts.identity_paths,
+		    sizeof share_opts.identity_paths);
+		share_opts.identity_count = a.keys.opts.identity_count;
+		share_opts.identity_passphrase_file =
+		    a.keys.opts.identity_passphrase_file;
 		share_opts.passphrase_file = a.passphrase_file;
 		return verify_image(image_path, &share_opts, transcript_path);
 	}
@@ -480,7 +482,7 @@ main(int argc, char **argv)
 		    "NOT a quorum");
 	}
 out:
-	sym_identity_secret_free(a.identity);
+	gather_free(&a.keys);
 	free(a.manifest);
 	return status;
 }
