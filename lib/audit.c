@@ -26,6 +26,7 @@ enum {
 	TRANSCRIPT_IMAGE_ID = 4,
 	TRANSCRIPT_IDENTITY = 5,
 	TRANSCRIPT_RECORDS = 6,
+	TRANSCRIPT_CORE = 7,	/* the image's signed header core */
 };
 
 /* A record bundle is small: operation, detail and fixed fields. */
@@ -326,6 +327,7 @@ sym_audit_transcript(struct sym_image *img, uint8_t **bundle, size_t *len,
 		return rc;
 	for (uint64_t i = 0; i < count; i++)
 		cap += raw_lens[i] + 8;
+	cap += img->core_len + 16;
 	payload = malloc(cap);
 	if (payload == NULL) {
 		rc = SYM_ENOMEM;
@@ -350,7 +352,7 @@ sym_audit_transcript(struct sym_image *img, uint8_t **bundle, size_t *len,
 	}
 	memcpy(public_key, signer_secret + 32, sizeof public_key);
 	sym_cbor_writer_init(&w, payload, cap);
-	sym_bundle_begin(&w, 3, SYM_BUNDLE_TRANSCRIPT, public_key);
+	sym_bundle_begin(&w, 4, SYM_BUNDLE_TRANSCRIPT, public_key);
 	sym_cbor_put_uint(&w, TRANSCRIPT_IMAGE_ID);
 	sym_cbor_put_bytes(&w, img->info.image_id, SYM_IMAGE_ID_BYTES);
 	sym_cbor_put_uint(&w, TRANSCRIPT_IDENTITY);
@@ -359,6 +361,10 @@ sym_audit_transcript(struct sym_image *img, uint8_t **bundle, size_t *len,
 	sym_cbor_put_array(&w, (size_t)count);
 	for (uint64_t i = 0; i < count; i++)
 		sym_cbor_put_bytes(&w, raw[i], raw_lens[i]);
+	/* The core, signed by the image identity, names the last record: a
+	 * transcript cut short no longer matches it. */
+	sym_cbor_put_uint(&w, TRANSCRIPT_CORE);
+	sym_cbor_put_bytes(&w, img->core_bytes, img->core_len);
 	rc = sym_cbor_writer_finish(&w, &payload_len);
 	if (rc == SYM_OK)
 		rc = sym_bundle_sign(bundle, len, payload, payload_len,
@@ -415,6 +421,27 @@ sym_audit_verify_transcript(const uint8_t *bytes, size_t len,
 		rc = parse_record(&records[i], data, n, identity);
 		if (rc != SYM_OK)
 			goto out;
+	}
+	{
+		uint8_t core_id[SYM_IMAGE_ID_BYTES], core_identity[32];
+		uint8_t head[SYM_AUDIT_HASH_BYTES];
+		uint64_t head_count;
+
+		if (sym_bundle_next_field(&b, &key) != SYM_OK ||
+		    key != TRANSCRIPT_CORE ||
+		    sym_cbor_read_bytes(&b.fields, &data, &n) != SYM_OK) {
+			rc = SYM_ESCHEMA;
+			goto out;
+		}
+		rc = sym_image_core_audit_head(data, n, core_id, core_identity,
+		    &head_count, head);
+		if (rc != SYM_OK || memcmp(core_id, image_id, sizeof core_id) ||
+		    memcmp(core_identity, identity, sizeof core_identity) ||
+		    head_count != count ||
+		    memcmp(head, records[count - 1].r.hash, sizeof head)) {
+			rc = SYM_EAUDIT;
+			goto out;
+		}
 	}
 	if (sym_bundle_next_field(&b, &key) != SYM_OK || key != 0) {
 		rc = SYM_ESCHEMA;

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -42,6 +43,7 @@ enum {
 	CORE_AUDIT = 12,
 	CORE_REENCRYPT = 13,
 	CORE_PENDING_SEAL = 14,
+	CORE_COMMIT = 15,	/* the seqid this core was committed with */
 };
 
 static int drain_journal(struct sym_image *img, uint64_t now);
@@ -503,7 +505,7 @@ encode_core(uint8_t **payload, size_t *len, const struct sym_image *img)
 	if (*payload == NULL)
 		return SYM_ENOMEM;
 	sym_cbor_writer_init(&w, *payload, cap);
-	sym_bundle_begin(&w, (size_t)9 + (img->reencrypt_term != 0) +
+	sym_bundle_begin(&w, (size_t)10 + (img->reencrypt_term != 0) +
 	    (info->verification_pending != 0), SYM_BUNDLE_IMAGE_CORE,
 	    info->identity);
 	sym_cbor_put_uint(&w, CORE_IMAGE_ID);
@@ -562,6 +564,8 @@ encode_core(uint8_t **payload, size_t *len, const struct sym_image *img)
 		sym_cbor_put_uint(&w, CORE_PENDING_SEAL);
 		put_seal(&w, &info->pending_seal);
 	}
+	sym_cbor_put_uint(&w, CORE_COMMIT);
+	sym_cbor_put_uint(&w, img->core_commit);
 	rc = sym_cbor_writer_finish(&w, len);
 	if (rc != SYM_OK) {
 		free(*payload);
@@ -664,6 +668,7 @@ parse_core(struct sym_image *img, const uint8_t *bytes, size_t len)
 	struct sym_cbor_reader *r;
 	uint64_t key, count;
 	size_t pairs;
+	unsigned seen = 0;
 	int rc;
 
 	rc = sym_bundle_open(&b, bytes, len, SYM_BUNDLE_IMAGE_CORE);
@@ -686,6 +691,9 @@ parse_core(struct sym_image *img, const uint8_t *bytes, size_t len)
 		case CORE_PENDING_SEAL:
 			rc = read_seal(r, &info->pending_seal);
 			info->verification_pending = rc == SYM_OK;
+			break;
+		case CORE_COMMIT:
+			rc = sym_cbor_read_uint(r, &img->core_commit);
 			break;
 		case CORE_WRAPPINGS:
 			if (sym_cbor_read_array(r, &pairs) != SYM_OK ||
@@ -773,8 +781,10 @@ parse_core(struct sym_image *img, const uint8_t *bytes, size_t len)
 		}
 		if (rc != SYM_OK)
 			return rc == SYM_ENOMEM ? rc : SYM_ECORRUPT;
+		seen |= 1u << key;
 	}
-	if (rc != SYM_OK || b.last_key < CORE_AUDIT)
+	/* Fields 4..12 and the commit counter are required. */
+	if (rc != SYM_OK || (seen & 0x9ff0u) != 0x9ff0u)
 		return SYM_ECORRUPT;
 	return SYM_OK;
 }
@@ -785,6 +795,7 @@ parse_core(struct sym_image *img, const uint8_t *bytes, size_t len)
 struct slot {
 	int valid;
 	uint64_t seqid;
+	uint64_t commit;	/* the signed core's commit counter */
 	uint8_t *core;		/* heap */
 	size_t core_len;
 	uint8_t mac[32];
@@ -824,16 +835,18 @@ parse_slot(struct slot *s, const uint8_t *buf)
 	memset(s, 0, sizeof *s);
 	if (memcmp(buf, slot_magic, 7) != 0)
 		return SYM_OK;
-	if (buf[7] > slot_magic[7])
-		return SYM_EVERSION;
-	if (buf[7] != slot_magic[7])
-		return SYM_OK;
 	len = (uint32_t)buf[8] << 24 | (uint32_t)buf[9] << 16 |
 	    (uint32_t)buf[10] << 8 | buf[11];
 	if (len == 0 || len > ENVELOPE_MAX)
 		return SYM_OK;
 	checksum(sum, buf, SLOT_PREFIX_BYTES + len);
 	if (sodium_memcmp(sum, buf + SLOT_PREFIX_BYTES + len, sizeof sum) != 0)
+		return SYM_OK;
+	/* A version is believed only from an intact slot: one flipped bit
+	 * must not make the whole image "too new" to open. */
+	if (buf[7] > slot_magic[7])
+		return SYM_EVERSION;
+	if (buf[7] != slot_magic[7])
 		return SYM_OK;
 	p = buf + SLOT_PREFIX_BYTES;
 	if (sym_cbor_check_canonical(p, len, NULL) != SYM_OK)
@@ -917,9 +930,10 @@ write_slot_nosync(struct sym_image *img, int slot, uint64_t seqid,
 		buf[11] = (uint8_t)len;
 		checksum(buf + SLOT_PREFIX_BYTES + len, buf,
 		    SLOT_PREFIX_BYTES + len);
-		/* Only the used bytes: whatever follows them is ignored. */
-		rc = sym_io_pwrite_all(img->fd, buf, SLOT_PREFIX_BYTES + len +
-		    SLOT_CHECKSUM_BYTES, (uint64_t)slot * SYM_IMAGE_SLOT_BYTES);
+		/* The whole slot, zeros after the checksum: no byte of an
+		 * older header (an old wrapping of the root key) survives. */
+		rc = sym_io_pwrite_all(img->fd, buf, cap,
+		    (uint64_t)slot * SYM_IMAGE_SLOT_BYTES);
 	}
 	free(buf);
 	return rc;
@@ -1046,9 +1060,19 @@ load_headers(struct sym_image *img)
 			rc = SYM_EBADHEADER;
 			goto out;
 		}
+		/* The envelope's seqid is not signed; the core's commit
+		 * counter is.  An envelope claiming less than its core is
+		 * inconsistent; an old core cannot win by a bumped seqid. */
+		if (slots[i].seqid < probe.core_commit) {
+			slots[i].valid = 0;
+			continue;
+		}
+		slots[i].commit = probe.core_commit;
 		other = probe.info;
 		img->info.slot_valid[i] = 1;
-		if (best < 0 || slots[i].seqid > slots[best].seqid)
+		if (best < 0 || slots[i].commit > slots[best].commit ||
+		    (slots[i].commit == slots[best].commit &&
+		    slots[i].seqid > slots[best].seqid))
 			best = i;
 	}
 	if (best < 0) {
@@ -1271,6 +1295,7 @@ write_headers(struct sym_image *img, int *durable)
 	img->info.terms = img->term_count;
 	img->info.audit_count = img->audit.count;
 	img->info.reencrypt_pending = img->reencrypt_term != 0;
+	img->core_commit = seqid;
 	/* Fresh nonces for every sealed part, every time. */
 	rc = encode_keyring(&plain, &plain_len, img);
 	if (rc == SYM_OK)
@@ -1525,6 +1550,16 @@ out:
  *   { ? 1: rekey bundle (bstr), ? 2: verification nonce (bstr 16),
  *     ? 3: journal [* [time, operation (tstr), detail (tstr)]] }       */
 
+/* Printed and audited later: no control characters, and an operation
+ * name short and non-empty enough for an audit record. */
+static void
+sanitize(char *text)
+{
+	for (char *c = text; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = '?';
+}
+
 void
 sym_image_pending_clear(struct sym_image_pending *p)
 {
@@ -1547,13 +1582,8 @@ sym_image_journal_add(struct sym_image_pending *p, uint64_t time,
 	e->time = time;
 	snprintf(e->operation, sizeof e->operation, "%s", operation);
 	snprintf(e->detail, sizeof e->detail, "%s", detail);
-	/* Printed and audited later: no control characters. */
-	for (char *c = e->detail; *c; c++)
-		if ((unsigned char)*c < 0x20 || *c == 0x7f)
-			*c = '?';
-	for (char *c = e->operation; *c; c++)
-		if ((unsigned char)*c < 0x20 || *c == 0x7f)
-			*c = '?';
+	sanitize(e->operation);
+	sanitize(e->detail);
 }
 
 int
@@ -1609,6 +1639,11 @@ sym_image_pending_get(const struct sym_image *img, struct sym_image_pending *out
 					goto bad;
 				memcpy(e->detail, text, n);
 				e->detail[n] = '\0';
+				/* The journal is outside the signed core: what it
+				 * says is shown and audited, so make it printable
+				 * rather than let one bad byte block every commit. */
+				sanitize(e->operation);
+				sanitize(e->detail);
 			}
 			out->journal_count = items;
 		}
@@ -1719,10 +1754,19 @@ drain_journal(struct sym_image *img, uint64_t now)
 		char detail[SYM_IMAGE_JOURNAL_TEXT_MAX + 96];
 		char operation[SYM_AUDIT_OPERATION_MAX + 1];
 
-		snprintf(operation, sizeof operation, "%s", p.journal[i].operation);
-		snprintf(detail, sizeof detail, "%s (while sealed, at %llu; "
-		    "recorded unsigned, then here)", p.journal[i].detail,
-		    (unsigned long long)p.journal[i].time);
+		snprintf(operation, sizeof operation, "%s",
+		    p.journal[i].operation[0] ? p.journal[i].operation : "journal");
+		char when[32];
+		time_t t = (time_t)p.journal[i].time;
+		struct tm tm;
+
+		if (gmtime_r(&t, &tm) == NULL || strftime(when, sizeof when,
+		    "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+			snprintf(when, sizeof when, "%llu",
+			    (unsigned long long)p.journal[i].time);
+		snprintf(detail, sizeof detail, "%s (while sealed, at %s; "
+		    "journaled unsigned, signed here)", p.journal[i].detail,
+		    when);
 		rc = sym_audit_append(img, operation, detail, now);
 	}
 	if (rc == SYM_OK && p.journal_count) {
@@ -1736,6 +1780,14 @@ drain_journal(struct sym_image *img, uint64_t now)
 		rc = sym_image_rekey_discard(img);
 	sym_image_pending_clear(&p);
 	return rc;
+}
+
+/* Replaces the root key; everything under it is re-sealed at commit. */
+static int
+new_root_key(struct sym_image *img)
+{
+	return sym_random_bytes(img->root_key, SYM_IMAGE_KEY_BYTES,
+	    SYM_RANDOM_SECRET);
 }
 
 int
@@ -1752,6 +1804,12 @@ sym_image_rekey_install(struct sym_image *img,
 	memset(&w, 0, sizeof w);
 	w.role = verify ? 2 : 1;
 	w.generation = new_seal->generation;
+	/* As Vault does, a completed rekey also replaces the root key, so
+	 * that an old wrapping kept anywhere (a backup of the image) opens
+	 * nothing that is still in use.  While verification is pending the
+	 * old shares must keep working: the root key changes at promote. */
+	if (!verify && (rc = new_root_key(img)) != SYM_OK)
+		return rc;
 	if ((rc = wrap_root(&w, new_key, img->root_key,
 	    img->info.image_id)) != SYM_OK)
 		return rc;
@@ -1805,14 +1863,16 @@ sym_image_unseal_pending(struct sym_image *img,
 }
 
 int
-sym_image_rekey_promote(struct sym_image *img)
+sym_image_rekey_promote(struct sym_image *img,
+    const uint8_t new_key[static SYM_IMAGE_KEY_BYTES])
 {
 	unsigned kept = 0;
+	int rc;
 
 	if (!img->unsealed || !img->info.verification_pending)
 		return SYM_EUSAGE;
 	/* The old wrapping is destroyed in the same header write that makes
-	 * the new one active. */
+	 * the new one active, and the root key is replaced (see install). */
 	for (unsigned i = 0; i < img->wrapping_count; i++)
 		if (img->wrappings[i].role == 2) {
 			img->wrappings[kept] = img->wrappings[i];
@@ -1820,6 +1880,10 @@ sym_image_rekey_promote(struct sym_image *img)
 		}
 	if (kept != 1)
 		return SYM_ECORRUPT;
+	if ((rc = new_root_key(img)) != SYM_OK ||
+	    (rc = wrap_root(&img->wrappings[0], new_key, img->root_key,
+	    img->info.image_id)) != SYM_OK)
+		return rc;
 	sodium_memzero(&img->wrappings[1],
 	    sizeof img->wrappings - sizeof img->wrappings[0]);
 	img->wrapping_count = 1;
@@ -1863,5 +1927,28 @@ sym_image_check_pending_share(const struct sym_image *img,
 	    memcmp(share->manifest_hash, seal->manifest_hash,
 	    SYM_MANIFEST_HASH_BYTES) != 0)
 		return SYM_EMANIFEST;
+	return SYM_OK;
+}
+
+int
+sym_image_core_audit_head(const uint8_t *core, size_t len,
+    uint8_t image_id[static SYM_IMAGE_ID_BYTES],
+    uint8_t identity[static SYM_SIGN_PUBLICKEY_BYTES], uint64_t *count,
+    uint8_t hash[static SYM_AUDIT_HASH_BYTES])
+{
+	struct sym_image probe;
+	int rc;
+
+	memset(&probe, 0, sizeof probe);
+	rc = parse_core(&probe, core, len);
+	free(probe.keyring_blob.ciphertext);
+	free(probe.identity_blob.ciphertext);
+	free(probe.index_blob.ciphertext);
+	if (rc != SYM_OK)
+		return rc;
+	memcpy(image_id, probe.info.image_id, SYM_IMAGE_ID_BYTES);
+	memcpy(identity, probe.info.identity, SYM_SIGN_PUBLICKEY_BYTES);
+	*count = probe.audit.count;
+	memcpy(hash, probe.audit.hash, SYM_AUDIT_HASH_BYTES);
 	return SYM_OK;
 }

@@ -49,6 +49,7 @@ struct sym_image {
 	uint8_t *core_bytes;		/* the current core bundle; heap */
 	size_t core_len;
 	uint8_t stored_mac[32];		/* its MAC, checked once unsealed */
+	uint64_t core_commit;		/* seqid the core was committed with */
 
 	/* Unsealed state: secure memory, wiped on close. */
 	int unsealed;
@@ -72,6 +73,12 @@ int sym_image_read_data(struct sym_image *img, uint64_t offset, uint8_t *buf,
 const uint8_t *sym_image_term_key(const struct sym_image *img, unsigned term);
 /* Index of the entry called name, or -1. */
 long sym_image_find_entry(const struct sym_image *img, const char *name);
+/* Verifies a core bundle (signed by the identity it names) and reads its
+ * audit head: how transcripts prove they are complete. */
+int sym_image_core_audit_head(const uint8_t *core, size_t len,
+    uint8_t image_id[static SYM_IMAGE_ID_BYTES],
+    uint8_t identity[static SYM_SIGN_PUBLICKEY_BYTES], uint64_t *count,
+    uint8_t hash[static SYM_AUDIT_HASH_BYTES]);
 /* Drops the keyring terms no entry uses, but never the active one. */
 void sym_image_drop_unused_terms(struct sym_image *img);
 

@@ -238,8 +238,12 @@ init_image(int argc, char **argv)
 	if (to_count && (name_count || passphrase_file))
 		return cli_usage_error(synopsis, "--to excludes --holders and "
 		    "--passphrase-file");
-	if ((rc = sym_io_check_absent(path)) != SYM_OK)
-		return cli_fail(rc, path);
+	if ((rc = sym_io_check_absent(path)) != SYM_OK) {
+		if (rc != SYM_EEXIST)
+			return cli_fail(rc, path);
+		cli_error("%s: file exists; an image is never replaced", path);
+		return CLI_EXIT_USAGE;
+	}
 	for (int i = 0; i < to_count; i++) {
 		rc = sym_identity_load_public(&recipients[i], to[i]);
 		if (rc != SYM_OK)

@@ -349,6 +349,24 @@ do_cancel(struct sym_image *img, const struct options *o)
 	return 0;
 }
 
+/* What the shares about to be entered will bring about. */
+static void
+print_plan(const struct sym_rekey *r)
+{
+	fprintf(stderr, "Rekey to %u of %u new shares%s, written to %s; "
+	    "holders:", r->threshold, r->shares, r->verify ?
+	    " (verification required)" : "", r->out_dir);
+	for (unsigned i = 0; i < r->shares; i++) {
+		const char *name = r->holder_names[i][0] ? r->holder_names[i] :
+		    r->has_identity[i] ? r->identities[i].name : "(unnamed)";
+
+		fprintf(stderr, "%s %s%s", i ? "," : "", name,
+		    r->has_identity[i] ? " (encrypted to their identity)" : "");
+	}
+	fprintf(stderr, "\n");
+	cli_print_signer_stderr("Started by", r->signer);
+}
+
 /* Records an accepted share in the progress and the journal. */
 struct accept_ctx {
 	struct sym_rekey_progress *progress;
@@ -402,6 +420,7 @@ do_submit(struct sym_image *img, struct options *o)
 	uint8_t nonce[SYM_IMAGE_NONCE_BYTES];
 	char expected[SYM_UUID_TEXT_BYTES];
 	const uint8_t *want;
+	uint8_t *new_key = NULL;	/* verification: the proven new key */
 	size_t saved;
 	uint64_t seqid;
 	int rc, have, status = 0, expired = 0, verifying = o->verify;
@@ -454,6 +473,10 @@ do_submit(struct sym_image *img, struct options *o)
 		status = CLI_EXIT_INVALID;
 		goto out;
 	}
+	if (!verifying)
+		/* Shown before anyone enters a share: the configuration lives
+		 * outside the signed header until the rekey completes. */
+		print_plan(&rekey);
 	rc = sym_rekey_progress_load(&progress, info->image_id, want, now,
 	    o->ttl, &expired);
 	if (rc != SYM_OK) {
@@ -622,15 +645,13 @@ do_submit(struct sym_image *img, struct options *o)
 
 	/* Verification: the new shares must open the pending wrapping. */
 	{
-		uint8_t *key = NULL;
 		size_t key_len = 0;
 
-		rc = sym_quorum_recover(&key, &key_len, g.quorum);
+		rc = sym_quorum_recover(&new_key, &key_len, g.quorum);
 		if (rc == SYM_OK && key_len == SYM_IMAGE_KEY_BYTES)
-			rc = sym_image_unseal_pending(img, key);
+			rc = sym_image_unseal_pending(img, new_key);
 		else if (rc == SYM_OK || rc == SYM_ECOMMITMENT)
 			rc = SYM_EUNSEAL;
-		sym_secmem_free(key);
 	}
 	if (rc != SYM_OK) {
 		sym_rekey_progress_wipe(progress);
@@ -652,7 +673,7 @@ do_submit(struct sym_image *img, struct options *o)
 	pending.rekey = NULL;
 	pending.rekey_len = 0;
 	pending.has_verification_nonce = 0;
-	rc = sym_image_rekey_promote(img);
+	rc = sym_image_rekey_promote(img, new_key);
 	if (rc == SYM_OK)
 		rc = sym_image_pending_put(img, &pending);
 	if (rc == SYM_OK) {
@@ -673,6 +694,7 @@ do_submit(struct sym_image *img, struct options *o)
 	    "are now active;\nthe old shares no longer unseal the image.\n",
 	    (unsigned long long)info->seal.generation);
 out:
+	sym_secmem_free(new_key);
 	sym_rekey_progress_free(progress);
 	sym_deal_output_free(&out);
 	gather_free(&g);

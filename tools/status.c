@@ -45,6 +45,9 @@ main(int argc, char **argv)
 	char fp_hex[SYM_FINGERPRINT_HEX_MAX], words[SYM_FINGERPRINT_WORDS_MAX];
 	char image_id[2 * SYM_IMAGE_ID_BYTES + 1], fp_plain[65];
 	const char *headers;
+	char pending_text[200];
+	int rekey_pending = 0;
+	size_t journal = 0;
 
 	cli_init("symbolon-status");
 	opterr = 0;
@@ -75,6 +78,23 @@ main(int argc, char **argv)
 	if (rc != SYM_OK)
 		return cli_fail(rc, path);
 	info = sym_image_info(img);
+	{
+		struct sym_image_pending pending;
+
+		if (sym_image_pending_get(img, &pending) == SYM_OK) {
+			rekey_pending = pending.rekey != NULL;
+			journal = pending.journal_count;
+			sym_image_pending_clear(&pending);
+		}
+	}
+	snprintf(pending_text, sizeof pending_text, "%s%s%s%s",
+	    rekey_pending ? (info->verification_pending ?
+	    "rekey (new shares awaiting verification); " : "rekey; ") : "",
+	    info->reencrypt_pending ? "rotate --reencrypt (run it again to "
+	    "finish); " : "", journal ? "journal of sealed steps; " : "",
+	    rekey_pending || info->reencrypt_pending || journal ? "" : "none");
+	if (pending_text[strlen(pending_text) - 1] == ' ')
+		pending_text[strlen(pending_text) - 2] = '\0';
 	sym_fingerprint(fingerprint, info->identity);
 	if (sym_fingerprint_hex(fp_hex, sizeof fp_hex, fingerprint) != SYM_OK ||
 	    sym_fingerprint_words(words, sizeof words, fingerprint,
@@ -111,8 +131,14 @@ main(int argc, char **argv)
 		    (unsigned long long)info->seqid);
 		printf("  \"header_copies_valid\": %d,\n",
 		    info->slot_valid[0] + info->slot_valid[1]);
-		printf("  \"pending_operations\": [%s]\n",
-		    info->reencrypt_pending ? "\"reencrypt\"" : "");
+		printf("  \"pending_operations\": [%s%s%s%s%s]\n",
+		    rekey_pending ? "\"rekey\"" : "",
+		    rekey_pending && info->verification_pending ?
+		    ", \"rekey-verification\"" : "",
+		    rekey_pending && info->reencrypt_pending ? ", " : "",
+		    info->reencrypt_pending ? "\"reencrypt\"" : "",
+		    journal && (rekey_pending || info->reencrypt_pending) ?
+		    ", \"journal\"" : journal ? "\"journal\"" : "");
 		printf("}\n");
 	} else {
 		printf("%-22s %s\n", "Key", "Value");
@@ -138,9 +164,7 @@ main(int argc, char **argv)
 		    (unsigned long long)info->audit_count);
 		printf("%-22s %s, sequence %llu\n", "Header Copies", headers,
 		    (unsigned long long)info->seqid);
-		printf("%-22s %s\n", "Pending Operations",
-		    info->reencrypt_pending ? "rotate --reencrypt (run it again "
-		    "to finish)" : "none");
+		printf("%-22s %s\n", "Pending Operations", pending_text);
 	}
 	sym_image_close(img);
 	return 0;

@@ -226,8 +226,13 @@ verify_image(const char *path, const struct gather_options *share_opts,
 
 	memset(&g, 0, sizeof g);
 	if (transcript_path != NULL &&
-	    (rc = sym_io_check_absent(transcript_path)) != SYM_OK)
-		return cli_fail(rc, transcript_path);
+	    (rc = sym_io_check_absent(transcript_path)) != SYM_OK) {
+		if (rc != SYM_EEXIST)
+			return cli_fail(rc, transcript_path);
+		cli_error("%s: file exists; choose a new name for the "
+		    "transcript", transcript_path);
+		return CLI_EXIT_USAGE;
+	}
 	rc = sym_image_open(&img, path, SYM_IMAGE_READ);
 	if (rc != SYM_OK) {
 		printf("%s: INVALID: %s\n", path, sym_strerror(rc));

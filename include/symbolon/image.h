@@ -216,9 +216,11 @@ int sym_image_rekey_install(struct sym_image *img,
 int sym_image_unseal_pending(struct sym_image *img,
     const uint8_t new_key[static SYM_IMAGE_KEY_BYTES])
     SYM_WARN_UNUSED SYM_NONNULL(1, 2);
-/* Makes the pending wrapping the active one; the old one is destroyed. */
-int sym_image_rekey_promote(struct sym_image *img)
-    SYM_WARN_UNUSED SYM_NONNULL(1);
+/* Makes the pending wrapping the active one, the old one destroyed and
+ * the root key replaced; new_key is the verified new unseal key. */
+int sym_image_rekey_promote(struct sym_image *img,
+    const uint8_t new_key[static SYM_IMAGE_KEY_BYTES])
+    SYM_WARN_UNUSED SYM_NONNULL(1, 2);
 /* Drops a pending wrapping (verification cancelled). */
 int sym_image_rekey_discard(struct sym_image *img)
     SYM_WARN_UNUSED SYM_NONNULL(1);
