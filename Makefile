@@ -148,7 +148,7 @@ demo: deps
 	@ceremony-scripts/demo.sh
 
 bench: deps
-	$(MAKE) all build/bench/bench_shamir
+	$(MAKE) all build/bench/bench_shamir build/bench/bench_image
 	@tests/bench/run.sh
 
 build/bench/bench_%: tests/bench/bench_%.c build/libsymbolon.a

@@ -24,6 +24,7 @@ commands=(
 	"clang:clang"
 	"gpg:gpg"
 	"gpg-agent:gpg-agent"
+	"gpgconf:gpgconf"
 	"node:nodejs"
 	"npm:npm"
 	"qrencode:qrencode"

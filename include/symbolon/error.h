@@ -52,6 +52,28 @@ enum sym_error {
 	SYM_EAUDIT = -29,       /* audit chain broken */
 	SYM_ESEALED = -30,      /* operation needs an unsealed image */
 
+	SYM_ENOQR = -40,        /* no readable QR code in an image */
+	SYM_EQRPART = -41,      /* a part of a multi-part bundle is missing */
+	SYM_EQRMIX = -42,       /* parts of different bundles, or conflicting */
+	SYM_EQRMANY = -43,      /* more than one bundle where one was expected */
+	SYM_EIMAGEFILE = -44,   /* not a PNG or JPEG file, or a damaged one */
+	SYM_EPIXELS = -45,      /* image has more pixels than the cap */
+
+	/* OpenPGP (pgp.h): invalid keys, messages and signatures */
+	SYM_ENOTPGPKEY = -50,   /* not an OpenPGP public key */
+	SYM_EPGPSECRET = -51,   /* a secret key given where a public key belongs */
+	SYM_EKEYEXPIRED = -52,  /* OpenPGP key (or signature) expired */
+	SYM_EKEYREVOKED = -53,  /* OpenPGP key revoked */
+	SYM_EKEYDISABLED = -54, /* OpenPGP key disabled in the keyring */
+	SYM_ENOENCSUBKEY = -55, /* no valid encryption-capable (sub)key */
+	SYM_EMANYKEYS = -56,    /* key file holds more than one key */
+	SYM_ENOPGPKEY = -57,    /* no key with that fingerprint in the keyring */
+	SYM_ENOTPGPMSG = -58,   /* not an OpenPGP encrypted message */
+	SYM_ENOSECKEY = -59,    /* no secret key for any recipient */
+	SYM_EPGPCORRUPT = -60,  /* OpenPGP message corrupted or truncated */
+	SYM_ENOTPGPSIG = -61,   /* not an OpenPGP detached signature */
+	SYM_ENOPUBKEY = -62,    /* signed by a key not in the keyring */
+
 	/* usage, I/O and resources: exit status 2 */
 	SYM_EUSAGE = -64,       /* an argument is out of range */
 	SYM_ETHRESHOLD = -65,   /* threshold outside 2..shares */
@@ -70,6 +92,13 @@ enum sym_error {
 	SYM_EINTERNAL = -78,
 	SYM_EMISMATCH = -79,    /* the two passphrases typed differ */
 	SYM_ENOTMPFS = -81,     /* no RAM-backed file system for progress */
+	SYM_ENOCAMERA = -88,    /* no camera support, or the camera failed */
+
+	/* OpenPGP (pgp.h): the GnuPG machinery */
+	SYM_ENOAGENT = -90,     /* gpg-agent (or its pinentry) unavailable */
+	SYM_EGPGME = -91,       /* GnuPG/GPGME failed otherwise */
+	SYM_ECANCELED = -92,    /* passphrase entry cancelled */
+	SYM_ENOGPG = -93,       /* GPGME or gpg >= 2.2 not found */
 };
 
 /* A short description of code; never NULL. */
