@@ -6,6 +6,8 @@
 #include "symbolon/bundle.h"
 #include "symbolon/cose.h"
 #include "symbolon/fingerprint.h"
+#include "symbolon/qr.h"
+#include "symbolon/raster.h"
 #include "symbolon/secmem.h"
 
 #define PREFIX_LEN (sizeof SYM_BUNDLE_TEXT_PREFIX - 1)
@@ -301,15 +303,26 @@ sym_bundle_read_file(uint8_t **bytes, size_t *len, const char *path,
 {
 	uint8_t *raw = NULL;
 	size_t raw_len = 0;
-	/* Text is 1.5 times the binary, plus prefix and white space. */
-	int rc = sym_io_read_all(&raw, &raw_len, path,
-	    SYM_BUNDLE_MAX_BYTES / 2 * 3 + 4096);
+	int rc;
 
 	*bytes = NULL;
 	*len = 0;
+	/* A PNG or JPEG file is a picture of the bundle's QR codes (qr.h):
+	 * a share sheet, a scan of one, a screenshot. */
+	if (sym_raster_file_kind(path) != SYM_RASTER_NONE) {
+		if (error_offset != NULL)
+			*error_offset = 0;
+		return sym_qr_read_bundle_file(bytes, len, path);
+	}
+	/* Text is 1.5 times the binary, plus prefix and white space. */
+	rc = sym_io_read_all(&raw, &raw_len, path,
+	    SYM_BUNDLE_MAX_BYTES / 2 * 3 + 4096);
 	if (rc != SYM_OK)
 		return rc;
-	rc = sym_bundle_decode(bytes, len, raw, raw_len, error_offset);
+	if (sym_raster_sniff(raw, raw_len) != SYM_RASTER_NONE)
+		rc = sym_qr_read_bundle(bytes, len, raw, raw_len);
+	else
+		rc = sym_bundle_decode(bytes, len, raw, raw_len, error_offset);
 	sym_secmem_free(raw);
 	return rc;
 }

@@ -17,8 +17,10 @@ sym_deal_output_free(struct sym_deal_output *out)
 {
 	sym_secmem_free(out->manifest);
 	free(out->record);
-	for (unsigned i = 0; i < SYM_SHAMIR_MAX_SHARES; i++)
+	for (unsigned i = 0; i < SYM_SHAMIR_MAX_SHARES; i++) {
 		sym_secmem_free(out->shares[i]);
+		free(out->sealed[i]);
+	}
 	memset(out, 0, sizeof *out);
 }
 
@@ -116,6 +118,22 @@ sym_deal_run(struct sym_deal_output *out, const struct sym_deal *deal)
 		e->protection = h ? h->protection : SYM_SHARE_CLEAR;
 		if (e->protection == SYM_SHARE_TO_IDENTITY)
 			sym_fingerprint(e->recipient, h->recipient->sign_public);
+		if (e->protection == SYM_SHARE_OPENPGP) {
+			size_t n1 = 0, n2 = 0;
+
+			if (h->pgp == NULL ||
+			    sodium_hex2bin(e->pgp_fingerprint,
+			    sizeof e->pgp_fingerprint, h->pgp->fpr,
+			    strlen(h->pgp->fpr), NULL, &n1, NULL) != 0 ||
+			    sodium_hex2bin(e->pgp_subkey_id,
+			    sizeof e->pgp_subkey_id, h->pgp->subkey_keyid,
+			    strlen(h->pgp->subkey_keyid), NULL, &n2, NULL) != 0 ||
+			    n1 != sizeof e->pgp_fingerprint ||
+			    n2 != sizeof e->pgp_subkey_id) {
+				rc = SYM_EUSAGE;
+				goto out;
+			}
+		}
 	}
 	rc = sym_manifest_encode(&out->manifest, &out->manifest_len, m, signer);
 	if (rc != SYM_OK)
@@ -138,7 +156,11 @@ sym_deal_run(struct sym_deal_output *out, const struct sym_deal *deal)
 			.secret_commitment = m->secret_commitment,
 			.raw = raw[i],
 			.raw_len = raw_len,
-			.protection = m->entries[i].protection,
+			/* An OpenPGP-sealed share is a clear bundle inside
+			 * the message. */
+			.protection = m->entries[i].protection ==
+			    SYM_SHARE_OPENPGP ? SYM_SHARE_CLEAR :
+			    m->entries[i].protection,
 			.recipient = h ? h->recipient : NULL,
 			.passphrase = h ? h->passphrase : NULL,
 			.passphrase_len = h ? h->passphrase_len : 0,
@@ -185,7 +207,7 @@ sym_deal_write(const struct sym_deal_output *out, const char *dir, int armor)
 	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
 		return sym_error_from_errno(errno);
 	for (unsigned i = 0; i <= count; i++) {
-		if ((rc = sym_deal_file_name(path, sizeof path, dir, i, count,
+		if ((rc = sym_deal_path(path, sizeof path, out, dir, i,
 		    armor)) != SYM_OK)
 			return rc;
 		if ((rc = sym_io_check_absent(path)) != SYM_OK)
@@ -195,18 +217,23 @@ sym_deal_write(const struct sym_deal_output *out, const char *dir, int armor)
 		const uint8_t *bytes = i ? out->shares[i - 1] : out->manifest;
 		size_t len = i ? out->share_lens[i - 1] : out->manifest_len;
 
-		if ((rc = sym_deal_file_name(path, sizeof path, dir, i, count,
-		    armor)) != SYM_OK ||
-		    (rc = sym_bundle_write_file(path, bytes, len, armor,
-		    SYM_IO_NO_OVERWRITE)) != SYM_OK)
+		if ((rc = sym_deal_path(path, sizeof path, out, dir, i,
+		    armor)) != SYM_OK)
+			break;
+		if (i && out->sealed[i - 1] != NULL)
+			rc = sym_io_write_file(path, out->sealed[i - 1],
+			    out->sealed_lens[i - 1], SYM_IO_NO_OVERWRITE);
+		else
+			rc = sym_bundle_write_file(path, bytes, len, armor,
+			    SYM_IO_NO_OVERWRITE);
+		if (rc != SYM_OK)
 			break;
 		written++;
 	}
 	if (written == count + 1)
 		return SYM_OK;
 	for (unsigned i = 0; i < written; i++)
-		if (sym_deal_file_name(path, sizeof path, dir, i, count,
-		    armor) == SYM_OK)
+		if (sym_deal_path(path, sizeof path, out, dir, i, armor) == SYM_OK)
 			(void)unlink(path);
 	return rc;
 }
@@ -217,7 +244,50 @@ sym_deal_remove(const struct sym_deal_output *out, const char *dir, int armor)
 	char path[4096];
 
 	for (unsigned i = 0; i <= out->record->count; i++)
-		if (sym_deal_file_name(path, sizeof path, dir, i,
-		    out->record->count, armor) == SYM_OK)
+		if (sym_deal_path(path, sizeof path, out, dir, i, armor) == SYM_OK)
 			(void)unlink(path);
+}
+
+int
+sym_deal_path(char *out, size_t cap, const struct sym_deal_output *deal,
+    const char *dir, unsigned index, int armor)
+{
+	int n;
+
+	if (index == 0 || deal->sealed[index - 1] == NULL)
+		return sym_deal_file_name(out, cap, dir, index,
+		    deal->record->count, armor);
+	n = snprintf(out, cap, "%s/share-%u-of-%u.asc", dir, index,
+	    deal->record->count);
+	return n > 0 && (size_t)n < cap ? SYM_OK : SYM_ETOOBIG;
+}
+
+int
+sym_deal_seal_pgp(struct sym_deal_output *out,
+    struct sym_pgp_recipient *const recipients[])
+{
+	for (unsigned i = 0; i < out->record->count; i++) {
+		char *text = NULL;
+		size_t text_len = 0;
+		int rc;
+
+		if (out->record->entries[i].protection != SYM_SHARE_OPENPGP)
+			continue;
+		if (recipients[i] == NULL)
+			return SYM_EUSAGE;
+		/* The text form, so that `gpg --decrypt` shows a holder the
+		 * same SYM1: line that --armor writes. */
+		rc = sym_bundle_armor(&text, &text_len, out->shares[i],
+		    out->share_lens[i]);
+		if (rc == SYM_OK) {
+			text[text_len] = '\n';
+			rc = sym_pgp_encrypt(&out->sealed[i], &out->sealed_lens[i],
+			    (const uint8_t *)text, text_len + 1, SYM_PGP_ARMORED,
+			    recipients[i]);
+		}
+		sym_secmem_free(text);
+		if (rc != SYM_OK)
+			return rc;
+	}
+	return SYM_OK;
 }

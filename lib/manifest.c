@@ -23,6 +23,8 @@ enum {
 	ENTRY_HOLDER = 4,
 	ENTRY_PROTECTION = 5,
 	ENTRY_RECIPIENT = 6,
+	ENTRY_PGP_FINGERPRINT = 7,
+	ENTRY_PGP_SUBKEY = 8,
 };
 
 static size_t
@@ -33,6 +35,7 @@ entry_pairs(const struct sym_manifest_entry *e)
 	pairs += e->holder[0] != '\0';
 	pairs += e->protection != SYM_SHARE_CLEAR;
 	pairs += e->protection == SYM_SHARE_TO_IDENTITY;
+	pairs += e->protection == SYM_SHARE_OPENPGP ? 2u : 0u;
 	return pairs;
 }
 
@@ -98,6 +101,14 @@ sym_manifest_encode(uint8_t **bundle, size_t *len, struct sym_manifest *m,
 			sym_cbor_put_uint(&w, ENTRY_RECIPIENT);
 			sym_cbor_put_bytes(&w, e->recipient, sizeof e->recipient);
 		}
+		if (e->protection == SYM_SHARE_OPENPGP) {
+			sym_cbor_put_uint(&w, ENTRY_PGP_FINGERPRINT);
+			sym_cbor_put_bytes(&w, e->pgp_fingerprint,
+			    sizeof e->pgp_fingerprint);
+			sym_cbor_put_uint(&w, ENTRY_PGP_SUBKEY);
+			sym_cbor_put_bytes(&w, e->pgp_subkey_id,
+			    sizeof e->pgp_subkey_id);
+		}
 	}
 	rc = sym_cbor_writer_finish(&w, &payload_len);
 	if (rc == SYM_OK)
@@ -152,7 +163,7 @@ parse_entry(struct sym_manifest_entry *e, struct sym_cbor_reader *r)
 	for (size_t i = 0; i < pairs; i++) {
 		if ((rc = sym_cbor_read_uint(r, &key)) != SYM_OK)
 			return rc;
-		if (key <= last || key > ENTRY_RECIPIENT)
+		if (key <= last || key > ENTRY_PGP_SUBKEY)
 			return SYM_ESCHEMA;
 		last = key;
 		switch (key) {
@@ -178,12 +189,20 @@ parse_entry(struct sym_manifest_entry *e, struct sym_cbor_reader *r)
 				return SYM_ESCHEMA;
 			break;
 		case ENTRY_PROTECTION:
-			rc = read_bounded(r, &protection, SYM_SHARE_PASSPHRASE);
+			rc = read_bounded(r, &protection, SYM_SHARE_OPENPGP);
 			if (rc == SYM_OK && protection == SYM_SHARE_CLEAR)
 				rc = SYM_ESCHEMA;
 			break;
 		case ENTRY_RECIPIENT:
 			rc = read_fixed(r, e->recipient, sizeof e->recipient);
+			break;
+		case ENTRY_PGP_FINGERPRINT:
+			rc = read_fixed(r, e->pgp_fingerprint,
+			    sizeof e->pgp_fingerprint);
+			break;
+		case ENTRY_PGP_SUBKEY:
+			rc = read_fixed(r, e->pgp_subkey_id,
+			    sizeof e->pgp_subkey_id);
 			break;
 		}
 		if (rc != SYM_OK)
@@ -195,6 +214,9 @@ parse_entry(struct sym_manifest_entry *e, struct sym_cbor_reader *r)
 	e->x = (uint8_t)x;
 	e->protection = (enum sym_share_protection)protection;
 	if ((protection == SYM_SHARE_TO_IDENTITY) != ((seen >> ENTRY_RECIPIENT) & 1u))
+		return SYM_ESCHEMA;
+	if ((protection == SYM_SHARE_OPENPGP ? 3u : 0u) !=
+	    ((seen >> ENTRY_PGP_FINGERPRINT) & 3u))
 		return SYM_ESCHEMA;
 	return SYM_OK;
 }

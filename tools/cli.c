@@ -5,6 +5,8 @@
 
 #include "symbolon/error.h"
 #include "symbolon/fingerprint.h"
+#include "symbolon/identity.h"
+#include "symbolon/pgp.h"
 #include "symbolon/secmem.h"
 
 #include "cli.h"
@@ -122,4 +124,38 @@ void
 cli_print_signer_stderr(const char *label, const unsigned char *public_key)
 {
 	print_signer(stderr, label, public_key);
+}
+
+int
+cli_pgp_resolve(struct sym_pgp_recipient *out[], const char *const specs[],
+    int count)
+{
+	for (int i = 0; i < count; i++) {
+		int rc = sym_pgp_recipient_resolve(&out[i], specs[i]);
+
+		if (rc != SYM_OK) {
+			cli_error("%s: %s", specs[i], sym_strerror(rc));
+			cli_pgp_free(out, i);
+			return sym_exit_status(rc);
+		}
+	}
+	return 0;
+}
+
+void
+cli_pgp_free(struct sym_pgp_recipient *keys[], int count)
+{
+	for (int i = 0; i < count; i++) {
+		sym_pgp_recipient_free(keys[i]);
+		keys[i] = NULL;
+	}
+}
+
+void
+cli_pgp_holder_name(char *out, size_t cap, const struct sym_pgp_key *key)
+{
+	snprintf(out, cap, "%.*s", (int)(cap - 1 < SYM_IDENTITY_NAME_MAX ?
+	    cap - 1 : SYM_IDENTITY_NAME_MAX), key->uid);
+	if (sym_identity_check_name(out) != SYM_OK)
+		snprintf(out, cap, "OpenPGP %s", key->keyid);
 }

@@ -37,6 +37,19 @@ int cli_parse_uint(const char *text, unsigned min, unsigned max,
 int cli_split_list(char *list, const char **items, int max);
 
 struct sym_identity;
+struct sym_pgp_recipient;
+struct sym_pgp_key;
+
+/* Resolves and checks the --pgp-keys list (key files or fingerprints),
+ * one per share, printing the error naming the key on failure.  Returns
+ * 0 or an exit status; free with cli_pgp_free. */
+int cli_pgp_resolve(struct sym_pgp_recipient *out[], const char *const specs[],
+    int count);
+void cli_pgp_free(struct sym_pgp_recipient *keys[], int count);
+
+/* A holder name from an OpenPGP user id ("Alice <a@x>" -> "Alice <a@x>"
+ * cut to the name limit), into out (65 bytes). */
+void cli_pgp_holder_name(char *out, size_t cap, const struct sym_pgp_key *key);
 /* Prints the "Key  Value" lines naming a signer: fingerprint and words. */
 void cli_print_signer(const char *label, const unsigned char public_key[32]);
 /* The same on standard error (NULL key: nothing). */

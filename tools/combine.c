@@ -135,9 +135,9 @@ add_share_file(struct gathering *g, const char *path)
 	unsigned lineno = 0;
 	int rc, status = 0, found = 0;
 
-	rc = sym_io_read_all(&text, &text_len, path, SHARE_FILE_MAX_BYTES);
-	if (rc != SYM_OK)
-		return cli_fail(rc, name);
+	if ((rc = gather_read_input(&text, &text_len, path,
+	    SHARE_FILE_MAX_BYTES)) != 0)
+		return rc;
 	if (sym_bundle_sniff(text, text_len)) {
 		status = set_kind(g, KIND_BUNDLE, name);
 		if (status == 0 && (rc = gather_add_bundle(&g->bundles, text,

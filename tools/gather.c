@@ -8,6 +8,9 @@
 #include "symbolon/fingerprint.h"
 #include "symbolon/io.h"
 #include "symbolon/passphrase.h"
+#include "symbolon/pgp.h"
+#include "symbolon/qr.h"
+#include "symbolon/raster.h"
 #include "symbolon/secmem.h"
 #include "symbolon/share.h"
 
@@ -263,6 +266,68 @@ gather_add_bundle(struct gather *g, const uint8_t *input, size_t input_len,
 	return rc;
 }
 
+static void
+name_recipients(char *out, size_t cap, const struct sym_pgp_keyids *to)
+{
+	size_t used = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < to->count && used + 40 < cap; i++) {
+		struct sym_pgp_key key;
+		int n;
+
+		if (sym_pgp_lookup_keyid(&key, to->key[i].keyid) == SYM_OK)
+			n = snprintf(out + used, cap - used, "%s%s (%s)",
+			    i ? ", " : "", key.fpr, key.uid);
+		else
+			n = snprintf(out + used, cap - used, "%skey id %s",
+			    i ? ", " : "", to->key[i].keyid);
+		if (n < 0 || (size_t)n >= cap - used)
+			break;
+		used += (size_t)n;
+	}
+}
+
+int
+gather_read_input(uint8_t **input, size_t *len, const char *path, size_t max)
+{
+	const char *name = strcmp(path, "-") == 0 ? "standard input" : path;
+	struct sym_pgp_keyids to;
+	uint8_t *plain = NULL;
+	size_t plain_len = 0;
+	char whom[600];
+	int rc;
+
+	if (sym_raster_file_kind(path) != SYM_RASTER_NONE)
+		rc = sym_qr_read_bundle_file(input, len, path);
+	else
+		rc = sym_io_read_all(input, len, path, max);
+	if (rc != SYM_OK)
+		return cli_fail(rc, name);
+	if (sym_pgp_sniff(*input, *len) == SYM_PGP_NONE)
+		return 0;
+	memset(&to, 0, sizeof to);
+	rc = sym_pgp_decrypt(&plain, &plain_len, &to, *input, *len);
+	sym_secmem_free(*input);
+	*input = NULL;
+	*len = 0;
+	if (rc != SYM_OK) {
+		name_recipients(whom, sizeof whom, &to);
+		if (rc == SYM_ENOSECKEY && whom[0])
+			cli_error("%s: encrypted to %s, whose secret key is not "
+			    "here", name, whom);
+		else if (whom[0])
+			cli_error("%s: %s (encrypted to %s)", name,
+			    sym_strerror(rc), whom);
+		else
+			cli_error("%s: %s", name, sym_strerror(rc));
+		return sym_exit_status(rc);
+	}
+	*input = plain;
+	*len = plain_len;
+	return 0;
+}
+
 int
 gather_file(struct gather *g, const char *path)
 {
@@ -271,9 +336,9 @@ gather_file(struct gather *g, const char *path)
 	size_t len = 0;
 	int rc;
 
-	rc = sym_io_read_all(&input, &len, path, SHARE_FILE_MAX_BYTES);
-	if (rc != SYM_OK)
-		return cli_fail(rc, name);
+	if ((rc = gather_read_input(&input, &len, path,
+	    SHARE_FILE_MAX_BYTES)) != 0)
+		return rc;
 	rc = gather_add_bundle(g, input, len, name);
 	sym_secmem_free(input);
 	if (rc < 0)

@@ -67,7 +67,8 @@ void gather_free(struct gather *g);
 	    GATHER_OPT_IDENTITY_PASSPHRASE }, \
 	{ "passphrase-file", required_argument, NULL, GATHER_OPT_PASSPHRASE_FILE }
 #define GATHER_USAGE \
-    "  --share FILE         a share bundle (binary or SYM1: text); repeatable\n" \
+    "  --share FILE         a share bundle (binary, SYM1: text, or a PNG or\n" \
+    "                       JPEG of its QR code: a share sheet); repeatable\n" \
     "  --identity PATH.key  decrypt shares encrypted to this identity;\n" \
     "                       repeatable, one per holder present\n" \
     "  --identity-passphrase-file FILE  that key's passphrase\n" \
@@ -81,6 +82,15 @@ int gather_option(struct gather_options *o, int opt, char *arg);
  */
 int gather_add_bundle(struct gather *g, const uint8_t *input, size_t len,
     const char *name);
+
+/* Reads a share file into a new secure buffer, as sym_io_read_all does
+ * (at most max bytes); a PNG or JPEG file is scanned for its QR code(s)
+ * instead and gives the binary bundle they hold (qr.h); an OpenPGP
+ * message is decrypted through GPGME (gpg-agent, pinentry, smartcards)
+ * and gives what it holds.  Returns 0, or an exit status (> 0) with the
+ * error printed, naming path and, for OpenPGP, the recipient keys. */
+int gather_read_input(uint8_t **input, size_t *len, const char *path,
+    size_t max);
 
 /* Adds the share in a file.  Returns 0 or an exit status (printed). */
 int gather_file(struct gather *g, const char *path);

@@ -28,6 +28,7 @@ static const char synopsis[] =
     "                      --out-dir DIR [--signer PATH.key] [--armor]\n"
     "                      [--to A.pub,B.pub,... | --holders A,B,...]\n"
     "                      [--passphrase | --passphrase-file FILE]\n"
+    "                      [--pgp-keys K1,K2,...]\n"
     "\n"
     "Reads a secret from FILE, standard input, or a hidden prompt.  Without\n"
     "--out-dir, prints N shares one per line; any T of them recover it.\n"
@@ -44,6 +45,9 @@ static const char synopsis[] =
     "  --holders A,...     name the holders (shares stay in clear)\n"
     "  --passphrase        encrypt each share under its own passphrase\n"
     "  --passphrase-file FILE  line I is share I's passphrase\n"
+    "  --pgp-keys K1,...   encrypt share I to OpenPGP key I (a key file or a\n"
+    "                      fingerprint in your keyring), through GPGME; the\n"
+    "                      share files are then share-I-of-N.asc\n"
     "  --armor             write the text form (.txt) instead of binary\n";
 
 struct split_options {
@@ -54,7 +58,8 @@ struct split_options {
 	const char *passphrase_file;
 	const char *to[SYM_SHAMIR_MAX_SHARES];
 	const char *holders[SYM_SHAMIR_MAX_SHARES];
-	int to_count, holder_count;
+	const char *pgp[SYM_SHAMIR_MAX_SHARES];
+	int to_count, holder_count, pgp_count;
 };
 
 static int
@@ -127,6 +132,15 @@ split_text(const struct split_options *o, const uint8_t *secret,
 }
 
 static void
+print_pgp_recipient(const struct sym_manifest_entry *e)
+{
+	printf("  (OpenPGP ");
+	for (size_t j = 0; j < sizeof e->pgp_fingerprint; j++)
+		printf("%02X", e->pgp_fingerprint[j]);
+	printf(")");
+}
+
+static void
 print_deal(const struct split_options *o, const struct sym_deal_output *out,
     const struct sym_identity *recipients)
 {
@@ -146,8 +160,8 @@ print_deal(const struct split_options *o, const struct sym_deal_output *out,
 		const struct sym_manifest_entry *e = &m->entries[i - 1];
 		char label[32];
 
-		if (sym_deal_file_name(path, sizeof path, o->out_dir, i,
-		    m->count, o->armor) != SYM_OK)
+		if (sym_deal_path(path, sizeof path, out, o->out_dir, i,
+		    o->armor) != SYM_OK)
 			continue;
 		snprintf(label, sizeof label, "Share %u of %u", i, m->count);
 		printf("%-22s %s", label, path);
@@ -157,6 +171,8 @@ print_deal(const struct split_options *o, const struct sym_deal_output *out,
 			printf("  (encrypted to %s)", recipients[i - 1].name);
 		else if (e->protection == SYM_SHARE_PASSPHRASE)
 			printf("  (passphrase)");
+		else if (e->protection == SYM_SHARE_OPENPGP)
+			print_pgp_recipient(e);
 		printf("\n");
 	}
 	printf("\nGive each holder their share alone.  Any %u of the %u shares "
@@ -207,6 +223,8 @@ split_bundles(const struct split_options *o, const uint8_t *secret,
 	char *passphrases[SYM_SHAMIR_MAX_SHARES] = { 0 };
 	size_t passphrase_lens[SYM_SHAMIR_MAX_SHARES] = { 0 };
 	struct sym_identity_secret *signer = NULL;
+	struct sym_pgp_recipient *pgp[SYM_SHAMIR_MAX_SHARES] = { 0 };
+	static char pgp_names[SYM_SHAMIR_MAX_SHARES][SYM_IDENTITY_NAME_MAX + 1];
 	struct sym_deal_output out = { 0 };
 	struct sym_deal deal = {
 		.secret = secret, .secret_len = secret_len,
@@ -231,6 +249,19 @@ split_bundles(const struct split_options *o, const uint8_t *secret,
 			    SYM_IDENTITY_NAME_MAX);
 		holders[i].name = o->holders[i];
 	}
+	if (o->pgp_count && (status = cli_pgp_resolve(pgp, o->pgp,
+	    o->pgp_count)) != 0)
+		goto out;
+	for (int i = 0; i < o->pgp_count; i++) {
+		const struct sym_pgp_key *key = sym_pgp_recipient_key(pgp[i]);
+
+		holders[i].protection = SYM_SHARE_OPENPGP;
+		holders[i].pgp = key;
+		if (holders[i].name == NULL) {
+			cli_pgp_holder_name(pgp_names[i], sizeof pgp_names[i], key);
+			holders[i].name = pgp_names[i];
+		}
+	}
 	if (o->passphrase || o->passphrase_file) {
 		status = get_passphrases(o, passphrases, passphrase_lens);
 		for (unsigned i = 0; i < o->n && status == 0; i++) {
@@ -252,6 +283,8 @@ split_bundles(const struct split_options *o, const uint8_t *secret,
 		deal.signer_secret = signer->sign_secret;
 	}
 	rc = sym_deal_run(&out, &deal);
+	if (rc == SYM_OK && o->pgp_count)
+		rc = sym_deal_seal_pgp(&out, pgp);
 	if (rc != SYM_OK) {
 		status = cli_fail(rc, NULL);
 		goto out;
@@ -272,6 +305,7 @@ out:
 	for (unsigned i = 0; i < o->n; i++)
 		sym_secmem_free(passphrases[i]);
 	sym_identity_secret_free(signer);
+	cli_pgp_free(pgp, o->pgp_count);
 	sym_deal_output_free(&out);
 	return status;
 }
@@ -302,6 +336,15 @@ check_options(struct split_options *o)
 	if (o->holder_count && o->holder_count != (int)o->n)
 		return cli_usage_error(synopsis, "--holders names %d holders for "
 		    "%u shares", o->holder_count, o->n);
+	if (o->pgp_count && o->pgp_count != (int)o->n)
+		return cli_usage_error(synopsis, "incorrect number of PGP keys: "
+		    "%d for %u shares", o->pgp_count, o->n);
+	if (o->pgp_count && o->out_dir == NULL)
+		return cli_usage_error(synopsis, "--pgp-keys needs --out-dir");
+	if (o->pgp_count && (o->to_count || o->passphrase ||
+	    o->passphrase_file))
+		return cli_usage_error(synopsis, "--pgp-keys excludes --to and "
+		    "--passphrase");
 	if (o->to_count && (o->holder_count || o->passphrase ||
 	    o->passphrase_file))
 		return cli_usage_error(synopsis, "--to excludes --holders and "
@@ -325,6 +368,7 @@ main(int argc, char **argv)
 		{ "passphrase", no_argument, NULL, 'p' },
 		{ "passphrase-file", required_argument, NULL, 'P' },
 		{ "armor", no_argument, NULL, 'a' },
+		{ "pgp-keys", required_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -378,6 +422,14 @@ main(int argc, char **argv)
 			if (o.holder_count < 0)
 				return cli_usage_error(synopsis, "--holders: "
 				    "expected a comma-separated list of names");
+			break;
+		case 'K':
+			o.pgp_count = cli_split_list(optarg, o.pgp,
+			    SYM_SHAMIR_MAX_SHARES);
+			if (o.pgp_count < 0)
+				return cli_usage_error(synopsis, "--pgp-keys: "
+				    "expected a comma-separated list of key files "
+				    "or fingerprints");
 			break;
 		case 'p': o.passphrase = 1; break;
 		case 'P': o.passphrase_file = optarg; break;

@@ -117,7 +117,8 @@ int sym_bundle_decode(uint8_t **bytes, size_t *len, const uint8_t *input,
  * the COSE_Sign1 tag or the text prefix), else 0.  Does not validate. */
 int sym_bundle_sniff(const uint8_t *input, size_t input_len) SYM_NONNULL(1);
 
-/* Reads a file holding a bundle in either form. */
+/* Reads a file holding a bundle in either form, or a PNG or JPEG image
+ * of its QR code(s) (qr.h: one bundle per image; *error_offset is 0). */
 int sym_bundle_read_file(uint8_t **bytes, size_t *len, const char *path,
     size_t *error_offset) SYM_WARN_UNUSED SYM_NONNULL(1, 2, 3);
 

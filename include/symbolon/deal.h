@@ -14,6 +14,7 @@
 
 #include "symbolon/error.h"
 #include "symbolon/manifest.h"
+#include "symbolon/pgp.h"
 #include "symbolon/share.h"
 
 struct sym_deal_holder {
@@ -22,6 +23,9 @@ struct sym_deal_holder {
 	const struct sym_identity *recipient;	/* SYM_SHARE_TO_IDENTITY */
 	const char *passphrase;			/* SYM_SHARE_PASSPHRASE */
 	size_t passphrase_len;
+	/* SYM_SHARE_OPENPGP: the checked key the share file is encrypted
+	 * to by sym_deal_seal_pgp; the manifest records its fingerprint. */
+	const struct sym_pgp_key *pgp;
 };
 
 struct sym_deal {
@@ -41,7 +45,23 @@ struct sym_deal_output {
 	struct sym_manifest *record;	/* what the manifest says */
 	uint8_t *shares[SYM_SHAMIR_MAX_SHARES];	/* share bundles, secure */
 	size_t share_lens[SYM_SHAMIR_MAX_SHARES];
+	/* OpenPGP messages holding the share bundles' text form (armoured),
+	 * when sealed by sym_deal_seal_pgp; written as .asc files. */
+	uint8_t *sealed[SYM_SHAMIR_MAX_SHARES];
+	size_t sealed_lens[SYM_SHAMIR_MAX_SHARES];
 };
+
+/* Encrypts share i's text form to recipients[i] (through GPGME) for every
+ * share whose holder has protection SYM_SHARE_OPENPGP. */
+int sym_deal_seal_pgp(struct sym_deal_output *out,
+    struct sym_pgp_recipient *const recipients[])
+    SYM_WARN_UNUSED SYM_NONNULL(1, 2);
+
+/* The path share index (1..n) or the manifest (0) is written to: .cbor,
+ * .txt (armor), or .asc for a share sealed to an OpenPGP key. */
+int sym_deal_path(char *out, size_t cap, const struct sym_deal_output *deal,
+    const char *dir, unsigned index, int armor)
+    SYM_WARN_UNUSED SYM_NONNULL(1, 3, 4);
 
 /* File names of a deal in a directory: manifest.cbor and
  * share-<i>-of-<n>.cbor (".txt" instead of ".cbor" in text form). */

@@ -8,8 +8,11 @@
  *   12 holders: array of n maps, in index order:
  *        1 index   2 x   3 share commitment (bstr 32)
  *        4 holder name (tstr, optional)
- *        5 protection (uint, optional: 1 identity, 2 passphrase)
+ *        5 protection (uint, optional: 1 identity, 2 passphrase,
+ *          3 OpenPGP)
  *        6 recipient fingerprint (bstr 32, with protection 1)
+ *        7 OpenPGP primary key fingerprint (bstr 20, with protection 3)
+ *        8 OpenPGP encryption subkey id (bstr 8, with protection 3)
  *
  * Everything in a manifest is public.  Its hash binds share bundles to it.
  */
@@ -33,6 +36,8 @@ struct sym_manifest_entry {
 	char holder[SYM_IDENTITY_NAME_MAX + 1];	/* "" when not named */
 	enum sym_share_protection protection;
 	uint8_t recipient[32];
+	uint8_t pgp_fingerprint[20];
+	uint8_t pgp_subkey_id[8];
 };
 
 struct sym_manifest {

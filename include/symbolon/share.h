@@ -35,6 +35,9 @@ enum sym_share_protection {
 	SYM_SHARE_CLEAR = 0,
 	SYM_SHARE_TO_IDENTITY = 1,
 	SYM_SHARE_PASSPHRASE = 2,
+	/* The share bundle is in clear, but its file is an OpenPGP message
+	 * to the holder's key (--pgp-keys); only manifests say this. */
+	SYM_SHARE_OPENPGP = 3,
 };
 
 #define SYM_MANIFEST_HASH_BYTES 32u
