@@ -1394,7 +1394,8 @@ sym_image_commit(struct sym_image *img, const char *operation,
 
 int
 sym_image_create(const char *path, unsigned shares, unsigned threshold,
-    const struct sym_deal_holder *holders, uint64_t now, const char *out_dir,
+    const struct sym_deal_holder *holders,
+    struct sym_pgp_recipient *const pgp[], uint64_t now, const char *out_dir,
     int armor, struct sym_deal_output *deal, struct sym_image_info *info)
 {
 	struct sym_image *img = NULL;
@@ -1466,6 +1467,8 @@ sym_image_create(const char *path, unsigned shares, unsigned threshold,
 		};
 
 		rc = sym_deal_run(deal, &spec);
+		if (rc == SYM_OK && pgp != NULL)
+			rc = sym_deal_seal_pgp(deal, pgp);
 		if (rc != SYM_OK)
 			goto out;
 	}

@@ -19,7 +19,8 @@
 static const char synopsis[] =
     "usage: symbolon keygen init --image FILE --key-shares N --key-threshold T\n"
     "                      --out-dir DIR [--to A.pub,... | --holders A,...]\n"
-    "                      [--passphrase-file FILE] [--armor]\n"
+    "                      [--passphrase-file FILE] [--pgp-keys K1,...]\n"
+    "                      [--armor]\n"
     "       symbolon keygen identity --name NAME --out PATH\n"
     "                      [--no-passphrase | --passphrase-file FILE]\n"
     "                      [--armor] [--force]\n"
@@ -166,10 +167,15 @@ init_image(int argc, char **argv)
 		{ "holders", required_argument, NULL, 'H' },
 		{ "passphrase-file", required_argument, NULL, 'P' },
 		{ "armor", no_argument, NULL, 'a' },
+		{ "pgp-keys", required_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static struct sym_identity recipients[SYM_SHAMIR_MAX_SHARES];
+	static char pgp_names[SYM_SHAMIR_MAX_SHARES][SYM_IDENTITY_NAME_MAX + 1];
+	struct sym_pgp_recipient *pgp[SYM_SHAMIR_MAX_SHARES] = { 0 };
+	const char *pgp_specs[SYM_SHAMIR_MAX_SHARES];
+	int pgp_count = 0;
 	struct sym_deal_holder holders[SYM_SHAMIR_MAX_SHARES];
 	const char *to[SYM_SHAMIR_MAX_SHARES], *names[SYM_SHAMIR_MAX_SHARES];
 	char *passphrases[SYM_SHAMIR_MAX_SHARES] = { 0 };
@@ -211,6 +217,14 @@ init_image(int argc, char **argv)
 			break;
 		case 'P': passphrase_file = optarg; break;
 		case 'a': armor = 1; break;
+		case 'K':
+			pgp_count = cli_split_list(optarg, pgp_specs,
+			    SYM_SHAMIR_MAX_SHARES);
+			if (pgp_count < 0)
+				return cli_usage_error(synopsis, "--pgp-keys: "
+				    "expected a comma-separated list of key files "
+				    "or fingerprints");
+			break;
 		case 'h': fputs(synopsis, stdout); return 0;
 		default:
 			return cli_usage_error(synopsis, "unknown option or "
@@ -237,6 +251,12 @@ init_image(int argc, char **argv)
 		    "holder per share (%u)", n);
 	if (to_count && (name_count || passphrase_file))
 		return cli_usage_error(synopsis, "--to excludes --holders and "
+		    "--passphrase-file");
+	if (pgp_count && pgp_count != (int)n)
+		return cli_usage_error(synopsis, "incorrect number of PGP keys: "
+		    "%d for %u shares", pgp_count, n);
+	if (pgp_count && (to_count || passphrase_file))
+		return cli_usage_error(synopsis, "--pgp-keys excludes --to and "
 		    "--passphrase-file");
 	if ((rc = sym_io_check_absent(path)) != SYM_OK) {
 		if (rc != SYM_EEXIST)
@@ -277,8 +297,20 @@ init_image(int argc, char **argv)
 		holders[i].passphrase = passphrases[i];
 		holders[i].passphrase_len = len;
 	}
-	rc = sym_image_create(path, n, t, holders, (uint64_t)time(NULL),
-	    out_dir, armor, &deal, &info);
+	if (pgp_count && (status = cli_pgp_resolve(pgp, pgp_specs,
+	    pgp_count)) != 0)
+		goto out;
+	for (int i = 0; i < pgp_count; i++) {
+		holders[i].protection = SYM_SHARE_OPENPGP;
+		holders[i].pgp = sym_pgp_recipient_key(pgp[i]);
+		if (holders[i].name == NULL) {
+			cli_pgp_holder_name(pgp_names[i], sizeof pgp_names[i],
+			    holders[i].pgp);
+			holders[i].name = pgp_names[i];
+		}
+	}
+	rc = sym_image_create(path, n, t, holders, pgp_count ? pgp : NULL,
+	    (uint64_t)time(NULL), out_dir, armor, &deal, &info);
 	if (rc == SYM_EEXIST) {
 		cli_error("%s: already holds a manifest or shares; give an empty "
 		    "directory", out_dir);
@@ -301,12 +333,18 @@ init_image(int argc, char **argv)
 		char label[32], file[4096];
 		const struct sym_manifest_entry *e = &deal.record->entries[i - 1];
 
-		if (sym_deal_file_name(file, sizeof file, out_dir, i, n,
+		if (sym_deal_path(file, sizeof file, &deal, out_dir, i,
 		    armor) != SYM_OK)
 			continue;
 		snprintf(label, sizeof label, "Unseal Key %u", i);
-		printf("%-22s %s%s%s\n", label, file, e->holder[0] ?
+		printf("%-22s %s%s%s", label, file, e->holder[0] ?
 		    "  holder " : "", e->holder);
+		if (e->protection == SYM_SHARE_OPENPGP) {
+			printf("  OpenPGP ");
+			for (size_t j = 0; j < sizeof e->pgp_fingerprint; j++)
+				printf("%02X", e->pgp_fingerprint[j]);
+		}
+		printf("\n");
 	}
 	printf("\nImage initialized with %u key shares and a key threshold of "
 	    "%u.  Give each\nshare to its holder alone.  Every use of the "
@@ -317,6 +355,7 @@ init_image(int argc, char **argv)
 	    out_dir, armor ? "txt" : "cbor");
 	sym_deal_output_free(&deal);
 out:
+	cli_pgp_free(pgp, pgp_count);
 	for (unsigned i = 0; i < n && i < SYM_SHAMIR_MAX_SHARES; i++)
 		sym_secmem_free(passphrases[i]);
 	return status;

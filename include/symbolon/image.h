@@ -134,14 +134,16 @@ int sym_image_check_name(const char *name) SYM_WARN_UNUSED SYM_NONNULL(1);
  * Creates a new image at path (never replacing a file) with a fresh root
  * key, keyring term 1, image identity and unseal key; deals the unseal key
  * as generation 1 of set = image id, signed by the image identity, into
- * *deal (holders as for sym_deal_run) and, when out_dir is given, writes
+ * *deal (holders as for sym_deal_run; pgp, when not NULL, the keys of
+ * holders with SYM_SHARE_OPENPGP) and, when out_dir is given, writes
  * the share bundles and manifest there first.  The image file appears
  * whole, after its shares, or not at all.  *info describes the new image.
  */
 int sym_image_create(const char *path, unsigned shares, unsigned threshold,
-    const struct sym_deal_holder *holders, uint64_t now, const char *out_dir,
+    const struct sym_deal_holder *holders,
+    struct sym_pgp_recipient *const pgp[], uint64_t now, const char *out_dir,
     int armor, struct sym_deal_output *deal, struct sym_image_info *info)
-    SYM_WARN_UNUSED SYM_NONNULL(1, 8, 9);
+    SYM_WARN_UNUSED SYM_NONNULL(1, 9, 10);
 
 /*
  * Opens an image and verifies its headers (checksums, core signature);
