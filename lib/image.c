@@ -1566,6 +1566,7 @@ sanitize(char *text)
 void
 sym_image_pending_clear(struct sym_image_pending *p)
 {
+	free(p->backup);
 	free(p->rekey);
 	memset(p, 0, sizeof *p);
 }
@@ -1606,7 +1607,7 @@ sym_image_pending_get(const struct sym_image *img, struct sym_image_pending *out
 		return SYM_ECORRUPT;
 	for (size_t i = 0; i < pairs; i++) {
 		if (sym_cbor_read_uint(&r, &key) != SYM_OK || key <= last ||
-		    key > 3)
+		    key > 4)
 			goto bad;
 		last = key;
 		if (key == 1) {
@@ -1618,6 +1619,16 @@ sym_image_pending_get(const struct sym_image *img, struct sym_image_pending *out
 				return SYM_ENOMEM;
 			memcpy(out->rekey, p, n);
 			out->rekey_len = n;
+		} else if (key == 4) {
+			if (sym_cbor_read_bytes(&r, &p, &n) != SYM_OK || n == 0)
+				goto bad;
+			out->backup = malloc(n);
+			if (out->backup == NULL) {
+				sym_image_pending_clear(out);
+				return SYM_ENOMEM;
+			}
+			memcpy(out->backup, p, n);
+			out->backup_len = n;
 		} else if (key == 2) {
 			if (read_fixed_bytes(&r, out->verification_nonce,
 			    SYM_IMAGE_NONCE_BYTES) != SYM_OK)
@@ -1661,8 +1672,8 @@ static int
 encode_pending(uint8_t **out, size_t *len, const struct sym_image_pending *p)
 {
 	size_t pairs = (size_t)(p->rekey != NULL) + (p->has_verification_nonce != 0) +
-	    (p->journal_count != 0);
-	size_t cap = 64 + p->rekey_len +
+	    (p->journal_count != 0) + (p->backup != NULL);
+	size_t cap = 64 + p->rekey_len + p->backup_len +
 	    p->journal_count * (2 * SYM_IMAGE_JOURNAL_TEXT_MAX + 32);
 	struct sym_cbor_writer w;
 	int rc;
@@ -1696,6 +1707,10 @@ encode_pending(uint8_t **out, size_t *len, const struct sym_image_pending *p)
 			sym_cbor_put_text(&w, p->journal[i].detail,
 			    strlen(p->journal[i].detail));
 		}
+	}
+	if (p->backup != NULL) {
+		sym_cbor_put_uint(&w, 4);
+		sym_cbor_put_bytes(&w, p->backup, p->backup_len);
 	}
 	rc = sym_cbor_writer_finish(&w, len);
 	if (rc != SYM_OK) {

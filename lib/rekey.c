@@ -34,6 +34,7 @@ enum {
 	FIELD_VERIFY = 10,
 	FIELD_HOLDERS = 11,
 	FIELD_OUT_DIR = 12,
+	FIELD_BACKUP = 13,
 };
 
 void
@@ -91,8 +92,8 @@ sym_rekey_encode(uint8_t **bundle, size_t *len, struct sym_rekey *r,
 	*bundle = NULL;
 	*len = 0;
 	for (unsigned i = 0; i < r->shares; i++)
-		cap += 96 + (identity_bundles && identity_bundles[i] ?
-		    identity_lens[i] : 0);
+		cap += 160 + r->pgp_key_len[i] + (identity_bundles &&
+		    identity_bundles[i] ? identity_lens[i] : 0);
 	if ((rc = sym_random_bytes(r->nonce, sizeof r->nonce,
 	    SYM_RANDOM_PUBLIC)) != SYM_OK)
 		return rc;
@@ -120,7 +121,7 @@ sym_rekey_encode(uint8_t **bundle, size_t *len, struct sym_rekey *r,
 		return SYM_ENOMEM;
 	}
 	sym_cbor_writer_init(&w, payload, cap);
-	sym_bundle_begin(&w, 9, SYM_BUNDLE_REKEY, r->signer);
+	sym_bundle_begin(&w, r->backup ? 10 : 9, SYM_BUNDLE_REKEY, r->signer);
 	sym_cbor_put_uint(&w, FIELD_IMAGE_ID);
 	sym_cbor_put_bytes(&w, r->image_id, sizeof r->image_id);
 	sym_cbor_put_uint(&w, FIELD_NONCE);
@@ -140,8 +141,11 @@ sym_rekey_encode(uint8_t **bundle, size_t *len, struct sym_rekey *r,
 	for (unsigned i = 0; i < r->shares; i++) {
 		int named = r->holder_names[i][0] != '\0';
 		int with_id = identity_bundles && identity_bundles[i];
+		int with_pgp = r->pgp_key[i] != NULL;
+		int with_fpr = r->pgp_fpr[i][0] != '\0';
 
-		sym_cbor_put_map(&w, (size_t)named + (size_t)with_id);
+		sym_cbor_put_map(&w, (size_t)named + (size_t)with_id +
+		    (size_t)with_pgp + (size_t)with_fpr);
 		if (named) {
 			sym_cbor_put_uint(&w, 1);
 			sym_cbor_put_text(&w, r->holder_names[i],
@@ -152,9 +156,21 @@ sym_rekey_encode(uint8_t **bundle, size_t *len, struct sym_rekey *r,
 			sym_cbor_put_bytes(&w, identity_bundles[i],
 			    identity_lens[i]);
 		}
+		if (with_pgp) {
+			sym_cbor_put_uint(&w, 3);
+			sym_cbor_put_bytes(&w, r->pgp_key[i], r->pgp_key_len[i]);
+		}
+		if (with_fpr) {
+			sym_cbor_put_uint(&w, 4);
+			sym_cbor_put_text(&w, r->pgp_fpr[i], strlen(r->pgp_fpr[i]));
+		}
 	}
 	sym_cbor_put_uint(&w, FIELD_OUT_DIR);
 	sym_cbor_put_text(&w, r->out_dir, strlen(r->out_dir));
+	if (r->backup) {
+		sym_cbor_put_uint(&w, FIELD_BACKUP);
+		sym_cbor_put_bool(&w, 1);
+	}
 	rc = sym_cbor_writer_finish(&w, &payload_len);
 	if (rc == SYM_OK)
 		rc = sym_bundle_sign(bundle, len, payload, payload_len,
@@ -198,12 +214,12 @@ parse_holders(struct sym_rekey *r, struct sym_cbor_reader *c)
 	if (sym_cbor_read_array(c, &items) != SYM_OK || items != r->shares)
 		return SYM_ESCHEMA;
 	for (size_t i = 0; i < items; i++) {
-		if (sym_cbor_read_map(c, &pairs) != SYM_OK || pairs > 2)
+		if (sym_cbor_read_map(c, &pairs) != SYM_OK || pairs > 4)
 			return SYM_ESCHEMA;
 		last = 0;
 		for (size_t j = 0; j < pairs; j++) {
 			if (sym_cbor_read_uint(c, &key) != SYM_OK || key <= last ||
-			    key > 2)
+			    key > 4)
 				return SYM_ESCHEMA;
 			last = key;
 			if (key == 1) {
@@ -215,12 +231,29 @@ parse_holders(struct sym_rekey *r, struct sym_cbor_reader *c)
 				r->holder_names[i][n] = '\0';
 				if (sym_identity_check_name(r->holder_names[i]))
 					return SYM_ESCHEMA;
-			} else {
+			} else if (key == 2) {
 				if (sym_cbor_read_bytes(c, &bytes, &n) != SYM_OK ||
 				    sym_identity_parse_public(&r->identities[i],
 				    bytes, n) != SYM_OK)
 					return SYM_ESCHEMA;
 				r->has_identity[i] = 1;
+			} else if (key == 3) {
+				if (sym_cbor_read_bytes(c, &bytes, &n) != SYM_OK ||
+				    n == 0 || n > SYM_PGP_KEYFILE_MAX)
+					return SYM_ESCHEMA;
+				r->pgp_key[i] = bytes;
+				r->pgp_key_len[i] = n;
+			} else {
+				char fpr[SYM_PGP_FPR_CHARS + 1];
+
+				if (sym_cbor_read_text(c, &text, &n) != SYM_OK ||
+				    n != SYM_PGP_FPR_CHARS)
+					return SYM_ESCHEMA;
+				memcpy(fpr, text, n);
+				fpr[n] = '\0';
+				if (sym_pgp_parse_fingerprint(r->pgp_fpr[i],
+				    fpr) != SYM_OK)
+					return SYM_ESCHEMA;
 			}
 		}
 	}
@@ -287,7 +320,14 @@ sym_rekey_parse(struct sym_rekey *r, const uint8_t *bundle, size_t len)
 		if (rc != SYM_OK)
 			return rc == SYM_ENOMEM ? rc : SYM_ESCHEMA;
 	}
-	if (sym_bundle_next_field(&b, &key) != SYM_OK || key != 0)
+	if (sym_bundle_next_field(&b, &key) != SYM_OK)
+		return SYM_ESCHEMA;
+	if (key == FIELD_BACKUP) {
+		if (sym_cbor_read_bool(&b.fields, &r->backup) != SYM_OK ||
+		    !r->backup || sym_bundle_next_field(&b, &key) != SYM_OK)
+			return SYM_ESCHEMA;
+	}
+	if (key != 0)
 		return SYM_ESCHEMA;
 	return SYM_OK;
 }
@@ -593,10 +633,33 @@ sym_rekey_progress_save(const struct sym_rekey_progress *p)
 /* ---------------------------------------------------------------- */
 /* Completion */
 
+/* A holder's OpenPGP key as the rekey recorded it: the key bytes go
+ * through a private temporary file, since resolving reads a file. */
+static int
+resolve_pgp(struct sym_pgp_recipient **out, const struct sym_rekey *r,
+    unsigned i)
+{
+	char path[] = "/tmp/symbolon-pgpkey-XXXXXX";
+	int fd, rc;
+
+	if (r->pgp_key[i] == NULL)
+		return sym_pgp_recipient_resolve(out, r->pgp_fpr[i]);
+	fd = mkstemp(path);
+	if (fd < 0)
+		return sym_error_from_errno(errno);
+	rc = sym_io_write_fd(fd, r->pgp_key[i], r->pgp_key_len[i]);
+	close(fd);
+	if (rc == SYM_OK)
+		rc = sym_pgp_recipient_resolve(out, path);
+	(void)unlink(path);
+	return rc;
+}
+
 int
 sym_rekey_complete(struct sym_image *img, const struct sym_rekey *r,
     uint64_t now, struct sym_deal_output *out)
 {
+	struct sym_pgp_recipient *pgp[SYM_SHAMIR_MAX_SHARES] = { 0 };
 	struct sym_deal_holder holders[SYM_SHAMIR_MAX_SHARES];
 	struct sym_image_seal seal;
 	uint8_t *key = NULL;
@@ -613,10 +676,21 @@ sym_rekey_complete(struct sym_image *img, const struct sym_rekey *r,
 			holders[i].protection = SYM_SHARE_TO_IDENTITY;
 			holders[i].recipient = &r->identities[i];
 		}
+		if (r->pgp_key[i] != NULL || r->pgp_fpr[i][0] != '\0') {
+			/* Checked again now: a key may have expired or been
+			 * revoked since the rekey was started. */
+			rc = resolve_pgp(&pgp[i], r, i);
+			if (rc != SYM_OK)
+				goto out;
+			holders[i].protection = SYM_SHARE_OPENPGP;
+			holders[i].pgp = sym_pgp_recipient_key(pgp[i]);
+		}
 	}
 	key = sym_secmem_alloc(SYM_IMAGE_KEY_BYTES);
-	if (key == NULL)
-		return SYM_ENOMEM;
+	if (key == NULL) {
+		rc = SYM_ENOMEM;
+		goto out;
+	}
 	rc = sym_random_bytes(key, SYM_IMAGE_KEY_BYTES, SYM_RANDOM_SECRET);
 	if (rc == SYM_OK) {
 		struct sym_deal spec = {
@@ -629,6 +703,8 @@ sym_rekey_complete(struct sym_image *img, const struct sym_rekey *r,
 		};
 
 		rc = sym_deal_run(out, &spec);
+		if (rc == SYM_OK)
+			rc = sym_deal_seal_pgp(out, pgp);
 	}
 	/* The new shares reach their directory before anything in the image
 	 * changes: a crash now leaves the old shares valid. */
@@ -646,11 +722,89 @@ sym_rekey_complete(struct sym_image *img, const struct sym_rekey *r,
 		    SYM_MANIFEST_HASH_BYTES);
 		rc = sym_image_rekey_install(img, key, &seal, r->verify);
 	}
+out:
 	if (rc != SYM_OK) {
 		if (written)
 			sym_deal_remove(out, r->out_dir, 0);
 		sym_deal_output_free(out);
 	}
+	for (unsigned i = 0; i < r->shares; i++)
+		sym_pgp_recipient_free(pgp[i]);
 	sym_secmem_free(key);
 	return rc;
+}
+
+int
+sym_rekey_backup_encode(uint8_t **out, size_t *len,
+    const uint8_t nonce[static SYM_IMAGE_NONCE_BYTES],
+    const struct sym_deal_output *deal)
+{
+	const struct sym_manifest *m = deal->record;
+	struct sym_cbor_writer w;
+	size_t cap = 64, count = 0;
+	int rc;
+
+	for (unsigned i = 0; i < m->count; i++)
+		if (deal->sealed[i] != NULL) {
+			cap += deal->sealed_lens[i] + 40;
+			count++;
+		}
+	*out = malloc(cap);
+	if (*out == NULL)
+		return SYM_ENOMEM;
+	sym_cbor_writer_init(&w, *out, cap);
+	sym_cbor_put_map(&w, 2);
+	sym_cbor_put_uint(&w, 1);
+	sym_cbor_put_bytes(&w, nonce, SYM_IMAGE_NONCE_BYTES);
+	sym_cbor_put_uint(&w, 2);
+	sym_cbor_put_array(&w, count);
+	for (unsigned i = 0; i < m->count; i++) {
+		if (deal->sealed[i] == NULL)
+			continue;
+		sym_cbor_put_array(&w, 3);
+		sym_cbor_put_uint(&w, i + 1);
+		sym_cbor_put_bytes(&w, m->entries[i].pgp_fingerprint,
+		    sizeof m->entries[i].pgp_fingerprint);
+		sym_cbor_put_bytes(&w, deal->sealed[i], deal->sealed_lens[i]);
+	}
+	rc = sym_cbor_writer_finish(&w, len);
+	if (rc != SYM_OK) {
+		free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+int
+sym_rekey_backup_parse(const uint8_t *backup, size_t len,
+    uint8_t nonce[static SYM_IMAGE_NONCE_BYTES], sym_rekey_backup_visit visit,
+    void *ctx)
+{
+	struct sym_cbor_reader r;
+	size_t pairs, items, n;
+	uint64_t key, index;
+	const uint8_t *fpr, *msg;
+	int rc;
+
+	if (sym_cbor_check_canonical(backup, len, NULL) != SYM_OK)
+		return SYM_ECORRUPT;
+	sym_cbor_reader_init(&r, backup, len);
+	if (sym_cbor_read_map(&r, &pairs) != SYM_OK || pairs != 2 ||
+	    sym_cbor_read_uint(&r, &key) != SYM_OK || key != 1 ||
+	    read_fixed(&r, nonce, SYM_IMAGE_NONCE_BYTES) != SYM_OK ||
+	    sym_cbor_read_uint(&r, &key) != SYM_OK || key != 2 ||
+	    sym_cbor_read_array(&r, &items) != SYM_OK)
+		return SYM_ECORRUPT;
+	for (size_t i = 0; i < items; i++) {
+		if (sym_cbor_read_array(&r, &n) != SYM_OK || n != 3 ||
+		    sym_cbor_read_uint(&r, &index) != SYM_OK || index == 0 ||
+		    index > SYM_SHAMIR_MAX_SHARES ||
+		    sym_cbor_read_bytes(&r, &fpr, &n) != SYM_OK || n != 20 ||
+		    sym_cbor_read_bytes(&r, &msg, &n) != SYM_OK)
+			return SYM_ECORRUPT;
+		if (visit != NULL &&
+		    (rc = visit(ctx, (unsigned)index, fpr, msg, n)) != 0)
+			return rc;
+	}
+	return SYM_OK;
 }

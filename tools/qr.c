@@ -667,10 +667,10 @@ do_decode(const struct options *o)
 	}
 	if (status == 0)
 		status = outputs_write(outs, o);
-	if (status == 0)
+	/* Into a directory: say what went where. */
+	if (status == 0 && o->out_dir != NULL)
 		for (size_t i = 0; i < outs->count; i++)
-			if (outs->items[i].path != NULL)
-				fprintf(stderr, "%s\n", outs->items[i].path);
+			fprintf(stderr, "%s\n", outs->items[i].path);
 out:
 	if (outs != NULL) {
 		outputs_free(outs);

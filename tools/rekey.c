@@ -34,6 +34,7 @@ static const char synopsis[] =
     "                      [--share FILE]...\n"
     "       symbolon rekey --image FILE --status [--format json]\n"
     "       symbolon rekey --image FILE --cancel [--verify]\n"
+    "       symbolon rekey --image FILE --backup-retrieve | --backup-delete\n"
     "\n"
     "Replaces the unseal key and its shares.  --init needs no shares; then\n"
     "holders of the current shares submit them, one invocation each or all\n"
@@ -49,12 +50,21 @@ static const char synopsis[] =
     GATHER_USAGE
     "  --ttl SECONDS        forget shares entered more than SECONDS ago\n"
     "                       (default 3600)\n"
+    "  --pgp-keys K1,...    --init: seal new share I to OpenPGP key I (file or\n"
+    "                       fingerprint); shares are share-I-of-N.asc\n"
+    "  --backup             --init, with --pgp-keys: keep the sealed new shares\n"
+    "                       in the image too (Vault's -backup)\n"
+    "  --backup-retrieve    print the kept shares, their recipients and nonce\n"
+    "  --backup-delete      delete the kept shares\n"
     "  --all                --verify: require every new share\n"
     "  --format table|json  --status output\n";
 
 struct options {
 	const char *path, *nonce_text, *out_dir, *signer, *signer_pass;
 	int init, verify, status, cancel, all, json;
+	int backup, backup_retrieve, backup_delete;
+	const char *pgp[SYM_SHAMIR_MAX_SHARES];
+	int pgp_count;
 	unsigned shares, threshold;
 	uint64_t ttl;
 	const char *to[SYM_SHAMIR_MAX_SHARES], *names[SYM_SHAMIR_MAX_SHARES];
@@ -182,6 +192,7 @@ do_init(struct sym_image *img, const struct options *o)
 	struct sym_image_pending pending;
 	uint8_t *identity_bundles[SYM_SHAMIR_MAX_SHARES] = { 0 };
 	size_t identity_lens[SYM_SHAMIR_MAX_SHARES] = { 0 };
+	uint8_t *pgp_keys[SYM_SHAMIR_MAX_SHARES] = { 0 };
 	struct sym_identity_secret *signer = NULL;
 	uint8_t *bundle = NULL;
 	size_t len = 0;
@@ -226,6 +237,35 @@ do_init(struct sym_image *img, const struct options *o)
 			status = cli_fail(rc, o->to[i]);
 			goto out;
 		}
+	}
+	rekey.backup = o->backup;
+	for (int i = 0; i < o->pgp_count; i++) {
+		struct sym_pgp_recipient *key = NULL;
+		char fpr[SYM_PGP_FPR_CHARS + 1];
+
+		/* Checked now, so that a bad key stops the rekey before any
+		 * holder is called; checked again when the shares are made. */
+		rc = sym_pgp_recipient_resolve(&key, o->pgp[i]);
+		if (rc != SYM_OK) {
+			status = cli_fail(rc, o->pgp[i]);
+			goto out;
+		}
+		if (!rekey.holder_names[i][0])
+			cli_pgp_holder_name(rekey.holder_names[i],
+			    sizeof rekey.holder_names[i],
+			    sym_pgp_recipient_key(key));
+		sym_pgp_recipient_free(key);
+		if (sym_pgp_parse_fingerprint(fpr, o->pgp[i]) == SYM_OK) {
+			memcpy(rekey.pgp_fpr[i], fpr, sizeof fpr);
+			continue;
+		}
+		rc = sym_io_read_all(&pgp_keys[i], &rekey.pgp_key_len[i],
+		    o->pgp[i], SYM_PGP_KEYFILE_MAX);
+		if (rc != SYM_OK) {
+			status = cli_fail(rc, o->pgp[i]);
+			goto out;
+		}
+		rekey.pgp_key[i] = pgp_keys[i];
 	}
 	if (o->signer != NULL) {
 		rc = sym_identity_load_secret(&signer, o->signer, o->signer_pass,
@@ -274,6 +314,8 @@ do_init(struct sym_image *img, const struct options *o)
 out:
 	for (int i = 0; i < o->to_count; i++)
 		sym_secmem_free(identity_bundles[i]);
+	for (int i = 0; i < o->pgp_count; i++)
+		sym_secmem_free(pgp_keys[i]);
 	sym_secmem_free(bundle);
 	sym_identity_secret_free(signer);
 	sym_image_pending_clear(&pending);
@@ -349,6 +391,65 @@ do_cancel(struct sym_image *img, const struct options *o)
 	return 0;
 }
 
+static int
+print_backup_entry(void *ctx, unsigned index, const uint8_t fingerprint[20],
+    const uint8_t *message, size_t len)
+{
+	char fpr[SYM_PGP_FPR_CHARS + 1];
+	struct sym_pgp_key key;
+
+	(void)ctx;
+	for (size_t i = 0; i < 20; i++)
+		snprintf(fpr + 2 * i, 3, "%02X", fingerprint[i]);
+	printf("\n%-22s %u\n%-22s %s\n", "Key", index, "Recipient", fpr);
+	memset(&key, 0, sizeof key);
+	if (sym_pgp_lookup_keyid(&key, fpr + 24) == SYM_OK && key.uid[0])
+		printf("%-22s %s\n", "User ID", key.uid);
+	fwrite(message, 1, len, stdout);
+	return 0;
+}
+
+/* Vault's rekey backup: retrieve or delete the sealed new shares. */
+static int
+do_backup(struct sym_image *img, const struct options *o)
+{
+	struct sym_image_pending pending;
+	uint8_t nonce[SYM_IMAGE_NONCE_BYTES];
+	char nonce_text[SYM_UUID_TEXT_BYTES];
+	int rc = sym_image_pending_get(img, &pending);
+
+	if (rc != SYM_OK)
+		return cli_fail(rc, o->path);
+	if (o->backup_delete) {
+		free(pending.backup);
+		pending.backup = NULL;
+		pending.backup_len = 0;
+		sym_image_journal_add(&pending, now_seconds(), "rekey-backup-delete",
+		    "backed-up shares deleted");
+		rc = sym_image_pending_put(img, &pending);
+		sym_image_pending_clear(&pending);
+		if (rc != SYM_OK)
+			return cli_fail(rc, o->path);
+		printf("Success! Deleted backed-up keys (if any)\n");
+		return 0;
+	}
+	if (pending.backup == NULL) {
+		sym_image_pending_clear(&pending);
+		cli_error("no backed-up keys found");
+		return CLI_EXIT_INVALID;
+	}
+	rc = sym_rekey_backup_parse(pending.backup, pending.backup_len, nonce,
+	    NULL, NULL);
+	if (rc == SYM_OK) {
+		sym_uuid_text(nonce_text, nonce);
+		printf("%-22s %s\n", "Nonce", nonce_text);
+		rc = sym_rekey_backup_parse(pending.backup, pending.backup_len,
+		    nonce, print_backup_entry, NULL);
+	}
+	sym_image_pending_clear(&pending);
+	return rc == SYM_OK ? 0 : cli_fail(rc, o->path);
+}
+
 /* What the shares about to be entered will bring about. */
 static void
 print_plan(const struct sym_rekey *r)
@@ -398,7 +499,7 @@ print_new_shares(const struct sym_deal_output *out, const char *dir)
 		char label[32], file[4096];
 		const struct sym_manifest_entry *e = &m->entries[i - 1];
 
-		if (sym_deal_file_name(file, sizeof file, dir, i, m->count, 0) !=
+		if (sym_deal_path(file, sizeof file, out, dir, i, 0) !=
 		    SYM_OK)
 			continue;
 		snprintf(label, sizeof label, "Key %u", i);
@@ -590,6 +691,14 @@ do_submit(struct sym_image *img, struct options *o)
 			pending.rekey = NULL;
 			pending.rekey_len = 0;
 		}
+		if (rc == SYM_OK && rekey.backup) {
+			/* Written with the new wrapping, in the same header
+			 * commit: if the shares count, so does their backup. */
+			free(pending.backup);
+			pending.backup = NULL;
+			rc = sym_rekey_backup_encode(&pending.backup,
+			    &pending.backup_len, rekey.nonce, &out);
+		}
 		if (rc == SYM_OK)
 			rc = sym_image_pending_put(img, &pending);
 		if (rc == SYM_OK) {
@@ -722,6 +831,10 @@ main(int argc, char **argv)
 		{ "all", no_argument, NULL, 'a' },
 		{ "ttl", required_argument, NULL, 'L' },
 		{ "format", required_argument, NULL, 'f' },
+		{ "pgp-keys", required_argument, NULL, 'K' },
+		{ "backup", no_argument, NULL, 'B' },
+		{ "backup-retrieve", no_argument, NULL, 'R' },
+		{ "backup-delete", no_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		GATHER_OPTIONS,
 		{ NULL, 0, NULL, 0 },
@@ -783,6 +896,17 @@ main(int argc, char **argv)
 				    "of seconds, not %s", optarg);
 			o.ttl = ttl;
 			break;
+		case 'K':
+			o.pgp_count = cli_split_list(optarg, o.pgp,
+			    SYM_SHAMIR_MAX_SHARES);
+			if (o.pgp_count < 0)
+				return cli_usage_error(synopsis, "--pgp-keys: "
+				    "expected a comma-separated list of key files "
+				    "or fingerprints");
+			break;
+		case 'B': o.backup = 1; break;
+		case 'R': o.backup_retrieve = 1; break;
+		case 'D': o.backup_delete = 1; break;
 		case 'f':
 			if (strcmp(optarg, "json") == 0)
 				o.json = 1;
@@ -803,7 +927,8 @@ main(int argc, char **argv)
 		    "are given with --share FILE)");
 	if (o.path == NULL)
 		return cli_usage_error(synopsis, "missing --image");
-	if (o.init + o.status + o.cancel > 1)
+	if (o.init + o.status + o.cancel + o.backup_retrieve +
+	    o.backup_delete > 1)
 		return cli_usage_error(synopsis, "--init, --status and --cancel "
 		    "exclude each other");
 	if (o.init) {
@@ -823,15 +948,26 @@ main(int argc, char **argv)
 			    "one holder per new share (%u)", o.shares);
 		if (o.to_count && o.name_count)
 			return cli_usage_error(synopsis, "--to excludes --holders");
+		if (o.pgp_count && o.pgp_count != (int)o.shares)
+			return cli_usage_error(synopsis, "incorrect number of PGP "
+			    "keys for rekey: %d for %u shares", o.pgp_count,
+			    o.shares);
+		if (o.pgp_count && o.to_count)
+			return cli_usage_error(synopsis, "--pgp-keys excludes --to");
+		if (o.backup && !o.pgp_count)
+			return cli_usage_error(synopsis, "cannot request a backup "
+			    "of the new keys without providing PGP keys for "
+			    "encryption");
 		for (int i = 0; i < o.name_count; i++)
 			if (sym_identity_check_name(o.names[i]) != SYM_OK)
 				return cli_usage_error(synopsis, "--holders: name "
 				    "%d is not 1 to %u printable bytes", i + 1,
 				    SYM_IDENTITY_NAME_MAX);
 	} else if (o.shares || o.threshold || o.out_dir || o.to_count ||
-	    o.name_count || o.signer) {
+	    o.name_count || o.signer || o.pgp_count || o.backup) {
 		return cli_usage_error(synopsis, "--key-shares, --key-threshold, "
-		    "--out-dir, --to, --holders and --signer go with --init");
+		    "--out-dir, --to, --holders, --pgp-keys, --backup and "
+		    "--signer go with --init");
 	}
 	rc = sym_image_open(&img, o.path, o.status ? SYM_IMAGE_READ :
 	    SYM_IMAGE_WRITE);
@@ -841,6 +977,8 @@ main(int argc, char **argv)
 		status = print_status(img, &o);
 	else if (o.init)
 		status = do_init(img, &o);
+	else if (o.backup_retrieve || o.backup_delete)
+		status = do_backup(img, &o);
 	else if (o.cancel)
 		status = do_cancel(img, &o);
 	else

@@ -114,6 +114,8 @@ struct sym_image_pending {
 	uint8_t verification_nonce[SYM_IMAGE_NONCE_BYTES];
 	size_t journal_count;
 	struct sym_image_journal_entry journal[SYM_IMAGE_MAX_JOURNAL];
+	uint8_t *backup;		/* rekey --backup (rekey.h), or NULL */
+	size_t backup_len;
 };
 
 struct sym_image_entry {

@@ -10,8 +10,12 @@
  *    4 image id (bstr 16)    5 nonce (bstr 16)     6 started (uint)
  *    7 generation it replaces (uint)    8 new share count (uint)
  *    9 new threshold (uint)  10 verification required (bool)
- *   11 holders: array of n maps { ? 1: name (tstr), ? 2: identity bundle }
+ *   11 holders: array of n maps { ? 1: name (tstr), ? 2: identity bundle,
+ *      ? 3: OpenPGP public key (bstr, as given), ? 4: OpenPGP fingerprint
+ *      (tstr, 40 hex: a key in the keyring of whoever completes) }
  *   12 output directory for the new shares (tstr)
+ *   13 backup (bool, optional): keep the OpenPGP-sealed new shares in the
+ *      image header until `rekey --backup-delete` (Vault's -backup)
  * signed by the operator who started it (--signer) or a one-time key.
  *
  * Shares entered in earlier invocations are kept only in a progress file
@@ -28,6 +32,7 @@
 #include "symbolon/error.h"
 #include "symbolon/identity.h"
 #include "symbolon/image.h"
+#include "symbolon/pgp.h"
 #include "symbolon/quorum.h"
 
 #define SYM_REKEY_DEFAULT_TTL 3600u
@@ -44,8 +49,26 @@ struct sym_rekey {
 	char holder_names[SYM_SHAMIR_MAX_SHARES][SYM_IDENTITY_NAME_MAX + 1];
 	int has_identity[SYM_SHAMIR_MAX_SHARES];
 	struct sym_identity identities[SYM_SHAMIR_MAX_SHARES];
+	/* OpenPGP holders: the key as given (pointing into the parsed
+	 * bundle's bytes, valid while they are), or a fingerprint. */
+	const uint8_t *pgp_key[SYM_SHAMIR_MAX_SHARES];
+	size_t pgp_key_len[SYM_SHAMIR_MAX_SHARES];
+	char pgp_fpr[SYM_SHAMIR_MAX_SHARES][SYM_PGP_FPR_CHARS + 1];
+	int backup;
 	char out_dir[1024];
 };
+
+/* The OpenPGP-sealed new shares kept by --backup, in the header envelope:
+ *   { 1: rekey nonce (bstr 16), 2: [* [fingerprint (bstr 20), message]] }
+ * Built from a completed deal, and read back for --backup-retrieve. */
+int sym_rekey_backup_encode(uint8_t **out, size_t *len,
+    const uint8_t nonce[static SYM_IMAGE_NONCE_BYTES],
+    const struct sym_deal_output *deal) SYM_WARN_UNUSED SYM_NONNULL(1, 2, 3, 4);
+typedef int (*sym_rekey_backup_visit)(void *ctx, unsigned index,
+    const uint8_t fingerprint[20], const uint8_t *message, size_t len);
+int sym_rekey_backup_parse(const uint8_t *backup, size_t len,
+    uint8_t nonce[static SYM_IMAGE_NONCE_BYTES], sym_rekey_backup_visit visit,
+    void *ctx) SYM_WARN_UNUSED SYM_NONNULL(1, 3);
 
 /* "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx", as Vault prints nonces. */
 void sym_uuid_text(char out[static SYM_UUID_TEXT_BYTES],
