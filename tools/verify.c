@@ -12,6 +12,7 @@
 #include "symbolon/identity.h"
 #include "symbolon/manifest.h"
 #include "symbolon/passphrase.h"
+#include "symbolon/pgp.h"
 #include "symbolon/secmem.h"
 #include "symbolon/share.h"
 
@@ -46,7 +47,9 @@ static const char synopsis[] =
     "  --passphrase-file FILE line I: passphrase of share I\n"
     "  --image FILE           the storage image to check\n"
     "  --share FILE           with --image: a share bundle; repeatable\n"
-    "  --transcript OUT       with --image: write the audit transcript to OUT\n";
+    "  --transcript OUT       with --image: write the audit transcript to OUT\n"
+    "  --witness-sig SIG      a witness's OpenPGP detached signature over a\n"
+    "                         transcript FILE (gpg --detach-sign); repeatable\n";
 
 struct audit {
 	struct sym_manifest *manifest;
@@ -56,6 +59,8 @@ struct audit {
 	const char *passphrase_file;
 	unsigned valid_shares;
 	uint8_t seen_index[SYM_SHAMIR_MAX_SHARES + 1];
+	const char *witness_sigs[16];
+	int witness_count;
 };
 
 static void
@@ -109,9 +114,11 @@ try_unseal(struct audit *a, struct sym_share *s)
 	return rc == SYM_OK ? 1 : rc;
 }
 
+/* expected_index: the manifest entry an OpenPGP envelope was addressed
+ * to (0: any). */
 static int
 verify_share(struct audit *a, const char *path, const uint8_t *bytes,
-    size_t len)
+    size_t len, unsigned expected_index)
 {
 	struct sym_share *s = NULL;
 	char set_id[SYM_SET_ID_TEXT_MAX], signer[20];
@@ -133,6 +140,8 @@ verify_share(struct audit *a, const char *path, const uint8_t *bytes,
 	rc = SYM_OK;
 	if (a->manifest != NULL)
 		rc = sym_manifest_check_share(a->manifest, s);
+	if (rc == SYM_OK && expected_index && s->index != expected_index)
+		rc = SYM_EMANIFEST;	/* share i in holder j's envelope */
 	sym_set_id_text(set_id, s->set_id);
 	short_fingerprint(signer, s->signer);
 	printf("%s: share %u of %u%s%s, set %s, generation %llu, threshold %u, "
@@ -190,6 +199,55 @@ count_record_cb(void *ctx, const struct sym_audit_record *r)
 	return 0;
 }
 
+/* Witness signatures (gpg --detach-sign) over the transcript file. */
+static int
+verify_witnesses(const struct audit *a, const char *path)
+{
+	uint8_t *file = NULL;
+	size_t file_len = 0;
+	int status = 0, rc;
+
+	if (a->witness_count == 0)
+		return 0;
+	rc = sym_io_read_all(&file, &file_len, path, SYM_BUNDLE_MAX_BYTES * 2);
+	if (rc != SYM_OK)
+		return cli_fail(rc, path);
+	for (int i = 0; i < a->witness_count; i++) {
+		struct sym_pgp_signatures sigs;
+		uint8_t *sig = NULL;
+		size_t sig_len = 0;
+
+		rc = sym_io_read_all(&sig, &sig_len, a->witness_sigs[i],
+		    SYM_PGP_SIGNATURE_MAX);
+		if (rc != SYM_OK) {
+			status = cli_fail(rc, a->witness_sigs[i]);
+			continue;
+		}
+		memset(&sigs, 0, sizeof sigs);
+		rc = sym_pgp_verify_detached(&sigs, sig, sig_len, file, file_len);
+		sym_secmem_free(sig);
+		for (size_t j = 0; j < sigs.count; j++)
+			printf("  witness %s: %s %s, key %s (validity %s)\n",
+			    a->witness_sigs[i], sigs.sig[j].status == SYM_OK ?
+			    "good signature by" : "INVALID signature:",
+			    sigs.sig[j].status == SYM_OK ? (sigs.sig[j].uid[0] ?
+			    sigs.sig[j].uid : "(unknown user id)") :
+			    sym_strerror(sigs.sig[j].status),
+			    sigs.sig[j].fpr[0] ? sigs.sig[j].fpr :
+			    sigs.sig[j].signing_fpr,
+			    sym_pgp_validity_name(sigs.sig[j].validity));
+		if (rc != SYM_OK) {
+			if (sigs.count == 0)
+				printf("  witness %s: INVALID: %s\n",
+				    a->witness_sigs[i], sym_strerror(rc));
+			if (status == 0)
+				status = sym_exit_status(rc);
+		}
+	}
+	sym_secmem_free(file);
+	return status;
+}
+
 static int
 verify_transcript(const char *path, const uint8_t *bytes, size_t len,
     const char *exporter)
@@ -210,6 +268,68 @@ verify_transcript(const char *path, const uint8_t *bytes, size_t len,
 	    (unsigned long long)count, exporter);
 	return sym_audit_verify_transcript(bytes, len, image_id, identity,
 	    print_record_cb, NULL) == SYM_OK ? 0 : CLI_EXIT_INVALID;
+}
+
+/*
+ * A share sealed to an OpenPGP key (.asc): its recipients are checked
+ * against the manifest without decrypting; if the holder's key is here,
+ * it is decrypted (gpg-agent) and checked like any share.
+ */
+static int
+verify_pgp_share(struct audit *a, const char *path, const uint8_t *msg,
+    size_t len)
+{
+	struct sym_pgp_keyids to;
+	const struct sym_manifest_entry *match = NULL;
+	uint8_t *plain = NULL, *bytes = NULL;
+	size_t plain_len = 0, bytes_len = 0;
+	int rc;
+
+	rc = sym_pgp_list_recipients(&to, msg, len);
+	if (rc != SYM_OK)
+		return invalid(path, rc);
+	for (size_t i = 0; a->manifest != NULL && i < to.count && !match; i++)
+		for (unsigned j = 0; j < a->manifest->count && !match; j++) {
+			const struct sym_manifest_entry *e = &a->manifest->entries[j];
+			char id[SYM_PGP_KEYID_CHARS + 1];
+
+			if (e->protection != SYM_SHARE_OPENPGP)
+				continue;
+			for (size_t k = 0; k < 8; k++)
+				snprintf(id + 2 * k, 3, "%02X", e->pgp_subkey_id[k]);
+			if (strcmp(id, to.key[i].keyid) == 0)
+				match = e;
+		}
+	if (a->manifest != NULL && match == NULL) {
+		printf("%s: INVALID: encrypted to key id %s, which the manifest "
+		    "names for no holder\n", path, to.count ?
+		    to.key[0].keyid : "(none)");
+		return CLI_EXIT_INVALID;
+	}
+	if (match != NULL) {
+		printf("%s: OpenPGP message addressed to share %u's holder%s%s, "
+		    "key ", path, match->index, match->holder[0] ? " " : "",
+		    match->holder);
+		for (size_t k = 0; k < sizeof match->pgp_fingerprint; k++)
+			printf("%02X", match->pgp_fingerprint[k]);
+		printf(", as the manifest says\n");
+	}
+	rc = sym_pgp_decrypt(&plain, &plain_len, NULL, msg, len);
+	if (rc == SYM_ENOSECKEY) {
+		printf("%s: not decrypted: the holder's secret key is not here "
+		    "(recipients checked%s)\n", path, match ? "" :
+		    "; give --manifest to check them against the deal");
+		return 0;
+	}
+	if (rc != SYM_OK)
+		return invalid(path, rc);
+	rc = sym_bundle_decode(&bytes, &bytes_len, plain, plain_len, NULL);
+	sym_secmem_free(plain);
+	if (rc != SYM_OK)
+		return invalid(path, rc);
+	rc = verify_share(a, path, bytes, bytes_len, match ? match->index : 0);
+	sym_secmem_free(bytes);
+	return rc;
 }
 
 static int
@@ -306,6 +426,18 @@ verify_one(struct audit *a, const char *path)
 	char signer[20], set_id[SYM_SET_ID_TEXT_MAX];
 	int rc, status = 0;
 
+	{
+		uint8_t *raw = NULL;
+		size_t raw_len = 0;
+
+		if (sym_io_read_all(&raw, &raw_len, path, SYM_PGP_MESSAGE_MAX) ==
+		    SYM_OK && sym_pgp_sniff(raw, raw_len) != SYM_PGP_NONE) {
+			status = verify_pgp_share(a, path, raw, raw_len);
+			sym_secmem_free(raw);
+			return status;
+		}
+		sym_secmem_free(raw);
+	}
 	rc = sym_bundle_read_file(&bytes, &len, path, &offset);
 	if (rc != SYM_OK) {
 		if (rc == SYM_EFORMAT)
@@ -331,9 +463,11 @@ verify_one(struct audit *a, const char *path)
 	}
 	short_fingerprint(signer, b.signer);
 	if (b.type == SYM_BUNDLE_SHARE) {
-		status = verify_share(a, path, bytes, len);
+		status = verify_share(a, path, bytes, len, 0);
 	} else if (b.type == SYM_BUNDLE_TRANSCRIPT) {
 		status = verify_transcript(path, bytes, len, signer);
+		if (status == 0)
+			status = verify_witnesses(a, path);
 	} else if (b.type == SYM_BUNDLE_IDENTITY) {
 		struct sym_identity id;
 
@@ -400,6 +534,7 @@ main(int argc, char **argv)
 		{ "image", required_argument, NULL, 'M' },
 		{ "share", required_argument, NULL, GATHER_OPT_SHARE },
 		{ "transcript", required_argument, NULL, 'T' },
+		{ "witness-sig", required_argument, NULL, 'W' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -428,6 +563,12 @@ main(int argc, char **argv)
 		case 'P': a.passphrase_file = optarg; break;
 		case 'M': image_path = optarg; break;
 		case 'T': transcript_path = optarg; break;
+		case 'W':
+			if (a.witness_count == 16)
+				return cli_usage_error(synopsis, "more than 16 "
+				    "--witness-sig options");
+			a.witness_sigs[a.witness_count++] = optarg;
+			break;
 		case GATHER_OPT_SHARE:
 			if (gather_option(&share_opts, opt, optarg) > 1)
 				return CLI_EXIT_USAGE;
