@@ -76,4 +76,29 @@ if symbolon store --image vault.img --share seal/share-1-of-5.cbor --share seal/
 	echo "old shares still work" >&2; exit 1
 fi
 "$here/audit.sh" vault.img transcript2.cbor seal2/share-1-of-3.cbor seal2/share-3-of-3.cbor
+printf '\n#### Part 5: OpenPGP key holders (GnuPG, gpg-agent)\n'
+export GNUPGHOME=$work/gnupg
+"$here/pgp-keys.sh" "$GNUPGHOME" pgp alice bob carol wendy
+step "Initialise an image whose shares are sealed to the holders' OpenPGP keys"
+run keygen init --image pgp.img --key-shares 3 --key-threshold 2 --out-dir pgpseal \
+	--pgp-keys pgp/alice.asc,pgp/bob.asc,pgp/carol.asc
+step "The gpg command line reads a share as its holder would"
+gpg --quiet --decrypt pgpseal/share-2-of-3.asc 2>/dev/null | cut -c1-40
+"$here/unseal.sh" pgp.img "pgpseal/share-1-of-3.asc pgpseal/share-3-of-3.asc" put api-token --in secret.txt
+step "Rekey to new OpenPGP-sealed shares, with a backup kept in the image"
+run rekey --image pgp.img --init --key-shares 3 --key-threshold 2 --out-dir pgpseal2 \
+	--pgp-keys pgp/alice.asc,pgp/bob.asc,pgp/carol.asc --backup
+nonce=$(symbolon rekey --image pgp.img --status --format json | sed -n 's/.*"nonce": "\([^"]*\)".*/\1/p')
+run rekey --image pgp.img --nonce "$nonce" --share pgpseal/share-2-of-3.asc </dev/null
+run rekey --image pgp.img --nonce "$nonce" --share pgpseal/share-3-of-3.asc </dev/null
+step "The backup: retrieved, then deleted"
+run rekey --image pgp.img --backup-retrieve | grep -E '^(Nonce|Key|Recipient|User ID)'
+run rekey --image pgp.img --backup-delete
+"$here/unseal.sh" pgp.img "pgpseal2/share-3-of-3.asc pgpseal2/share-1-of-3.asc" get api-token --out read-back3.txt </dev/null
+cmp secret.txt read-back3.txt && echo "the new OpenPGP-sealed shares read the secret back"
+step "Audit: the transcript, signed by a witness"
+run verify --image pgp.img --transcript pgp-transcript.cbor | tail -3
+"$here/witness.sh" pgp-transcript.cbor wendy@example.org
+gpgconf --kill gpg-agent 2>/dev/null || true
+
 printf '\nCeremony complete.\n'
