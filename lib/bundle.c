@@ -181,16 +181,7 @@ sym_bundle_next_field(struct sym_bundle *b, uint64_t *key)
 int
 sym_bundle_read_fixed(struct sym_bundle *b, uint8_t *out, size_t len)
 {
-	const uint8_t *p;
-	size_t n;
-	int rc = sym_cbor_read_bytes(&b->fields, &p, &n);
-
-	if (rc != SYM_OK)
-		return rc;
-	if (n != len)
-		return SYM_ESCHEMA;
-	memcpy(out, p, len);
-	return SYM_OK;
+	return sym_cbor_read_fixed(&b->fields, out, len);
 }
 
 int

@@ -649,3 +649,32 @@ sym_cbor_reader_end(const struct sym_cbor_reader *r)
 {
 	return r->pos == r->len ? SYM_OK : SYM_ETRAILING;
 }
+
+int
+sym_cbor_read_fixed(struct sym_cbor_reader *r, uint8_t *out, size_t len)
+{
+	const uint8_t *p;
+	size_t n;
+	int rc = sym_cbor_read_bytes(r, &p, &n);
+
+	if (rc != SYM_OK)
+		return rc;
+	if (n != len)
+		return SYM_ESCHEMA;
+	memcpy(out, p, len);
+	return SYM_OK;
+}
+
+int
+sym_cbor_read_uint_max(struct sym_cbor_reader *r, unsigned *out, unsigned max)
+{
+	uint64_t v;
+	int rc = sym_cbor_read_uint(r, &v);
+
+	if (rc != SYM_OK)
+		return rc;
+	if (v > max)
+		return SYM_ESCHEMA;
+	*out = (unsigned)v;
+	return SYM_OK;
+}

@@ -575,17 +575,6 @@ encode_core(uint8_t **payload, size_t *len, const struct sym_image *img)
 }
 
 /* Reads map {k: v} with keys 1..n in order into the given readers. */
-static int
-read_fixed_bytes(struct sym_cbor_reader *r, uint8_t *out, size_t len)
-{
-	const uint8_t *p;
-	size_t n;
-
-	if (sym_cbor_read_bytes(r, &p, &n) != SYM_OK || n != len)
-		return SYM_ECORRUPT;
-	memcpy(out, p, len);
-	return SYM_OK;
-}
 
 static int
 read_key(struct sym_cbor_reader *r, uint64_t expected)
@@ -611,7 +600,7 @@ read_blob(struct sym_cbor_reader *r, struct sym_sealed_blob *b, int with_count,
 	    sym_cbor_read_uint(r, count) != SYM_OK))
 		return SYM_ECORRUPT;
 	if (read_key(r, with_count ? 2 : 1) != SYM_OK ||
-	    read_fixed_bytes(r, b->nonce, sizeof b->nonce) != SYM_OK ||
+	    sym_cbor_read_fixed(r, b->nonce, sizeof b->nonce) != SYM_OK ||
 	    read_key(r, with_count ? 3 : 2) != SYM_OK ||
 	    sym_cbor_read_bytes(r, &ct, &len) != SYM_OK ||
 	    len < AEAD_TAG_BYTES)
@@ -625,16 +614,6 @@ read_blob(struct sym_cbor_reader *r, struct sym_sealed_blob *b, int with_count,
 	return SYM_OK;
 }
 
-static int
-read_bounded(struct sym_cbor_reader *r, unsigned *out, uint64_t max)
-{
-	uint64_t v;
-
-	if (sym_cbor_read_uint(r, &v) != SYM_OK || v > max)
-		return SYM_ECORRUPT;
-	*out = (unsigned)v;
-	return SYM_OK;
-}
 
 static int
 read_seal(struct sym_cbor_reader *r, struct sym_image_seal *seal)
@@ -646,13 +625,13 @@ read_seal(struct sym_cbor_reader *r, struct sym_image_seal *seal)
 	    read_key(r, 1) != SYM_OK ||
 	    sym_cbor_read_uint(r, &type) != SYM_OK || type != SYM_SEAL_SHAMIR ||
 	    read_key(r, 2) != SYM_OK ||
-	    read_bounded(r, &seal->shares, 255) != SYM_OK ||
+	    sym_cbor_read_uint_max(r, &seal->shares, 255) != SYM_OK ||
 	    read_key(r, 3) != SYM_OK ||
-	    read_bounded(r, &seal->threshold, 255) != SYM_OK ||
+	    sym_cbor_read_uint_max(r, &seal->threshold, 255) != SYM_OK ||
 	    read_key(r, 4) != SYM_OK ||
 	    sym_cbor_read_uint(r, &seal->generation) != SYM_OK ||
 	    read_key(r, 5) != SYM_OK ||
-	    read_fixed_bytes(r, seal->manifest_hash,
+	    sym_cbor_read_fixed(r, seal->manifest_hash,
 	    SYM_MANIFEST_HASH_BYTES) != SYM_OK ||
 	    seal->threshold < 2 || seal->threshold > seal->shares)
 		return SYM_ECORRUPT;
@@ -679,7 +658,7 @@ parse_core(struct sym_image *img, const uint8_t *bytes, size_t len)
 	while ((rc = sym_bundle_next_field(&b, &key)) == SYM_OK && key != 0) {
 		switch (key) {
 		case CORE_IMAGE_ID:
-			rc = read_fixed_bytes(r, info->image_id,
+			rc = sym_cbor_read_fixed(r, info->image_id,
 			    SYM_IMAGE_ID_BYTES);
 			break;
 		case CORE_CREATED:
@@ -706,14 +685,14 @@ parse_core(struct sym_image *img, const uint8_t *bytes, size_t len)
 
 				if (sym_cbor_read_map(r, &n) != SYM_OK || n != 4 ||
 				    read_key(r, 1) != SYM_OK ||
-				    read_bounded(r, &w->role, 2) != SYM_OK ||
+				    sym_cbor_read_uint_max(r, &w->role, 2) != SYM_OK ||
 				    w->role == 0 || read_key(r, 2) != SYM_OK ||
 				    sym_cbor_read_uint(r, &w->generation) != SYM_OK ||
 				    read_key(r, 3) != SYM_OK ||
-				    read_fixed_bytes(r, w->nonce,
+				    sym_cbor_read_fixed(r, w->nonce,
 				    sizeof w->nonce) != SYM_OK ||
 				    read_key(r, 4) != SYM_OK ||
-				    read_fixed_bytes(r, w->ciphertext,
+				    sym_cbor_read_fixed(r, w->ciphertext,
 				    sizeof w->ciphertext) != SYM_OK)
 					return SYM_ECORRUPT;
 			}
@@ -721,11 +700,11 @@ parse_core(struct sym_image *img, const uint8_t *bytes, size_t len)
 		case CORE_KEYRING:
 			if (sym_cbor_read_map(r, &pairs) != SYM_OK || pairs != 4 ||
 			    read_key(r, 1) != SYM_OK ||
-			    read_bounded(r, &info->terms, SYM_IMAGE_MAX_TERMS) ||
+			    sym_cbor_read_uint_max(r, &info->terms, SYM_IMAGE_MAX_TERMS) ||
 			    read_key(r, 2) != SYM_OK ||
-			    read_bounded(r, &info->active_term, UINT32_MAX) ||
+			    sym_cbor_read_uint_max(r, &info->active_term, UINT32_MAX) ||
 			    read_key(r, 3) != SYM_OK ||
-			    read_fixed_bytes(r, img->keyring_blob.nonce,
+			    sym_cbor_read_fixed(r, img->keyring_blob.nonce,
 			    AEAD_NONCE_BYTES) != SYM_OK)
 				return SYM_ECORRUPT;
 			{
@@ -767,7 +746,7 @@ parse_core(struct sym_image *img, const uint8_t *bytes, size_t len)
 			    read_key(r, 3) != SYM_OK ||
 			    sym_cbor_read_uint(r, &img->audit.length) != SYM_OK ||
 			    read_key(r, 4) != SYM_OK ||
-			    read_fixed_bytes(r, img->audit.hash,
+			    sym_cbor_read_fixed(r, img->audit.hash,
 			    SYM_AUDIT_HASH_BYTES) != SYM_OK)
 				return SYM_ECORRUPT;
 			info->audit_count = img->audit.count;
@@ -870,7 +849,7 @@ parse_slot(struct slot *s, const uint8_t *buf)
 	memcpy(s->core, p, n);
 	s->core_len = n;
 	if (read_key(&r, ENV_MAC) != SYM_OK ||
-	    read_fixed_bytes(&r, s->mac, sizeof s->mac) != SYM_OK)
+	    sym_cbor_read_fixed(&r, s->mac, sizeof s->mac) != SYM_OK)
 		goto invalid;
 	if (pairs == 5) {
 		const uint8_t *item;
@@ -1630,7 +1609,7 @@ sym_image_pending_get(const struct sym_image *img, struct sym_image_pending *out
 			memcpy(out->backup, p, n);
 			out->backup_len = n;
 		} else if (key == 2) {
-			if (read_fixed_bytes(&r, out->verification_nonce,
+			if (sym_cbor_read_fixed(&r, out->verification_nonce,
 			    SYM_IMAGE_NONCE_BYTES) != SYM_OK)
 				goto bad;
 			out->has_verification_nonce = 1;

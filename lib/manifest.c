@@ -120,34 +120,7 @@ sym_manifest_encode(uint8_t **bundle, size_t *len, struct sym_manifest *m,
 	return rc;
 }
 
-static int
-read_fixed(struct sym_cbor_reader *r, uint8_t *out, size_t len)
-{
-	const uint8_t *p;
-	size_t n;
-	int rc = sym_cbor_read_bytes(r, &p, &n);
 
-	if (rc != SYM_OK)
-		return rc;
-	if (n != len)
-		return SYM_ESCHEMA;
-	memcpy(out, p, len);
-	return SYM_OK;
-}
-
-static int
-read_bounded(struct sym_cbor_reader *r, unsigned *out, unsigned max)
-{
-	uint64_t v;
-	int rc = sym_cbor_read_uint(r, &v);
-
-	if (rc != SYM_OK)
-		return rc;
-	if (v > max)
-		return SYM_ESCHEMA;
-	*out = (unsigned)v;
-	return SYM_OK;
-}
 
 static int
 parse_entry(struct sym_manifest_entry *e, struct sym_cbor_reader *r)
@@ -168,13 +141,13 @@ parse_entry(struct sym_manifest_entry *e, struct sym_cbor_reader *r)
 		last = key;
 		switch (key) {
 		case ENTRY_INDEX:
-			rc = read_bounded(r, &e->index, 255);
+			rc = sym_cbor_read_uint_max(r, &e->index, 255);
 			break;
 		case ENTRY_X:
-			rc = read_bounded(r, &x, 255);
+			rc = sym_cbor_read_uint_max(r, &x, 255);
 			break;
 		case ENTRY_COMMITMENT:
-			rc = read_fixed(r, e->commitment, sizeof e->commitment);
+			rc = sym_cbor_read_fixed(r, e->commitment, sizeof e->commitment);
 			break;
 		case ENTRY_HOLDER:
 			rc = sym_cbor_read_text(r, &text, &n);
@@ -189,19 +162,19 @@ parse_entry(struct sym_manifest_entry *e, struct sym_cbor_reader *r)
 				return SYM_ESCHEMA;
 			break;
 		case ENTRY_PROTECTION:
-			rc = read_bounded(r, &protection, SYM_SHARE_OPENPGP);
+			rc = sym_cbor_read_uint_max(r, &protection, SYM_SHARE_OPENPGP);
 			if (rc == SYM_OK && protection == SYM_SHARE_CLEAR)
 				rc = SYM_ESCHEMA;
 			break;
 		case ENTRY_RECIPIENT:
-			rc = read_fixed(r, e->recipient, sizeof e->recipient);
+			rc = sym_cbor_read_fixed(r, e->recipient, sizeof e->recipient);
 			break;
 		case ENTRY_PGP_FINGERPRINT:
-			rc = read_fixed(r, e->pgp_fingerprint,
+			rc = sym_cbor_read_fixed(r, e->pgp_fingerprint,
 			    sizeof e->pgp_fingerprint);
 			break;
 		case ENTRY_PGP_SUBKEY:
-			rc = read_fixed(r, e->pgp_subkey_id,
+			rc = sym_cbor_read_fixed(r, e->pgp_subkey_id,
 			    sizeof e->pgp_subkey_id);
 			break;
 		}
@@ -262,16 +235,16 @@ sym_manifest_parse(struct sym_manifest *m, const uint8_t *bundle, size_t len)
 
 		switch (key) {
 		case FIELD_SET_ID:
-			rc = read_fixed(r, m->set_id, sizeof m->set_id);
+			rc = sym_cbor_read_fixed(r, m->set_id, sizeof m->set_id);
 			break;
 		case FIELD_GENERATION:
 			rc = sym_cbor_read_uint(r, &m->generation);
 			break;
 		case FIELD_THRESHOLD:
-			rc = read_bounded(r, &m->threshold, 255);
+			rc = sym_cbor_read_uint_max(r, &m->threshold, 255);
 			break;
 		case FIELD_COUNT:
-			rc = read_bounded(r, &count, 255);
+			rc = sym_cbor_read_uint_max(r, &count, 255);
 			break;
 		case FIELD_SECRET_LEN:
 			rc = sym_cbor_read_uint(r, &m->secret_len);
@@ -280,10 +253,10 @@ sym_manifest_parse(struct sym_manifest *m, const uint8_t *bundle, size_t len)
 			rc = sym_cbor_read_uint(r, &m->created);
 			break;
 		case FIELD_SALT:
-			rc = read_fixed(r, m->salt, sizeof m->salt);
+			rc = sym_cbor_read_fixed(r, m->salt, sizeof m->salt);
 			break;
 		case FIELD_SECRET_COMMITMENT:
-			rc = read_fixed(r, m->secret_commitment,
+			rc = sym_cbor_read_fixed(r, m->secret_commitment,
 			    sizeof m->secret_commitment);
 			break;
 		case FIELD_HOLDERS:

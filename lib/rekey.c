@@ -180,28 +180,7 @@ sym_rekey_encode(uint8_t **bundle, size_t *len, struct sym_rekey *r,
 	return rc;
 }
 
-static int
-read_fixed(struct sym_cbor_reader *r, uint8_t *out, size_t len)
-{
-	const uint8_t *p;
-	size_t n;
 
-	if (sym_cbor_read_bytes(r, &p, &n) != SYM_OK || n != len)
-		return SYM_ESCHEMA;
-	memcpy(out, p, len);
-	return SYM_OK;
-}
-
-static int
-read_small(struct sym_cbor_reader *r, unsigned *out, unsigned max)
-{
-	uint64_t v;
-
-	if (sym_cbor_read_uint(r, &v) != SYM_OK || v > max)
-		return SYM_ESCHEMA;
-	*out = (unsigned)v;
-	return SYM_OK;
-}
 
 static int
 parse_holders(struct sym_rekey *r, struct sym_cbor_reader *c)
@@ -279,10 +258,10 @@ sym_rekey_parse(struct sym_rekey *r, const uint8_t *bundle, size_t len)
 			return SYM_ESCHEMA;
 		switch (key) {
 		case FIELD_IMAGE_ID:
-			rc = read_fixed(&b.fields, r->image_id, sizeof r->image_id);
+			rc = sym_cbor_read_fixed(&b.fields, r->image_id, sizeof r->image_id);
 			break;
 		case FIELD_NONCE:
-			rc = read_fixed(&b.fields, r->nonce, sizeof r->nonce);
+			rc = sym_cbor_read_fixed(&b.fields, r->nonce, sizeof r->nonce);
 			break;
 		case FIELD_STARTED:
 			rc = sym_cbor_read_uint(&b.fields, &r->started);
@@ -291,10 +270,10 @@ sym_rekey_parse(struct sym_rekey *r, const uint8_t *bundle, size_t len)
 			rc = sym_cbor_read_uint(&b.fields, &r->generation);
 			break;
 		case FIELD_SHARES:
-			rc = read_small(&b.fields, &r->shares, SYM_SHAMIR_MAX_SHARES);
+			rc = sym_cbor_read_uint_max(&b.fields, &r->shares, SYM_SHAMIR_MAX_SHARES);
 			break;
 		case FIELD_THRESHOLD:
-			rc = read_small(&b.fields, &r->threshold,
+			rc = sym_cbor_read_uint_max(&b.fields, &r->threshold,
 			    SYM_SHAMIR_MAX_SHARES);
 			break;
 		case FIELD_VERIFY:
@@ -432,9 +411,9 @@ parse_progress(struct sym_rekey_progress *p, const uint8_t *buf, size_t len)
 	sym_cbor_reader_init(&r, buf, len);
 	if (sym_cbor_read_map(&r, &pairs) != SYM_OK || pairs != 4 ||
 	    sym_cbor_read_uint(&r, &key) != SYM_OK || key != 1 ||
-	    read_fixed(&r, p->image_id, sizeof p->image_id) != SYM_OK ||
+	    sym_cbor_read_fixed(&r, p->image_id, sizeof p->image_id) != SYM_OK ||
 	    sym_cbor_read_uint(&r, &key) != SYM_OK || key != 2 ||
-	    read_fixed(&r, p->nonce, sizeof p->nonce) != SYM_OK ||
+	    sym_cbor_read_fixed(&r, p->nonce, sizeof p->nonce) != SYM_OK ||
 	    sym_cbor_read_uint(&r, &key) != SYM_OK || key != 3 ||
 	    sym_cbor_read_uint(&r, &p->created) != SYM_OK ||
 	    sym_cbor_read_uint(&r, &key) != SYM_OK || key != 4 ||
@@ -791,7 +770,7 @@ sym_rekey_backup_parse(const uint8_t *backup, size_t len,
 	sym_cbor_reader_init(&r, backup, len);
 	if (sym_cbor_read_map(&r, &pairs) != SYM_OK || pairs != 2 ||
 	    sym_cbor_read_uint(&r, &key) != SYM_OK || key != 1 ||
-	    read_fixed(&r, nonce, SYM_IMAGE_NONCE_BYTES) != SYM_OK ||
+	    sym_cbor_read_fixed(&r, nonce, SYM_IMAGE_NONCE_BYTES) != SYM_OK ||
 	    sym_cbor_read_uint(&r, &key) != SYM_OK || key != 2 ||
 	    sym_cbor_read_array(&r, &items) != SYM_OK)
 		return SYM_ECORRUPT;

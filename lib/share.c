@@ -178,34 +178,7 @@ out:
 	return rc;
 }
 
-static int
-read_small_uint(struct sym_cbor_reader *r, unsigned *out, unsigned max)
-{
-	uint64_t v;
-	int rc = sym_cbor_read_uint(r, &v);
 
-	if (rc != SYM_OK)
-		return rc;
-	if (v > max)
-		return SYM_ESCHEMA;
-	*out = (unsigned)v;
-	return SYM_OK;
-}
-
-static int
-read_fixed(struct sym_cbor_reader *r, uint8_t *out, size_t len)
-{
-	const uint8_t *p;
-	size_t n;
-	int rc = sym_cbor_read_bytes(r, &p, &n);
-
-	if (rc != SYM_OK)
-		return rc;
-	if (n != len)
-		return SYM_ESCHEMA;
-	memcpy(out, p, len);
-	return SYM_OK;
-}
 
 static int
 parse_sealed(struct sym_share *s, struct sym_cbor_reader *r)
@@ -226,19 +199,19 @@ parse_sealed(struct sym_share *s, struct sym_cbor_reader *r)
 		last = key;
 		switch (key) {
 		case SEALED_METHOD:
-			rc = read_small_uint(r, &method, SYM_SHARE_PASSPHRASE);
+			rc = sym_cbor_read_uint_max(r, &method, SYM_SHARE_PASSPHRASE);
 			break;
 		case SEALED_CIPHERTEXT:
 			rc = sym_cbor_read_bytes(r, &ct, &ct_len);
 			break;
 		case SEALED_RECIPIENT:
-			rc = read_fixed(r, s->recipient, sizeof s->recipient);
+			rc = sym_cbor_read_fixed(r, s->recipient, sizeof s->recipient);
 			break;
 		case SEALED_SALT:
-			rc = read_fixed(r, s->box.salt, sizeof s->box.salt);
+			rc = sym_cbor_read_fixed(r, s->box.salt, sizeof s->box.salt);
 			break;
 		case SEALED_NONCE:
-			rc = read_fixed(r, s->box.nonce, sizeof s->box.nonce);
+			rc = sym_cbor_read_fixed(r, s->box.nonce, sizeof s->box.nonce);
 			break;
 		case SEALED_OPSLIMIT:
 			rc = sym_cbor_read_uint(r, &s->box.opslimit);
@@ -284,22 +257,22 @@ parse_fields(struct sym_share *s, struct sym_bundle *b)
 
 		switch (key) {
 		case FIELD_SET_ID:
-			rc = read_fixed(r, s->set_id, sizeof s->set_id);
+			rc = sym_cbor_read_fixed(r, s->set_id, sizeof s->set_id);
 			break;
 		case FIELD_GENERATION:
 			rc = sym_cbor_read_uint(r, &s->generation);
 			break;
 		case FIELD_THRESHOLD:
-			rc = read_small_uint(r, &s->threshold, 255);
+			rc = sym_cbor_read_uint_max(r, &s->threshold, 255);
 			break;
 		case FIELD_COUNT:
-			rc = read_small_uint(r, &s->count, 255);
+			rc = sym_cbor_read_uint_max(r, &s->count, 255);
 			break;
 		case FIELD_INDEX:
-			rc = read_small_uint(r, &s->index, 255);
+			rc = sym_cbor_read_uint_max(r, &s->index, 255);
 			break;
 		case FIELD_X:
-			rc = read_small_uint(r, &x, 255);
+			rc = sym_cbor_read_uint_max(r, &x, 255);
 			break;
 		case FIELD_HOLDER:
 			rc = sym_cbor_read_text(r, &text, &n);
@@ -314,14 +287,14 @@ parse_fields(struct sym_share *s, struct sym_bundle *b)
 				return SYM_ESCHEMA;
 			break;
 		case FIELD_MANIFEST_HASH:
-			rc = read_fixed(r, s->manifest_hash,
+			rc = sym_cbor_read_fixed(r, s->manifest_hash,
 			    sizeof s->manifest_hash);
 			break;
 		case FIELD_SALT:
-			rc = read_fixed(r, s->salt, sizeof s->salt);
+			rc = sym_cbor_read_fixed(r, s->salt, sizeof s->salt);
 			break;
 		case FIELD_SECRET_COMMITMENT:
-			rc = read_fixed(r, s->secret_commitment,
+			rc = sym_cbor_read_fixed(r, s->secret_commitment,
 			    sizeof s->secret_commitment);
 			break;
 		case FIELD_CLEAR:

@@ -106,6 +106,13 @@ int sym_cbor_read_map(struct sym_cbor_reader *r, size_t *pairs)
     SYM_WARN_UNUSED SYM_NONNULL(1, 2);
 int sym_cbor_read_tag(struct sym_cbor_reader *r, uint64_t *tag)
     SYM_WARN_UNUSED SYM_NONNULL(1, 2);
+/* Reads a byte string of exactly len bytes into out; SYM_ESCHEMA for a
+ * string of another length. */
+int sym_cbor_read_fixed(struct sym_cbor_reader *r, uint8_t *out, size_t len)
+    SYM_WARN_UNUSED SYM_NONNULL(1, 2);
+/* Reads an unsigned integer of at most max; SYM_ESCHEMA above it. */
+int sym_cbor_read_uint_max(struct sym_cbor_reader *r, unsigned *out,
+    unsigned max) SYM_WARN_UNUSED SYM_NONNULL(1, 2);
 /* Reads (and checks, as above) one whole item of any type; *item and *len
  * (either may be NULL) span its encoding. */
 int sym_cbor_read_item(struct sym_cbor_reader *r, const uint8_t **item,
