@@ -126,8 +126,9 @@ sym_identity_export_public(uint8_t **bundle, size_t *len,
 	    id->sign_secret);
 }
 
-static int
-read_name(struct sym_cbor_reader *r, char name[SYM_IDENTITY_NAME_MAX + 1])
+int
+sym_identity_read_name(struct sym_cbor_reader *r,
+    char name[static SYM_IDENTITY_NAME_MAX + 1])
 {
 	const char *text;
 	size_t len;
@@ -158,7 +159,7 @@ sym_identity_parse_public(struct sym_identity *out, const uint8_t *bundle,
 	while ((rc = sym_bundle_next_field(&b, &key)) == SYM_OK && key != 0) {
 		switch (key) {
 		case FIELD_NAME:
-			rc = read_name(&b.fields, out->name);
+			rc = sym_identity_read_name(&b.fields, out->name);
 			break;
 		case FIELD_BOX_PUBLIC:
 			rc = sym_bundle_read_fixed(&b, out->box_public,
@@ -309,7 +310,7 @@ parse_keyfile(struct keyfile *k, const uint8_t *file, size_t len)
 				rc = SYM_ESCHEMA;
 			break;
 		case KEYFILE_NAME:
-			rc = read_name(&r, k->pub.name);
+			rc = sym_identity_read_name(&r, k->pub.name);
 			break;
 		case KEYFILE_CREATED:
 			rc = sym_cbor_read_uint(&r, &k->pub.created);

@@ -125,8 +125,7 @@ sym_manifest_encode(uint8_t **bundle, size_t *len, struct sym_manifest *m,
 static int
 parse_entry(struct sym_manifest_entry *e, struct sym_cbor_reader *r)
 {
-	const char *text;
-	size_t pairs, n;
+	size_t pairs;
 	uint64_t key, last = 0;
 	unsigned x = 0, protection = 0, seen = 0;
 	int rc;
@@ -150,16 +149,7 @@ parse_entry(struct sym_manifest_entry *e, struct sym_cbor_reader *r)
 			rc = sym_cbor_read_fixed(r, e->commitment, sizeof e->commitment);
 			break;
 		case ENTRY_HOLDER:
-			rc = sym_cbor_read_text(r, &text, &n);
-			if (rc != SYM_OK)
-				break;
-			if (n == 0 || n > SYM_IDENTITY_NAME_MAX ||
-			    memchr(text, 0, n) != NULL)
-				return SYM_ESCHEMA;
-			memcpy(e->holder, text, n);
-			e->holder[n] = '\0';
-			if (sym_identity_check_name(e->holder) != SYM_OK)
-				return SYM_ESCHEMA;
+			rc = sym_identity_read_name(r, e->holder);
 			break;
 		case ENTRY_PROTECTION:
 			rc = sym_cbor_read_uint_max(r, &protection, SYM_SHARE_OPENPGP);

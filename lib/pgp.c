@@ -790,10 +790,11 @@ make_home(char *home, size_t cap)
 }
 
 /* Lists the keys in data without importing: one public key, or why not.
- * fpr gets its fingerprint. */
+ * fpr gets its fingerprint; seen (if not NULL) the key's details, to
+ * name a key that is refused. */
 static int
 inspect_key_data(char fpr[static SYM_PGP_FPR_CHARS + 1], gpgme_ctx_t ctx,
-    gpgme_data_t data)
+    gpgme_data_t data, struct sym_pgp_key *seen)
 {
 	gpgme_key_t key;
 	gpgme_error_t err;
@@ -804,8 +805,11 @@ inspect_key_data(char fpr[static SYM_PGP_FPR_CHARS + 1], gpgme_ctx_t ctx,
 	if (err != 0)
 		return map_gpgme_error(err);
 	while ((err = gpgme_op_keylist_next(ctx, &key)) == 0) {
-		if (count++ == 0)
+		if (count++ == 0) {
 			copy_hex(fpr, SYM_PGP_FPR_CHARS + 1, key->fpr);
+			if (seen != NULL)
+				fill_key(seen, key, NULL);
+		}
 		secret |= key->secret;
 		gpgme_key_unref(key);
 	}
@@ -814,6 +818,8 @@ inspect_key_data(char fpr[static SYM_PGP_FPR_CHARS + 1], gpgme_ctx_t ctx,
 	(void)gpgme_op_keylist_end(ctx);
 	if (ret != SYM_OK)
 		return ret;
+	if (count > 1 && seen != NULL)
+		memset(seen, 0, sizeof *seen);  /* no one key to name */
 	if (secret)
 		return SYM_EPGPSECRET;
 	if (count == 0)
@@ -828,7 +834,7 @@ inspect_key_data(char fpr[static SYM_PGP_FPR_CHARS + 1], gpgme_ctx_t ctx,
 /* Imports the key file at path into r's private home; *key from there. */
 static int
 load_key_file(struct sym_pgp_recipient *r, gpgme_key_t *key,
-    const char *path)
+    const char *path, struct sym_pgp_key *seen)
 {
 	uint8_t *buf = NULL;
 	size_t len = 0;
@@ -853,7 +859,7 @@ load_key_file(struct sym_pgp_recipient *r, gpgme_key_t *key,
 		ret = SYM_ENOMEM;
 		goto out;
 	}
-	if ((ret = inspect_key_data(fpr, r->ctx, data)) != SYM_OK)
+	if ((ret = inspect_key_data(fpr, r->ctx, data, seen)) != SYM_OK)
 		goto out;
 	if (gpgme_data_seek(data, 0, SEEK_SET) != 0) {
 		ret = SYM_EGPGME;
@@ -921,6 +927,13 @@ load_keyring_key(struct sym_pgp_recipient *r, gpgme_key_t *key,
 int
 sym_pgp_recipient_resolve(struct sym_pgp_recipient **out, const char *spec)
 {
+	return sym_pgp_recipient_resolve_key(out, NULL, spec);
+}
+
+int
+sym_pgp_recipient_resolve_key(struct sym_pgp_recipient **out,
+    struct sym_pgp_key *seen, const char *spec)
+{
 	struct sym_pgp_recipient *r;
 	gpgme_key_t key = NULL;
 	gpgme_subkey_t sub;
@@ -928,6 +941,8 @@ sym_pgp_recipient_resolve(struct sym_pgp_recipient **out, const char *spec)
 	int ret;
 
 	*out = NULL;
+	if (seen != NULL)
+		memset(seen, 0, sizeof *seen);
 	if ((ret = sym_pgp_init()) != SYM_OK)
 		return ret;
 	r = calloc(1, sizeof *r);
@@ -936,12 +951,16 @@ sym_pgp_recipient_resolve(struct sym_pgp_recipient **out, const char *spec)
 	if (sym_pgp_parse_fingerprint(fpr, spec) == SYM_OK)
 		ret = load_keyring_key(r, &key, fpr);
 	else
-		ret = load_key_file(r, &key, spec);
+		ret = load_key_file(r, &key, spec, seen);
 	if (ret != SYM_OK)
 		goto out;
+	if (seen != NULL)
+		fill_key(seen, key, NULL);
 	if ((ret = check_key(key, &sub)) != SYM_OK)
 		goto out;
 	fill_key(&r->info, key, sub);
+	if (seen != NULL)
+		*seen = r->info;
 	if (strlen(r->info.subkey_fpr) != SYM_PGP_FPR_CHARS) {
 		ret = SYM_EGPGME;
 		goto out;

@@ -202,13 +202,8 @@ parse_holders(struct sym_rekey *r, struct sym_cbor_reader *c)
 				return SYM_ESCHEMA;
 			last = key;
 			if (key == 1) {
-				if (sym_cbor_read_text(c, &text, &n) != SYM_OK ||
-				    n == 0 || n > SYM_IDENTITY_NAME_MAX ||
-				    memchr(text, 0, n))
-					return SYM_ESCHEMA;
-				memcpy(r->holder_names[i], text, n);
-				r->holder_names[i][n] = '\0';
-				if (sym_identity_check_name(r->holder_names[i]))
+				if (sym_identity_read_name(c,
+				    r->holder_names[i]) != SYM_OK)
 					return SYM_ESCHEMA;
 			} else if (key == 2) {
 				if (sym_cbor_read_bytes(c, &bytes, &n) != SYM_OK ||

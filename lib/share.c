@@ -246,7 +246,6 @@ static int
 parse_fields(struct sym_share *s, struct sym_bundle *b)
 {
 	const uint8_t *p;
-	const char *text;
 	size_t n;
 	uint64_t key;
 	unsigned x = 0, seen = 0;
@@ -275,16 +274,7 @@ parse_fields(struct sym_share *s, struct sym_bundle *b)
 			rc = sym_cbor_read_uint_max(r, &x, 255);
 			break;
 		case FIELD_HOLDER:
-			rc = sym_cbor_read_text(r, &text, &n);
-			if (rc != SYM_OK)
-				break;
-			if (n == 0 || n > SYM_IDENTITY_NAME_MAX ||
-			    memchr(text, 0, n) != NULL)
-				return SYM_ESCHEMA;
-			memcpy(s->holder, text, n);
-			s->holder[n] = '\0';
-			if (sym_identity_check_name(s->holder) != SYM_OK)
-				return SYM_ESCHEMA;
+			rc = sym_identity_read_name(r, s->holder);
 			break;
 		case FIELD_MANIFEST_HASH:
 			rc = sym_cbor_read_fixed(r, s->manifest_hash,

@@ -193,6 +193,7 @@ do_init(struct sym_image *img, const struct options *o)
 	uint8_t *identity_bundles[SYM_SHAMIR_MAX_SHARES] = { 0 };
 	size_t identity_lens[SYM_SHAMIR_MAX_SHARES] = { 0 };
 	uint8_t *pgp_keys[SYM_SHAMIR_MAX_SHARES] = { 0 };
+	static struct sym_pgp_key pgp_info[SYM_SHAMIR_MAX_SHARES];
 	struct sym_identity_secret *signer = NULL;
 	uint8_t *bundle = NULL;
 	size_t len = 0;
@@ -245,15 +246,13 @@ do_init(struct sym_image *img, const struct options *o)
 
 		/* Checked now, so that a bad key stops the rekey before any
 		 * holder is called; checked again when the shares are made. */
-		rc = sym_pgp_recipient_resolve(&key, o->pgp[i]);
-		if (rc != SYM_OK) {
-			status = cli_fail(rc, o->pgp[i]);
+		if ((status = cli_pgp_resolve(&key, &o->pgp[i], 1)) != 0)
 			goto out;
-		}
 		if (!rekey.holder_names[i][0])
 			cli_pgp_holder_name(rekey.holder_names[i],
 			    sizeof rekey.holder_names[i],
 			    sym_pgp_recipient_key(key));
+		pgp_info[i] = *sym_pgp_recipient_key(key);
 		sym_pgp_recipient_free(key);
 		if (sym_pgp_parse_fingerprint(fpr, o->pgp[i]) == SYM_OK) {
 			memcpy(rekey.pgp_fpr[i], fpr, sizeof fpr);
@@ -309,6 +308,15 @@ do_init(struct sym_image *img, const struct options *o)
 	printf("%-22s %u\n", "New Threshold", rekey.threshold);
 	printf("%-22s %s\n", "Verification Required", rekey.verify ? "true" :
 	    "false");
+	/* Vault prints the fingerprints; the holders confirm them. */
+	for (int i = 0; i < o->pgp_count; i++) {
+		char label[32];
+
+		snprintf(label, sizeof label, "PGP Key %d", i + 1);
+		printf("%-22s %s %s\n", label, pgp_info[i].fpr, pgp_info[i].uid);
+	}
+	if (o->pgp_count)
+		printf("%-22s %s\n", "Backup", rekey.backup ? "true" : "false");
 	if (signer != NULL)
 		cli_print_signer("Started By", signer->pub.sign_public);
 out:
@@ -503,8 +511,15 @@ print_new_shares(const struct sym_deal_output *out, const char *dir)
 		    SYM_OK)
 			continue;
 		snprintf(label, sizeof label, "Key %u", i);
-		printf("%-22s %s%s%s\n", label, file, e->holder[0] ?
+		printf("%-22s %s%s%s", label, file, e->holder[0] ?
 		    "  holder " : "", e->holder);
+		/* Each holder confirms their key by its fingerprint. */
+		if (e->protection == SYM_SHARE_OPENPGP) {
+			printf("  OpenPGP ");
+			for (size_t j = 0; j < sizeof e->pgp_fingerprint; j++)
+				printf("%02X", e->pgp_fingerprint[j]);
+		}
+		printf("\n");
 	}
 }
 

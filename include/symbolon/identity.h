@@ -45,6 +45,12 @@ struct sym_identity_secret {
 /* SYM_OK if name is 1..64 bytes with no control characters. */
 int sym_identity_check_name(const char *name) SYM_WARN_UNUSED SYM_NONNULL(1);
 
+/* Reads a CBOR text string that must be a valid name (as above) into
+ * name; SYM_ESCHEMA otherwise.  Every bundle that names a holder uses it. */
+struct sym_cbor_reader;
+int sym_identity_read_name(struct sym_cbor_reader *r,
+    char name[static SYM_IDENTITY_NAME_MAX + 1]) SYM_WARN_UNUSED SYM_NONNULL(1, 2);
+
 int sym_identity_generate(struct sym_identity_secret **out, const char *name,
     uint64_t created) SYM_WARN_UNUSED SYM_NONNULL(1, 2);
 void sym_identity_secret_free(struct sym_identity_secret *id);

@@ -122,6 +122,17 @@ struct sym_pgp_recipient;
 int sym_pgp_recipient_resolve(struct sym_pgp_recipient **out,
     const char *spec) SYM_WARN_UNUSED SYM_NONNULL(1, 2);
 
+/*
+ * As sym_pgp_recipient_resolve; also fills *seen, if not NULL, with the
+ * details of the key that was found, accepted or refused (a revoked,
+ * expired, disabled, encrypt-incapable or secret key), so that a refusal
+ * can name the key; seen->fpr is "" when no one key was found (none, or
+ * several in one file).
+ */
+int sym_pgp_recipient_resolve_key(struct sym_pgp_recipient **out,
+    struct sym_pgp_key *seen, const char *spec)
+    SYM_WARN_UNUSED SYM_NONNULL(1, 3);
+
 /* The resolved key's details; valid until the recipient is freed. */
 const struct sym_pgp_key *sym_pgp_recipient_key(
     const struct sym_pgp_recipient *r) SYM_NONNULL(1);
