@@ -131,13 +131,23 @@ cli_pgp_resolve(struct sym_pgp_recipient *out[], const char *const specs[],
     int count)
 {
 	for (int i = 0; i < count; i++) {
-		int rc = sym_pgp_recipient_resolve(&out[i], specs[i]);
+		struct sym_pgp_key seen;
+		char fpr[SYM_PGP_FPR_CHARS + 1];
+		int rc = sym_pgp_recipient_resolve_key(&out[i], &seen, specs[i]);
 
-		if (rc != SYM_OK) {
+		if (rc == SYM_OK)
+			continue;
+		/* Name the key refused, not only where it came from. */
+		if (seen.fpr[0] == '\0')
 			cli_error("%s: %s", specs[i], sym_strerror(rc));
-			cli_pgp_free(out, i);
-			return sym_exit_status(rc);
-		}
+		else if (sym_pgp_parse_fingerprint(fpr, specs[i]) == SYM_OK)
+			cli_error("%s (%s): %s", seen.fpr, seen.uid,
+			    sym_strerror(rc));
+		else
+			cli_error("%s: key %s (%s): %s", specs[i], seen.fpr,
+			    seen.uid, sym_strerror(rc));
+		cli_pgp_free(out, i);
+		return sym_exit_status(rc);
 	}
 	return 0;
 }

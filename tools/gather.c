@@ -212,6 +212,8 @@ explain_refusal(const struct gather *g, const struct sym_share *share,
 		cli_error("%s: share is of generation %llu, not %llu%s", name,
 		    (unsigned long long)share->generation,
 		    (unsigned long long)generation,
+		    g->pending_generation ? " (a current share, not one of "
+		    "the new shares being verified)" :
 		    share->generation < generation ?
 		    " (replaced by a rekey)" : "");
 		return CLI_EXIT_INVALID;

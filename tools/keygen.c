@@ -340,9 +340,14 @@ init_image(int argc, char **argv)
 		printf("%-22s %s%s%s", label, file, e->holder[0] ?
 		    "  holder " : "", e->holder);
 		if (e->protection == SYM_SHARE_OPENPGP) {
+			const char *uid = sym_pgp_recipient_key(pgp[i - 1])->uid;
+
 			printf("  OpenPGP ");
 			for (size_t j = 0; j < sizeof e->pgp_fingerprint; j++)
 				printf("%02X", e->pgp_fingerprint[j]);
+			/* The user id too when --holders named them. */
+			if (uid[0] && strcmp(uid, e->holder) != 0)
+				printf(" %s", uid);
 		}
 		printf("\n");
 	}

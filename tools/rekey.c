@@ -544,6 +544,11 @@ do_submit(struct sym_image *img, struct options *o)
 
 	memset(&g, 0, sizeof g);
 	memset(&out, 0, sizeof out);
+	if (o->share_opts.source_count == 0 && !sym_io_isatty(0)) {
+		cli_error("no share given: use --share FILE, or run at a "
+		    "terminal to be asked for one");
+		return CLI_EXIT_USAGE;
+	}
 	rc = load_rekey(img, &pending, &rekey, &have);
 	if (rc != SYM_OK)
 		return cli_fail(rc, o->path);

@@ -131,18 +131,24 @@ split_text(const struct split_options *o, const uint8_t *secret,
 	return status;
 }
 
+/* The key by fingerprint and, when --holders named the holder otherwise,
+ * its user id. */
 static void
-print_pgp_recipient(const struct sym_manifest_entry *e)
+print_pgp_recipient(const struct sym_manifest_entry *e,
+    const struct sym_pgp_key *key)
 {
 	printf("  (OpenPGP ");
 	for (size_t j = 0; j < sizeof e->pgp_fingerprint; j++)
 		printf("%02X", e->pgp_fingerprint[j]);
+	if (key != NULL && key->uid[0] && strcmp(key->uid, e->holder) != 0)
+		printf(" %s", key->uid);
 	printf(")");
 }
 
 static void
 print_deal(const struct split_options *o, const struct sym_deal_output *out,
-    const struct sym_identity *recipients)
+    const struct sym_identity *recipients,
+    struct sym_pgp_recipient *const pgp[])
 {
 	const struct sym_manifest *m = out->record;
 	char set_id[SYM_SET_ID_TEXT_MAX], path[4096];
@@ -172,7 +178,8 @@ print_deal(const struct split_options *o, const struct sym_deal_output *out,
 		else if (e->protection == SYM_SHARE_PASSPHRASE)
 			printf("  (passphrase)");
 		else if (e->protection == SYM_SHARE_OPENPGP)
-			print_pgp_recipient(e);
+			print_pgp_recipient(e, pgp[i - 1] ?
+			    sym_pgp_recipient_key(pgp[i - 1]) : NULL);
 		printf("\n");
 	}
 	printf("\nGive each holder their share alone.  Any %u of the %u shares "
@@ -300,7 +307,7 @@ split_bundles(const struct split_options *o, const uint8_t *secret,
 		status = cli_fail(rc, o->out_dir);
 		goto out;
 	}
-	print_deal(o, &out, recipients);
+	print_deal(o, &out, recipients, pgp);
 out:
 	for (unsigned i = 0; i < o->n; i++)
 		sym_secmem_free(passphrases[i]);

@@ -61,6 +61,7 @@ struct audit {
 	uint8_t seen_index[SYM_SHAMIR_MAX_SHARES + 1];
 	const char *witness_sigs[16];
 	int witness_count;
+	int transcripts;		/* transcript bundles seen */
 };
 
 static void
@@ -283,11 +284,17 @@ verify_pgp_share(struct audit *a, const char *path, const uint8_t *msg,
 	const struct sym_manifest_entry *match = NULL;
 	uint8_t *plain = NULL, *bytes = NULL;
 	size_t plain_len = 0, bytes_len = 0;
-	int rc;
+	int rc, manifest_keys = 0;
 
 	rc = sym_pgp_list_recipients(&to, msg, len);
 	if (rc != SYM_OK)
 		return invalid(path, rc);
+	/* A manifest of shares dealt in clear names no OpenPGP keys: a
+	 * holder may still keep their share under their own (gpg
+	 * --encrypt), and it is checked once decrypted. */
+	for (unsigned j = 0; a->manifest != NULL && j < a->manifest->count; j++)
+		if (a->manifest->entries[j].protection == SYM_SHARE_OPENPGP)
+			manifest_keys = 1;
 	for (size_t i = 0; a->manifest != NULL && i < to.count && !match; i++)
 		for (unsigned j = 0; j < a->manifest->count && !match; j++) {
 			const struct sym_manifest_entry *e = &a->manifest->entries[j];
@@ -300,7 +307,7 @@ verify_pgp_share(struct audit *a, const char *path, const uint8_t *msg,
 			if (strcmp(id, to.key[i].keyid) == 0)
 				match = e;
 		}
-	if (a->manifest != NULL && match == NULL) {
+	if (manifest_keys && match == NULL) {
 		printf("%s: INVALID: encrypted to key id %s, which the manifest "
 		    "names for no holder\n", path, to.count ?
 		    to.key[0].keyid : "(none)");
@@ -317,8 +324,10 @@ verify_pgp_share(struct audit *a, const char *path, const uint8_t *msg,
 	rc = sym_pgp_decrypt(&plain, &plain_len, NULL, msg, len);
 	if (rc == SYM_ENOSECKEY) {
 		printf("%s: not decrypted: the holder's secret key is not here "
-		    "(recipients checked%s)\n", path, match ? "" :
-		    "; give --manifest to check them against the deal");
+		    "(%s)\n", path, match ? "recipients checked" :
+		    a->manifest == NULL ? "give --manifest to check the "
+		    "recipients against the deal" : "the manifest names no "
+		    "OpenPGP keys to check the recipients against");
 		return 0;
 	}
 	if (rc != SYM_OK)
@@ -465,6 +474,7 @@ verify_one(struct audit *a, const char *path)
 	if (b.type == SYM_BUNDLE_SHARE) {
 		status = verify_share(a, path, bytes, len, 0);
 	} else if (b.type == SYM_BUNDLE_TRANSCRIPT) {
+		a->transcripts++;
 		status = verify_transcript(path, bytes, len, signer);
 		if (status == 0)
 			status = verify_witnesses(a, path);
@@ -582,6 +592,10 @@ main(int argc, char **argv)
 		}
 	}
 	if (image_path != NULL) {
+		if (a.witness_count)
+			return cli_usage_error(synopsis, "--witness-sig checks a "
+			    "transcript FILE: export it with --transcript, then "
+			    "verify it");
 		if (optind < argc || manifest_path != NULL)
 			return cli_usage_error(synopsis, "--image checks one image;"
 			    " verify bundles in a separate run");
@@ -614,6 +628,12 @@ main(int argc, char **argv)
 
 		if (one > status)
 			status = one;
+	}
+	if (a.witness_count && a.transcripts == 0) {
+		/* Never let a signature pass unchecked. */
+		cli_error("--witness-sig: no transcript among the files, so no "
+		    "signature was checked");
+		status = CLI_EXIT_USAGE;
 	}
 	if (a.manifest != NULL && optind < argc) {
 		char set_id[SYM_SET_ID_TEXT_MAX];

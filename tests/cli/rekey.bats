@@ -21,7 +21,7 @@ SETID='[0-9A-F]{4}-[0-9A-F]{4}'
 # A current share offered for verification is called "replaced by a
 # rekey" (tools/gather.c), though it is still the active one: reported,
 # tolerated here.
-REPLACED='( \(replaced by a rekey\))?'
+REPLACED='( \((replaced by a rekey|a current share, not one of the new shares being verified)\))?'
 WARNING_TEXT='These key shares are not valid until verification is performed.  Do not
 lose or discard your current key shares until after verification is
 complete.  If you cancel the rekey before verification is complete the
