@@ -607,10 +607,9 @@ main(int argc, char **argv)
 		share_opts.passphrase_file = a.passphrase_file;
 		return verify_image(image_path, &share_opts, transcript_path);
 	}
-	if (transcript_path != NULL || share_opts.source_count > 0)
-		return cli_usage_error(synopsis, "--share and --transcript go "
-		    "with --image");
-	if (optind == argc && manifest_path == NULL)
+	if (share_opts.source_count > 0)
+		return cli_usage_error(synopsis, "--share goes with --image");
+	if (optind == argc && manifest_path == NULL && transcript_path == NULL)
 		return cli_usage_error(synopsis, "no FILE to verify");
 	if (signer_path != NULL) {
 		rc = sym_identity_load_public(&a.signer, signer_path);
@@ -622,6 +621,14 @@ main(int argc, char **argv)
 		if ((status = load_manifest(&a, manifest_path)) != 0)
 			goto out;
 		status = verify_one(&a, manifest_path);
+	}
+	/* Without --image, `--transcript T` names a transcript to check
+	 * (the issue's spelling), like a FILE. */
+	if (transcript_path != NULL) {
+		int one = verify_one(&a, transcript_path);
+
+		if (one > status)
+			status = one;
 	}
 	for (int i = optind; i < argc; i++) {
 		int one = verify_one(&a, argv[i]);
