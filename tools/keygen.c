@@ -35,6 +35,9 @@ static const char synopsis[] =
     "  --out PATH              where to write PATH.pub and PATH.key\n"
     "  --no-passphrase         store the secret keys in clear (tests only)\n"
     "  --passphrase-file FILE  read the passphrase from FILE's first line\n"
+    "                          (init: line I is share I's passphrase)\n"
+    "  --pgp-keys K1,...       init: seal share I to OpenPGP key I (a key file\n"
+    "                          or fingerprint); shares are share-I-of-N.asc\n"
     "  --armor                 write the public bundle in text form\n"
     "  --force                 replace existing files\n";
 

@@ -29,6 +29,7 @@ static const char synopsis[] =
     "                       [--identity PATH.key] [--passphrase-file FILE]\n"
     "                       FILE...\n"
     "       symbolon verify --image FILE [--share FILE]... [--transcript OUT]\n"
+    "       symbolon verify TRANSCRIPT [--witness-sig SIG]...\n"
     "\n"
     "Checks each bundle's signature and contents and prints its type, signer,\n"
     "set, generation and VALID, or the reason it is not.  With --manifest,\n"
@@ -636,7 +637,7 @@ main(int argc, char **argv)
 		if (one > status)
 			status = one;
 	}
-	if (a.witness_count && a.transcripts == 0) {
+	if (a.witness_count && a.transcripts == 0 && status == 0) {
 		/* Never let a signature pass unchecked. */
 		cli_error("--witness-sig: no transcript among the files, so no "
 		    "signature was checked");

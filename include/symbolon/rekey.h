@@ -59,7 +59,8 @@ struct sym_rekey {
 };
 
 /* The OpenPGP-sealed new shares kept by --backup, in the header envelope:
- *   { 1: rekey nonce (bstr 16), 2: [* [fingerprint (bstr 20), message]] }
+ *   { 1: rekey nonce (bstr 16),
+ *     2: [* [share index, fingerprint (bstr 20), message (bstr)]] }
  * Built from a completed deal, and read back for --backup-retrieve. */
 int sym_rekey_backup_encode(uint8_t **out, size_t *len,
     const uint8_t nonce[static SYM_IMAGE_NONCE_BYTES],
