@@ -101,4 +101,34 @@ run verify --image pgp.img --transcript pgp-transcript.cbor | tail -3
 "$here/witness.sh" pgp-transcript.cbor wendy@example.org
 gpgconf --kill gpg-agent 2>/dev/null || true
 
+printf '\n#### Part 6: share sheets on paper, QR codes on a screen\n'
+"$here/init.sh" paper.img 3 paperseal "${holders[@]}"
+"$here/sheets.sh" paperseal sheets --contact "the security officer, ext. 4242"
+"$here/unseal.sh" paper.img "sheets/sheet-2.png sheets/sheet-4.png sheets/sheet-5.png" \
+	put db-password --in secret.txt </dev/null
+step "A scan is not always clean: sheet 1 tilted, shrunk and saved as a JPEG"
+convert sheets/sheet-1.png -background white -rotate 6 -resize 70% -quality 60 sheets/sheet-1-photo.jpg
+"$here/unseal.sh" paper.img "sheets/sheet-1-photo.jpg sheets/sheet-3.png sheets/sheet-5.png" \
+	get db-password --out read-back4.txt </dev/null
+cmp secret.txt read-back4.txt && echo "three scanned sheets unsealed the image and read the secret back"
+step "A rekey requested, the current holders' sheets scanned to submit it"
+run rekey --image paper.img --init --key-shares 5 --key-threshold 3 --out-dir paperseal2 \
+	--holders "$(IFS=,; echo "${holders[*]}")"
+nonce=$(symbolon rekey --image paper.img --status --format json | sed -n 's/.*"nonce": "\([^"]*\)".*/\1/p')
+run rekey --image paper.img --nonce "$nonce" --share sheets/sheet-2.png --share sheets/sheet-3.png \
+	--share sheets/sheet-4.png </dev/null
+run verify --image paper.img --transcript paper-transcript.cbor | tail -2
+mkdir -p machine-a machine-b
+mv paper-transcript.cbor machine-a/transcript.cbor
+step "Machine A shows the transcript, the rekey's record, as QR codes on its screen"
+printf '$ symbolon qr encode machine-a/transcript.cbor\n'
+symbolon qr encode machine-a/transcript.cbor > machine-a/screen.txt
+sed 's/\x1b\[[0-9;]*m//g' machine-a/screen.txt | awk 'NR <= 14'
+echo "... ($(grep -c part machine-a/screen.txt || true) codes, $(wc -l <machine-a/screen.txt) lines)"
+step "Machine B photographs the screen and reads the codes"
+"$here/screen.py" machine-a/screen.txt machine-b/photo.png
+run qr decode machine-b/photo.png --out machine-b/transcript.cbor
+cmp machine-a/transcript.cbor machine-b/transcript.cbor && echo "machine B has the transcript byte for byte"
+run verify machine-b/transcript.cbor | tail -2
+
 printf '\nCeremony complete.\n'

@@ -107,12 +107,12 @@ sym_qr_free(struct sym_qr *qr)
 static int
 fits(size_t len, enum sym_qr_level level, unsigned max_version)
 {
-	static char filler[7090];
+	char filler[7090];
 	QRcode *code;
 	int ok;
 
-	if (filler[0] != 'A')
-		memset(filler, 'A', sizeof filler);
+	/* Alphanumeric segments cost the same for any text of a length. */
+	memset(filler, 'A', sizeof filler);
 	code = encode_raw(filler, len, level);
 	ok = code != NULL && (unsigned)code->version <= max_version;
 	code_free(code);

@@ -12,6 +12,7 @@ libraries=(
 	"libqrencode:libqrencode-dev"
 	"zbar:libzbar-dev"
 	"cairo:libcairo2-dev"
+	"libjpeg:libjpeg62-turbo-dev"
 	"cmocka:libcmocka-dev"
 )
 # command -> Debian package (build tools, test runners, real peers)
@@ -29,12 +30,17 @@ commands=(
 	"npm:npm"
 	"qrencode:qrencode"
 	"zbarimg:zbar-tools"
+	"identify:imagemagick"
+	"pdftoppm:poppler-utils"
+	"rsvg-convert:librsvg2-bin"
 	"softhsm2-util:softhsm2"
 )
 # files -> Debian package (headers and runtimes found by path)
 files=(
 	"/usr/include/valgrind/memcheck.h:valgrind"
 	"/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a:libclang-rt-14-dev"
+	"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf:fonts-dejavu-core"
+	"/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf:fonts-dejavu-core"
 )
 
 missing=()

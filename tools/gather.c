@@ -304,6 +304,13 @@ gather_read_input(uint8_t **input, size_t *len, const char *path, size_t max)
 		rc = sym_qr_read_bundle_file(input, len, path);
 	else
 		rc = sym_io_read_all(input, len, path, max);
+	/* Standard input cannot be peeked at: an image there is found here. */
+	if (rc == SYM_OK && sym_raster_sniff(*input, *len) != SYM_RASTER_NONE) {
+		uint8_t *image = *input;
+
+		rc = sym_qr_read_bundle(input, len, image, *len);
+		sym_secmem_free(image);
+	}
 	if (rc != SYM_OK)
 		return cli_fail(rc, name);
 	if (sym_pgp_sniff(*input, *len) == SYM_PGP_NONE)

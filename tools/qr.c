@@ -24,6 +24,7 @@
 
 #define MAX_FILES 1024
 #define MAX_OUTPUTS 4096
+#define TERM_MAX_VERSION 20u
 
 static const char synopsis[] =
     "usage: symbolon qr encode BUNDLE... [--format term|png|svg|pdf]\n"
@@ -43,7 +44,7 @@ static const char synopsis[] =
     "  --format F         term (default), png, svg or pdf\n"
     "  --level Q|H|M|L    error correction (default Q; H for worn paper)\n"
     "  --max-version N    largest QR version before cutting into parts\n"
-    "                     (1..40, default 40)\n"
+    "                     (1..40; default 40, term 20)\n"
     "  --module N         png: pixels per module (default 8); svg: units\n"
     "  --plain            term: no colours (dark ink on a light terminal)\n"
     "  --paper a4|letter  pdf page size (default a4)\n"
@@ -568,9 +569,9 @@ do_decode(const struct options *o)
 	if (o->out != NULL && o->out_dir != NULL)
 		return cli_usage_error(synopsis, "give --out or --out-dir, not "
 		    "both");
-	if (o->format != FORMAT_TERM || o->date || o->contact || o->plain)
-		return cli_usage_error(synopsis, "--format, --date, --contact "
-		    "and --plain go with encode");
+	if (o->date || o->contact || o->plain || o->paper != SYM_SHEET_A4)
+		return cli_usage_error(synopsis, "--date, --contact, --paper and "
+		    "--plain go with encode");
 	if (o->out == NULL && o->out_dir == NULL && !o->armor &&
 	    sym_io_isatty(STDOUT_FILENO))
 		return cli_usage_error(synopsis, "not writing binary bundles to "
@@ -724,7 +725,7 @@ main(int argc, char **argv)
 	cli_init("symbolon-qr");
 	memset(&o, 0, sizeof o);
 	o.level = SYM_QR_LEVEL_Q;
-	o.max_version = SYM_QR_MAX_VERSION;
+	o.max_version = 0;	/* by format: see below */
 	o.module = 8;
 	o.timeout = 60;
 	o.paper = SYM_SHEET_A4;
@@ -815,5 +816,10 @@ main(int argc, char **argv)
 			    MAX_FILES);
 		o.files[o.file_count++] = argv[i];
 	}
+	/* A terminal is about 100 columns: version 20 is 105 with its quiet
+	 * zone, and holds any share; paper and files take up to 40. */
+	if (o.max_version == 0)
+		o.max_version = o.format == FORMAT_TERM ? TERM_MAX_VERSION :
+		    SYM_QR_MAX_VERSION;
 	return strcmp(verb, "encode") == 0 ? do_encode(&o) : do_decode(&o);
 }

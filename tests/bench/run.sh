@@ -1,20 +1,35 @@
 #!/usr/bin/env bash
 # make bench: times symbolon's Shamir split/combine (library and programs)
-# against libgfshare's gfsplit/gfcombine and the raw libsodium random rate.
-# build/bench/bench_shamir does the timing and the correctness checks; this
-# script finds the peer programs and a scratch directory.
+# against libgfshare's gfsplit/gfcombine and the raw libsodium random rate;
+# then the storage image (store put/get of a 1 GiB entry against raw
+# secretstream, peak RSS, status/list/rekey on a 1 KiB and a 1 GiB image).
+# build/bench/bench_shamir and build/bench/bench_image do the timing and the
+# correctness checks; this script finds the peer programs and a scratch
+# directory.
 #
 # gfsplit/gfcombine come from the Debian package libgfshare-bin: installed
 # with apt-get when missing and running as root, otherwise the apt-get line
 # is printed and the bench fails.
 #
 # Arguments are passed to bench_shamir (--budget S, --sizes N, --lib-only).
+# BENCH_IMAGE_MIB (default 1024) sets the size of the image bench's big
+# entry; BENCH_IMAGE_MIB=0 skips the image bench.
 # The scratch directory is under $TMPDIR (default /tmp); it holds random
-# test secrets only and is removed on exit.
+# test secrets only and is removed on exit.  The image bench needs about
+# 4.5 times BENCH_IMAGE_MIB of free space there.
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 2
 
-for f in bin/symbolon-split bin/symbolon-combine build/bench/bench_shamir; do
+image_mib=${BENCH_IMAGE_MIB:-1024}
+case $image_mib in
+''|*[!0-9]*) echo "bench: BENCH_IMAGE_MIB: a number of MiB, not $image_mib" >&2
+	exit 2 ;;
+esac
+image_programs=(bin/symbolon-keygen bin/symbolon-store bin/symbolon-status
+    bin/symbolon-rekey)
+
+for f in bin/symbolon-split bin/symbolon-combine build/bench/bench_shamir \
+    "${image_programs[@]}" build/bench/bench_image; do
 	if [ ! -x "$f" ]; then
 		echo "bench: $f missing; run: make bench" >&2
 		exit 2
@@ -47,8 +62,28 @@ echo "bench: ${cpu:-unknown CPU}, $(nproc 2>/dev/null || echo ?) cores; libgfsha
 
 # A snapshot of the programs: a rebuild during the run must not change
 # (or briefly remove) what is being timed.
-mkdir "$work/bin" && cp bin/symbolon-split bin/symbolon-combine "$work/bin/" || exit 2
+mkdir "$work/bin" && cp bin/symbolon-split bin/symbolon-combine \
+    "${image_programs[@]}" build/bench/bench_image "$work/bin/" || exit 2
 
 build/bench/bench_shamir --work "$work" \
 	--split "$work/bin/symbolon-split" --combine "$work/bin/symbolon-combine" \
 	--gfsplit "$(command -v gfsplit)" --gfcombine "$(command -v gfcombine)" "$@"
+status=$?
+
+# The image bench, in its own directory; BENCH_IMAGE_MIB=0 skips it.
+if [ "$image_mib" -gt 0 ]; then
+	need_kib=$((image_mib * 1024 * 9 / 2 + 65536))
+	avail_kib=$(df -Pk "$work" | awk 'NR == 2 { print $4 }')
+	if [ -z "$avail_kib" ] || [ "$avail_kib" -lt "$need_kib" ]; then
+		echo "bench: image bench needs $((need_kib / 1024)) MiB free in" \
+		    "$work, has $((${avail_kib:-0} / 1024)); set TMPDIR or" \
+		    "BENCH_IMAGE_MIB" >&2
+		status=2
+	elif mkdir "$work/image"; then
+		"$work/bin/bench_image" --work "$work/image" --bin "$work/bin" \
+		    --mib "$image_mib" || status=$?
+	else
+		status=2
+	fi
+fi
+exit $status
