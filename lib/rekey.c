@@ -683,7 +683,7 @@ sym_rekey_complete(struct sym_image *img, const struct sym_rekey *r,
 	/* The new shares reach their directory before anything in the image
 	 * changes: a crash now leaves the old shares valid. */
 	if (rc == SYM_OK) {
-		rc = sym_deal_write(out, r->out_dir, 0);
+		rc = sym_deal_write(out, r->out_dir, r->armor);
 		written = rc == SYM_OK;
 	}
 	if (rc == SYM_OK) {
@@ -699,7 +699,7 @@ sym_rekey_complete(struct sym_image *img, const struct sym_rekey *r,
 out:
 	if (rc != SYM_OK) {
 		if (written)
-			sym_deal_remove(out, r->out_dir, 0);
+			sym_deal_remove(out, r->out_dir, r->armor);
 		sym_deal_output_free(out);
 	}
 	for (unsigned i = 0; i < r->shares; i++)

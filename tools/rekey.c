@@ -57,11 +57,13 @@ static const char synopsis[] =
     "  --backup-retrieve    print the kept shares, their recipients and nonce\n"
     "  --backup-delete      delete the kept shares\n"
     "  --all                --verify: require every new share\n"
+    "  --armor              the invocation that completes the rekey writes\n"
+    "                       the new bundles in text form (.txt)\n"
     "  --format table|json  --status output\n";
 
 struct options {
 	const char *path, *nonce_text, *out_dir, *signer, *signer_pass;
-	int init, verify, status, cancel, all, json;
+	int init, verify, status, cancel, all, json, armor;
 	int backup, backup_retrieve, backup_delete;
 	const char *pgp[SYM_SHAMIR_MAX_SHARES];
 	int pgp_count;
@@ -499,7 +501,7 @@ on_accept(void *ctx, const uint8_t *bundle, size_t len,
 }
 
 static void
-print_new_shares(const struct sym_deal_output *out, const char *dir)
+print_new_shares(const struct sym_deal_output *out, const char *dir, int armor)
 {
 	const struct sym_manifest *m = out->record;
 
@@ -507,7 +509,7 @@ print_new_shares(const struct sym_deal_output *out, const char *dir)
 		char label[32], file[4096];
 		const struct sym_manifest_entry *e = &m->entries[i - 1];
 
-		if (sym_deal_path(file, sizeof file, out, dir, i, 0) !=
+		if (sym_deal_path(file, sizeof file, out, dir, i, armor) !=
 		    SYM_OK)
 			continue;
 		snprintf(label, sizeof label, "Key %u", i);
@@ -685,6 +687,7 @@ do_submit(struct sym_image *img, struct options *o)
 			goto out;
 		}
 		seqid = info->seqid;
+		rekey.armor = o->armor;
 		rc = sym_rekey_complete(img, &rekey, now, &out);
 		if (rc == SYM_EEXIST) {
 			/* Left by an interrupted completion: those shares
@@ -745,13 +748,13 @@ do_submit(struct sym_image *img, struct options *o)
 		}
 		if (rc != SYM_OK) {
 			if (out.record != NULL)
-				sym_deal_remove(&out, rekey.out_dir, 0);
+				sym_deal_remove(&out, rekey.out_dir, rekey.armor);
 			status = cli_fail(rc, o->path);
 			goto out;
 		}
 		sym_rekey_progress_wipe(progress);
 		progress = NULL;
-		print_new_shares(&out, rekey.out_dir);
+		print_new_shares(&out, rekey.out_dir, rekey.armor);
 		if (rekey.verify) {
 			char vnonce[SYM_UUID_TEXT_BYTES];
 
@@ -853,6 +856,7 @@ main(int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' },
 		{ "pgp-keys", required_argument, NULL, 'K' },
 		{ "backup", no_argument, NULL, 'B' },
+		{ "armor", no_argument, NULL, 'A' },
 		{ "backup-retrieve", no_argument, NULL, 'R' },
 		{ "backup-delete", no_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
@@ -925,6 +929,7 @@ main(int argc, char **argv)
 				    "or fingerprints");
 			break;
 		case 'B': o.backup = 1; break;
+		case 'A': o.armor = 1; break;
 		case 'R': o.backup_retrieve = 1; break;
 		case 'D': o.backup_delete = 1; break;
 		case 'f':

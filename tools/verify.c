@@ -49,8 +49,12 @@ static const char synopsis[] =
     "  --image FILE           the storage image to check\n"
     "  --share FILE           with --image: a share bundle; repeatable\n"
     "  --transcript OUT       with --image: write the audit transcript to OUT\n"
+    "  --armor                with --transcript: write it in text form\n"
     "  --witness-sig SIG      a witness's OpenPGP detached signature over a\n"
     "                         transcript FILE (gpg --detach-sign); repeatable\n";
+
+/* --armor: the exported transcript in text form. */
+static int armor_transcript;
 
 struct audit {
 	struct sym_manifest *manifest;
@@ -412,7 +416,7 @@ verify_image(const char *path, const struct gather_options *share_opts,
 		rc = sym_audit_transcript(img, &bundle, &len, NULL);
 		if (rc == SYM_OK)
 			rc = sym_bundle_write_file(transcript_path, bundle, len,
-			    0, SYM_IO_NO_OVERWRITE);
+			    armor_transcript, SYM_IO_NO_OVERWRITE);
 		sym_secmem_free(bundle);
 		if (rc != SYM_OK) {
 			status = cli_fail(rc, transcript_path);
@@ -546,6 +550,7 @@ main(int argc, char **argv)
 		{ "share", required_argument, NULL, GATHER_OPT_SHARE },
 		{ "transcript", required_argument, NULL, 'T' },
 		{ "witness-sig", required_argument, NULL, 'W' },
+		{ "armor", no_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -574,6 +579,7 @@ main(int argc, char **argv)
 		case 'P': a.passphrase_file = optarg; break;
 		case 'M': image_path = optarg; break;
 		case 'T': transcript_path = optarg; break;
+		case 'A': armor_transcript = 1; break;
 		case 'W':
 			if (a.witness_count == 16)
 				return cli_usage_error(synopsis, "more than 16 "

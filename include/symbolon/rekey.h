@@ -56,6 +56,9 @@ struct sym_rekey {
 	char pgp_fpr[SYM_SHAMIR_MAX_SHARES][SYM_PGP_FPR_CHARS + 1];
 	int backup;
 	char out_dir[1024];
+	/* Not recorded: set by the invocation that completes the rekey
+	 * (--armor), to write the new bundles in text form (.txt). */
+	int armor;
 };
 
 /* The OpenPGP-sealed new shares kept by --backup, in the header envelope:
