@@ -86,4 +86,8 @@ if [ "$image_mib" -gt 0 ]; then
 		status=2
 	fi
 fi
+
+# QR codes (issue 7): encode and scan next to qrencode and zbarimg.
+echo
+tests/bench/bench_qr.sh "${BENCH_QR_RUNS:-10}" || status=$?
 exit $status
