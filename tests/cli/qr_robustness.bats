@@ -118,31 +118,38 @@ damage() {
 	    fail "$name: jsQR read $peer of $SHEETS, floor $min_peer"
 }
 
-# Floors.  Measured over 5 runs of this file (30 fresh sheets per
-# distortion, 2026-11-23), pages read back byte for byte:
+# Floors.  Measured on 2026-11-23 over 11 runs of this file (66 fresh
+# sheets per distortion; the harsh ones, 10 runs, 60 sheets), pages read
+# back byte for byte:
 #
-#   distortion    symbolon        jsQR            floor (symbolon, jsQR)
-#   clean         30/30           24/30 (3..6)    6, 3
-#   rotate-3      30/30           30/30           5, 5
-#   rotate-8      30/30           30/30           5, 5
-#   rotate-15     30/30           30/30           5, 5
-#   scale-50      30/30           24/30 (3..6)    5, 3
-#   blur          30/30           30/30           5, 5
-#   noise         30/30           11/30 (0..3)    5, 0
-#   jpeg-50       30/30           24/30 (3..6)    5, 3
-#   perspective   30/30           30/30           5, 5
-#   print-scan    30/30           30/30           5, 5
-#   scale-25      20/24 (3..6)    21/24 (3..6)    2, 2
-#   blur-3        10/24 (1..3)     0/24           0, 0
-#   noise-heavy   24/24            0/24           5, 0
-#   jpeg-10       24/24           21/24 (3..6)    5, 2
-#   rotate-45     24/24           24/24           5, 5
+#   distortion    symbolon        jsQR             floor (symbolon, jsQR)
+#   clean         64/66 (*)       60/66 (min 3)    6, 3
+#   rotate-3      66/66           66/66            5, 5
+#   rotate-8      66/66           66/66            5, 5
+#   rotate-15     66/66           66/66            5, 5
+#   scale-50      66/66           60/66 (min 3)    5, 3
+#   blur          66/66           66/66            5, 5
+#   noise         66/66           25/66 (min 0)    5, 0
+#   jpeg-50       66/66           60/66 (min 3)    5, 3
+#   perspective   66/66           66/66            5, 5
+#   print-scan    66/66           66/66            5, 5
+#   scale-25      52/60 (min 3)   54/60 (min 3)    2, 2
+#   blur-3        24/60 (min 1)    1/60            0, 0
+#   noise-heavy   60/60            0/60            5, 0
+#   jpeg-10       60/60           54/60 (min 3)    5, 2
+#   rotate-45     60/60           60/60            5, 5
 #
-# symbolon never missed a page under the issue's distortions; its floor of
-# 5 of 6 leaves one page to chance.  jsQR's whole-page misses come in
-# threes (one run's three sheets of one kind: it settles on finder-like
-# patterns in the page's text), so its floors sit at the lowest run.
-# Clean scans must all read: a miss there is a bug, not bad luck.
+# (*) two misses in one run, while bin/symbolon-qr was being relinked by a
+# concurrent build; the same pages rotated, scaled and blurred read in that
+# run, and no clean page was missed in the ten others.
+#
+# Under the issue's distortions symbolon missed no page; its floor of 5 of
+# 6 leaves one page to chance.  Clean scans must all read.  jsQR's
+# whole-page misses come in threes (one run's three sheets of one kind:
+# it settles on finder-like patterns in the page's text; on the code
+# alone it reads them all, tests/cli/qr.bats), so its floors sit at the
+# lowest run.  blur-3 (a blur twice a module wide) is where reading ends:
+# recorded, not asserted.
 @test "robustness: clean 150-dpi scans" {
 	damage clean "$SHEETS" 3
 }
