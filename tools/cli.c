@@ -114,6 +114,17 @@ print_signer(FILE *out, const char *label, const unsigned char *public_key)
 	fprintf(out, "%-22s %s\n", "", words);
 }
 
+int
+cli_list_option(char *arg, const char **items, int *count,
+    const char *synopsis, const char *option, const char *what)
+{
+	*count = cli_split_list(arg, items, 255);
+	if (*count < 0)
+		return cli_usage_error(synopsis, "%s: expected a comma-separated "
+		    "list of %s", option, what);
+	return 0;
+}
+
 void
 cli_print_signer(const char *label, const unsigned char public_key[32])
 {

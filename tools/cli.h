@@ -36,6 +36,12 @@ int cli_parse_uint(const char *text, unsigned min, unsigned max,
  * returns the count, or -1 if there are more than max or an empty item. */
 int cli_split_list(char *list, const char **items, int max);
 
+/* A list option (--to, --holders, --pgp-keys): splits arg into items (at
+ * most one per share) and sets *count; on a bad list prints "option:
+ * expected a comma-separated list of what" and the synopsis, returns 2. */
+int cli_list_option(char *arg, const char **items, int *count,
+    const char *synopsis, const char *option, const char *what);
+
 struct sym_identity;
 struct sym_pgp_recipient;
 struct sym_pgp_key;

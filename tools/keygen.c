@@ -206,27 +206,24 @@ init_image(int argc, char **argv)
 			break;
 		case 'o': out_dir = optarg; break;
 		case 'T':
-			to_count = cli_split_list(optarg, to, SYM_SHAMIR_MAX_SHARES);
-			if (to_count < 0)
-				return cli_usage_error(synopsis, "--to: expected "
-				    "a comma-separated list of .pub files");
+			if ((status = cli_list_option(optarg, to,
+			    &to_count, synopsis, "--to",
+			    ".pub files")) != 0)
+				return status;
 			break;
 		case 'H':
-			name_count = cli_split_list(optarg, names,
-			    SYM_SHAMIR_MAX_SHARES);
-			if (name_count < 0)
-				return cli_usage_error(synopsis, "--holders: "
-				    "expected a comma-separated list of names");
+			if ((status = cli_list_option(optarg, names,
+			    &name_count, synopsis, "--holders",
+			    "names")) != 0)
+				return status;
 			break;
 		case 'P': passphrase_file = optarg; break;
 		case 'a': armor = 1; break;
 		case 'K':
-			pgp_count = cli_split_list(optarg, pgp_specs,
-			    SYM_SHAMIR_MAX_SHARES);
-			if (pgp_count < 0)
-				return cli_usage_error(synopsis, "--pgp-keys: "
-				    "expected a comma-separated list of key files "
-				    "or fingerprints");
+			if ((status = cli_list_option(optarg, pgp_specs,
+			    &pgp_count, synopsis, "--pgp-keys",
+			    "key files or fingerprints")) != 0)
+				return status;
 			break;
 		case 'h': fputs(synopsis, stdout); return 0;
 		default:

@@ -895,18 +895,16 @@ main(int argc, char **argv)
 		case 'o': o.out_dir = optarg; break;
 		case 'v': o.verify = 1; break;
 		case 'T':
-			o.to_count = cli_split_list(optarg, o.to,
-			    SYM_SHAMIR_MAX_SHARES);
-			if (o.to_count < 0)
-				return cli_usage_error(synopsis, "--to: expected "
-				    "a comma-separated list of .pub files");
+			if ((status = cli_list_option(optarg, o.to,
+			    &o.to_count, synopsis, "--to",
+			    ".pub files")) != 0)
+				return status;
 			break;
 		case 'H':
-			o.name_count = cli_split_list(optarg, o.names,
-			    SYM_SHAMIR_MAX_SHARES);
-			if (o.name_count < 0)
-				return cli_usage_error(synopsis, "--holders: "
-				    "expected a comma-separated list of names");
+			if ((status = cli_list_option(optarg, o.names,
+			    &o.name_count, synopsis, "--holders",
+			    "names")) != 0)
+				return status;
 			break;
 		case 's': o.signer = optarg; break;
 		case 'S': o.signer_pass = optarg; break;
@@ -921,12 +919,10 @@ main(int argc, char **argv)
 			o.ttl = ttl;
 			break;
 		case 'K':
-			o.pgp_count = cli_split_list(optarg, o.pgp,
-			    SYM_SHAMIR_MAX_SHARES);
-			if (o.pgp_count < 0)
-				return cli_usage_error(synopsis, "--pgp-keys: "
-				    "expected a comma-separated list of key files "
-				    "or fingerprints");
+			if ((status = cli_list_option(optarg, o.pgp,
+			    &o.pgp_count, synopsis, "--pgp-keys",
+			    "key files or fingerprints")) != 0)
+				return status;
 			break;
 		case 'B': o.backup = 1; break;
 		case 'A': o.armor = 1; break;

@@ -417,26 +417,22 @@ main(int argc, char **argv)
 		case 's': o.signer = optarg; break;
 		case 'S': o.signer_passphrase_file = optarg; break;
 		case 'T':
-			o.to_count = cli_split_list(optarg, o.to,
-			    SYM_SHAMIR_MAX_SHARES);
-			if (o.to_count < 0)
-				return cli_usage_error(synopsis, "--to: expected "
-				    "a comma-separated list of .pub files");
+			if ((status = cli_list_option(optarg, o.to,
+			    &o.to_count, synopsis, "--to",
+			    ".pub files")) != 0)
+				return status;
 			break;
 		case 'H':
-			o.holder_count = cli_split_list(optarg, o.holders,
-			    SYM_SHAMIR_MAX_SHARES);
-			if (o.holder_count < 0)
-				return cli_usage_error(synopsis, "--holders: "
-				    "expected a comma-separated list of names");
+			if ((status = cli_list_option(optarg, o.holders,
+			    &o.holder_count, synopsis, "--holders",
+			    "names")) != 0)
+				return status;
 			break;
 		case 'K':
-			o.pgp_count = cli_split_list(optarg, o.pgp,
-			    SYM_SHAMIR_MAX_SHARES);
-			if (o.pgp_count < 0)
-				return cli_usage_error(synopsis, "--pgp-keys: "
-				    "expected a comma-separated list of key files "
-				    "or fingerprints");
+			if ((status = cli_list_option(optarg, o.pgp,
+			    &o.pgp_count, synopsis, "--pgp-keys",
+			    "key files or fingerprints")) != 0)
+				return status;
 			break;
 		case 'p': o.passphrase = 1; break;
 		case 'P': o.passphrase_file = optarg; break;
