@@ -889,3 +889,29 @@ the old shares no longer unseal the image." ] || fail "$output"
 	refused 1 "incorrect nonce supplied; nonce for this verify operation is $vnonce" \
 	    --image img --verify --nonce "$nonce" --share v/share-1-of-2.cbor
 }
+
+@test "--armor on the completing invocation writes the new bundles as text, which unseal; transcripts too" {
+	local nonce
+	make_image img old 3 2
+	rk --image img --init --key-shares 2 --key-threshold 2 --out-dir new >/dev/null
+	nonce=$(nonce_of img)
+	# shellcheck disable=SC2046
+	run --separate-stderr rk --image img --nonce "$nonce" $(shares old 3 1 3) --armor
+	assert_status 0
+	[ -f new/manifest.txt ] && [ -f new/share-1-of-2.txt ] &&
+	    [ -f new/share-2-of-2.txt ] || fail "$(ls new)"
+	[ ! -e new/share-1-of-2.cbor ] || fail "binary shares written too"
+	[ "$(head -c 5 new/share-1-of-2.txt)" = "SYM1:" ] || fail "not text form"
+	"$SYMBOLON" store --image img --share new/share-1-of-2.txt \
+	    --share new/share-2-of-2.txt list </dev/null >/dev/null 2>&1 ||
+	    fail "the text-form shares do not unseal"
+	run --separate-stderr "$SYMBOLON" verify --image img --transcript t.txt --armor </dev/null
+	assert_status 0
+	[ "$(head -c 5 t.txt)" = "SYM1:" ] || fail "transcript not in text form"
+	"$SYMBOLON" verify t.txt >/dev/null || fail "text transcript does not verify"
+	# A second export refuses to replace it, and leaves it as it was.
+	cp t.txt before.txt
+	run --separate-stderr "$SYMBOLON" verify --image img --transcript t.txt --armor </dev/null
+	assert_status 2
+	cmp t.txt before.txt
+}
