@@ -28,6 +28,28 @@
 #define SYM_AUDIT_OPERATION_MAX 32u
 #define SYM_AUDIT_DETAIL_MAX 1024u
 
+/*
+ * The audit vocabulary: every operation name a record or a journal line
+ * may carry.  Only lib/ writes them; transcripts and auditors read them.
+ */
+#define SYM_AUDIT_INIT "init"
+#define SYM_AUDIT_PUT "put"
+#define SYM_AUDIT_DELETE "delete"
+#define SYM_AUDIT_ROTATE "rotate"
+#define SYM_AUDIT_REENCRYPT_START "reencrypt-start"
+#define SYM_AUDIT_REENCRYPT_ENTRY "reencrypt-entry"
+#define SYM_AUDIT_REENCRYPT_DONE "reencrypt-done"
+#define SYM_AUDIT_REKEY_INIT "rekey-init"
+#define SYM_AUDIT_REKEY_SHARE "rekey-share"
+#define SYM_AUDIT_REKEY_CANCEL "rekey-cancel"
+#define SYM_AUDIT_REKEY_FAILED "rekey-failed"
+#define SYM_AUDIT_REKEY "rekey"
+#define SYM_AUDIT_REKEY_ISSUED "rekey-issued"
+#define SYM_AUDIT_REKEY_VERIFIED "rekey-verified"
+#define SYM_AUDIT_REKEY_VERIFY_FAILED "rekey-verify-failed"
+#define SYM_AUDIT_REKEY_VERIFY_CANCEL "rekey-verify-cancel"
+#define SYM_AUDIT_REKEY_BACKUP_DELETE "rekey-backup-delete"
+
 struct sym_audit_record {
 	uint64_t seq;
 	uint64_t time;
