@@ -1128,6 +1128,12 @@ sym_image_is_unsealed(const struct sym_image *img)
 	return img->unsealed;
 }
 
+const uint8_t *
+sym_image_identity_secret(const struct sym_image *img)
+{
+	return img->unsealed ? img->identity_secret : NULL;
+}
+
 int
 sym_image_check_share(const struct sym_image *img, const struct sym_share *share)
 {

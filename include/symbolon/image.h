@@ -180,6 +180,14 @@ int sym_image_unseal_key(struct sym_image *img,
 int sym_image_is_unsealed(const struct sym_image *img) SYM_NONNULL(1);
 
 /*
+ * WARNING: the image identity's Ed25519 secret key (64 bytes, secure
+ * memory owned by img), or NULL while sealed.  Only for signing what the
+ * image itself issues (share bundles of a new generation); never copy it.
+ */
+const uint8_t *sym_image_identity_secret(const struct sym_image *img)
+    SYM_NONNULL(1);
+
+/*
  * Makes the changes made since unsealing durable: appends a signed audit
  * record (operation, detail), fsyncs the data, and writes the new header
  * into the other slot.  The image must be open for writing and unsealed.
