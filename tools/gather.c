@@ -1,24 +1,48 @@
-#include <getopt.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "symbolon/bundle.h"
-#include "symbolon/fingerprint.h"
 #include "symbolon/io.h"
-#include "symbolon/passphrase.h"
 #include "symbolon/pgp.h"
 #include "symbolon/qr.h"
 #include "symbolon/raster.h"
 #include "symbolon/secmem.h"
-#include "symbolon/share.h"
 
 #include "cli.h"
 #include "gather.h"
 
 #define SHARE_FILE_MAX_BYTES (SYM_BUNDLE_MAX_BYTES * 2u)
 #define PROMPT_MAX_BYTES 8192u
+
+static void
+text_taken(void *ctx)
+{
+	gather_print_progress(ctx);
+}
+
+/* The engine sees the fields callers set on g (rekey sets them after
+ * gather_init, and may start over with a new quorum). */
+struct sym_gather *
+gather_engine(const struct gather *g)
+{
+	struct sym_gather *e = (struct sym_gather *)&g->engine;
+
+	e->quorum = g->quorum;
+	e->image = g->image;
+	e->pending_generation = g->pending_generation;
+	e->required = g->required;
+	e->signer = g->pin_signer ? g->signer : NULL;
+	e->keys = (struct sym_gather_keys){ g->opts.identity_paths,
+	    g->opts.identity_count, g->opts.identity_passphrase_file,
+	    g->opts.passphrase_file, (struct sym_identity_secret **)
+	    g->identities };
+	e->on_accept = g->on_accept;
+	e->on_accept_ctx = g->on_accept_ctx;
+	e->on_text = text_taken;
+	e->on_text_ctx = (void *)g;
+	return e;
+}
 
 int
 gather_init(struct gather *g, struct sym_image *image,
@@ -46,226 +70,90 @@ gather_free(struct gather *g)
 	g->quorum = NULL;
 }
 
+static int
+add_path(const char **list, size_t *count, const char *option, char *arg)
+{
+	if (*count == GATHER_MAX_SOURCES) {
+		cli_error("more than %d %s options", GATHER_MAX_SOURCES, option);
+		return CLI_EXIT_USAGE;
+	}
+	list[(*count)++] = arg;
+	return 1;
+}
+
 int
 gather_option(struct gather_options *o, int opt, char *arg)
 {
-	switch (opt) {
-	case GATHER_OPT_SHARE:
-		if (o->source_count == GATHER_MAX_SOURCES) {
-			cli_error("more than %d --share options",
-			    GATHER_MAX_SOURCES);
-			return CLI_EXIT_USAGE;
-		}
-		o->sources[o->source_count++] = arg;
-		return 1;
-	case GATHER_OPT_IDENTITY:
-		if (o->identity_count == GATHER_MAX_SOURCES) {
-			cli_error("more than %d --identity options",
-			    GATHER_MAX_SOURCES);
-			return CLI_EXIT_USAGE;
-		}
-		o->identity_paths[o->identity_count++] = arg;
-		return 1;
-	case GATHER_OPT_IDENTITY_PASSPHRASE:
+	if (opt == GATHER_OPT_SHARE)
+		return add_path(o->sources, &o->source_count, "--share", arg);
+	if (opt == GATHER_OPT_IDENTITY)
+		return add_path(o->identity_paths, &o->identity_count,
+		    "--identity", arg);
+	if (opt == GATHER_OPT_IDENTITY_PASSPHRASE)
 		o->identity_passphrase_file = arg;
-		return 1;
-	case GATHER_OPT_PASSPHRASE_FILE:
+	else if (opt == GATHER_OPT_PASSPHRASE_FILE)
 		o->passphrase_file = arg;
-		return 1;
-	default:
+	else
 		return 0;
-	}
+	return 1;
 }
 
 unsigned
 gather_needed(const struct gather *g)
 {
-	if (g->required)
-		return g->required;
-	if (g->image != NULL && g->pending_generation)
-		return sym_image_info(g->image)->pending_seal.threshold;
-	if (g->image != NULL)
-		return sym_image_info(g->image)->seal.threshold;
-	return sym_quorum_threshold(g->quorum);
+	return sym_gather_needed(gather_engine(g));
 }
 
-#define threshold gather_needed
+size_t
+gather_count(const struct gather *g)
+{
+	return sym_gather_count(gather_engine(g));
+}
+
+/* Below the threshold, or it is not known yet. */
+static int
+below(const struct gather *g)
+{
+	return gather_needed(g) == 0 || gather_count(g) < gather_needed(g);
+}
 
 void
 gather_print_progress(const struct gather *g)
 {
-	if (threshold(g))
+	if (gather_needed(g))
 		fprintf(stderr, "%s %zu/%u\n", g->progress_label,
-		    sym_quorum_count(g->quorum), threshold(g));
+		    gather_count(g), gather_needed(g));
 	else
 		fprintf(stderr, "%s %zu/?\n", g->progress_label,
-		    sym_quorum_count(g->quorum));
+		    gather_count(g));
 }
 
-int
-gather_find_identity(struct gather *g, const struct sym_share *share,
-    struct sym_identity_secret **out)
+static int
+take(struct gather *g, const uint8_t *input, size_t len, const char *name,
+    enum sym_gather_input how)
 {
-	*out = NULL;
-	/* Keys are loaded on first need, each asked for by name. */
-	for (size_t i = 0; i < g->opts.identity_count; i++) {
-		uint8_t fingerprint[SYM_FINGERPRINT_BYTES];
+	struct sym_gather_report r;
+	char why[600];
 
-		if (g->identities[i] == NULL) {
-			char prompt[4200];
-			int rc;
-
-			snprintf(prompt, sizeof prompt, "Passphrase for %s (will "
-			    "be hidden): ", g->opts.identity_paths[i]);
-			rc = sym_identity_load_secret(&g->identities[i],
-			    g->opts.identity_paths[i],
-			    g->opts.identity_passphrase_file, prompt);
-			if (rc != SYM_OK) {
-				cli_error("%s: %s", g->opts.identity_paths[i],
-				    sym_strerror(rc));
-				return sym_exit_status(rc);
-			}
-		}
-		sym_fingerprint(fingerprint, g->identities[i]->pub.sign_public);
-		if (memcmp(fingerprint, share->recipient, sizeof fingerprint) == 0) {
-			*out = g->identities[i];
-			return 0;
-		}
+	if (sym_gather_add(gather_engine(g), input, len, how, &r) != SYM_OK) {
+		if (!sym_gather_explain(why, sizeof why, &r, name))
+			return r.code;
+		cli_error("%s", why);
+		return sym_exit_status(r.code);
+	}
+	if (r.have_share) {
+		fprintf(stderr, "%s: share %u of %u%s%s accepted\n", name,
+		    r.index, r.count, r.holder[0] ? ", " : "", r.holder);
+		gather_print_progress(g);
 	}
 	return 0;
-}
-
-/* Decrypts a sealed share: SYM_OK, a library error (< 0), or an exit
- * status (> 0) for an error already printed. */
-static int
-unseal_share(struct gather *g, struct sym_share *share, const char *name)
-{
-	char *passphrase = NULL;
-	size_t len = 0;
-	int rc;
-
-	if (share->protection == SYM_SHARE_TO_IDENTITY) {
-		struct sym_identity_secret *id = NULL;
-
-		rc = gather_find_identity(g, share, &id);
-		if (rc > 0)
-			return rc;
-		if (id != NULL)
-			return sym_share_unseal_identity(share, id);
-		cli_error("%s: share %u of %u is encrypted to %s; give %s key "
-		    "with --identity", name, share->index, share->count,
-		    share->holder[0] ? share->holder : "an identity",
-		    share->holder[0] ? "that holder's" : "its");
-		return g->opts.identity_count ? CLI_EXIT_INVALID : CLI_EXIT_USAGE;
-	}
-	passphrase = sym_secmem_alloc(SYM_PASSPHRASE_MAX_BYTES + 1);
-	if (passphrase == NULL)
-		return SYM_ENOMEM;
-	if (g->opts.passphrase_file != NULL) {
-		rc = sym_passphrase_get_line(passphrase,
-		    SYM_PASSPHRASE_MAX_BYTES + 1, &len, g->opts.passphrase_file,
-		    share->index);
-	} else {
-		char prompt[160];
-
-		snprintf(prompt, sizeof prompt, "Passphrase for share %u of %u%s%s "
-		    "(will be hidden): ", share->index, share->count,
-		    share->holder[0] ? ", " : "", share->holder);
-		rc = sym_passphrase_get(passphrase, SYM_PASSPHRASE_MAX_BYTES + 1,
-		    &len, prompt, 0, NULL);
-	}
-	if (rc == SYM_OK)
-		rc = sym_share_unseal_passphrase(share, passphrase, len);
-	sym_secmem_free(passphrase);
-	return rc;
-}
-
-static int
-explain_refusal(const struct gather *g, const struct sym_share *share,
-    int rc, const char *name)
-{
-	char have[SYM_SET_ID_TEXT_MAX], want[SYM_SET_ID_TEXT_MAX];
-	const uint8_t *set;
-	uint64_t generation;
-
-	if (g->image != NULL) {
-		set = sym_image_info(g->image)->image_id;
-		generation = sym_image_info(g->image)->seal.generation;
-	} else {
-		set = sym_quorum_set_id(g->quorum);
-		generation = sym_quorum_generation(g->quorum);
-	}
-	sym_set_id_text(have, share->set_id);
-	if (set != NULL)
-		sym_set_id_text(want, set);
-	switch (rc) {
-	case SYM_EWRONGSET:
-	case SYM_EWRONGIMAGE:
-		if (set == NULL)
-			return rc;
-		cli_error("%s: share belongs to %s %s, not %s", name,
-		    g->image ? "image" : "set", have, want);
-		return CLI_EXIT_INVALID;
-	case SYM_EGENERATION:
-		if (g->image != NULL && g->pending_generation)
-			generation = sym_image_info(g->image)->pending_seal.generation;
-		cli_error("%s: share is of generation %llu, not %llu%s", name,
-		    (unsigned long long)share->generation,
-		    (unsigned long long)generation,
-		    g->pending_generation ? " (a current share, not one of "
-		    "the new shares being verified)" :
-		    share->generation < generation ?
-		    " (replaced by a rekey)" : "");
-		return CLI_EXIT_INVALID;
-	case SYM_EDUPSHARE:
-		cli_error("%s: share %u of %u was already entered", name,
-		    share->index, share->count);
-		return CLI_EXIT_INVALID;
-	default:
-		return rc;
-	}
 }
 
 int
 gather_add_bundle(struct gather *g, const uint8_t *input, size_t input_len,
     const char *name)
 {
-	struct sym_share *share = NULL;
-	uint8_t *bytes = NULL;
-	size_t len = 0, offset = 0;
-	int rc;
-
-	rc = sym_bundle_decode(&bytes, &len, input, input_len, &offset);
-	if (rc == SYM_OK)
-		rc = sym_share_parse(&share, bytes, len);
-	/* Every check that needs no secret comes before any passphrase is
-	 * asked for. */
-	if (rc == SYM_OK && g->pin_signer &&
-	    memcmp(share->signer, g->signer, sizeof g->signer) != 0)
-		rc = SYM_EKID;
-	if (rc == SYM_OK && g->image != NULL)
-		rc = g->pending_generation ?
-		    sym_image_check_pending_share(g->image, share) :
-		    sym_image_check_share(g->image, share);
-	if (rc == SYM_OK)
-		rc = sym_quorum_check(g->quorum, share);
-	if (rc == SYM_OK && share->raw == NULL)
-		rc = unseal_share(g, share, name);
-	if (rc == SYM_OK)
-		rc = sym_quorum_add(g->quorum, share);
-	if (rc == SYM_OK && g->on_accept != NULL)
-		rc = g->on_accept(g->on_accept_ctx, bytes, len, share);
-	if (rc < 0 && share != NULL)
-		rc = explain_refusal(g, share, rc, name);
-	if (rc == SYM_OK) {
-		fprintf(stderr, "%s: share %u of %u%s%s accepted\n", name,
-		    share->index, share->count, share->holder[0] ? ", " : "",
-		    share->holder);
-		gather_print_progress(g);
-	}
-	sym_share_free(share);
-	sym_secmem_free(bytes);
-	return rc;
+	return take(g, input, input_len, name, SYM_GATHER_LINE);
 }
 
 static void
@@ -345,10 +233,10 @@ gather_file(struct gather *g, const char *path)
 	size_t len = 0;
 	int rc;
 
-	if ((rc = gather_read_input(&input, &len, path,
-	    SHARE_FILE_MAX_BYTES)) != 0)
+	if ((rc = gather_read_input(&input, &len, path, g->input_max ?
+	    g->input_max : SHARE_FILE_MAX_BYTES)) != 0)
 		return rc;
-	rc = gather_add_bundle(g, input, len, name);
+	rc = take(g, input, len, name, SYM_GATHER_FILE);
 	sym_secmem_free(input);
 	if (rc < 0)
 		return cli_fail(rc, name);
@@ -364,7 +252,7 @@ gather_prompt(struct gather *g)
 
 	if (line == NULL)
 		return cli_fail(SYM_ENOMEM, NULL);
-	while (threshold(g) == 0 || sym_quorum_count(g->quorum) < threshold(g)) {
+	while (below(g)) {
 		rc = sym_io_prompt_hidden(line, PROMPT_MAX_BYTES, &len,
 		    "Share (will be hidden): ");
 		if (rc == SYM_ETRUNCATED || (rc == SYM_OK && len == 0))
@@ -377,7 +265,7 @@ gather_prompt(struct gather *g)
 			status = cli_fail(rc, "terminal");
 			break;
 		}
-		rc = gather_add_bundle(g, (const uint8_t *)line, len, "share");
+		rc = take(g, (const uint8_t *)line, len, "share", SYM_GATHER_LINE);
 		if (rc == SYM_ENOMEM) {
 			status = cli_fail(rc, NULL);
 			break;
@@ -398,14 +286,13 @@ gather_all(struct gather *g)
 		status = gather_file(g, g->opts.sources[i]);
 	if (status != 0)
 		return status;
-	if ((threshold(g) == 0 || sym_quorum_count(g->quorum) < threshold(g)) &&
-	    sym_io_isatty(STDIN_FILENO))
+	if (below(g) && sym_io_isatty(STDIN_FILENO))
 		status = gather_prompt(g);
 	if (status != 0)
 		return status;
-	if (threshold(g) == 0 || sym_quorum_count(g->quorum) < threshold(g)) {
+	if (below(g)) {
 		cli_error("only %zu of %u shares given",
-		    sym_quorum_count(g->quorum), threshold(g));
+		    gather_count(g), gather_needed(g));
 		return CLI_EXIT_INVALID;
 	}
 	return 0;
@@ -418,7 +305,7 @@ gather_unseal(struct gather *g)
 
 	if (status != 0)
 		return status;
-	rc = sym_image_unseal(g->image, g->quorum);
+	rc = sym_gather_unseal(gather_engine(g));
 	if (rc != SYM_OK)
 		return cli_fail(rc, NULL);
 	return 0;

@@ -2,9 +2,9 @@
  * Gathering share bundles from the people at the keyboard: files named
  * with --share, then, on a terminal, hidden prompts until the threshold
  * is met, with "Progress k/t" (or "Unseal Progress k/t") after each.  A
- * refused share is named and the shares already in are kept.  The logic
- * (verification, checks, recovery) is in lib/; this is the interaction
- * shared by combine and every program that unseals an image.
+ * refused share is named and the shares already in are kept.  The engine
+ * (verification, checks, refusals, recovery) is lib/gather.c; this is the
+ * interaction shared by combine and every program that unseals an image.
  */
 #ifndef SYMBOLON_TOOLS_GATHER_H
 #define SYMBOLON_TOOLS_GATHER_H
@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "symbolon/gather.h"
 #include "symbolon/identity.h"
 #include "symbolon/image.h"
 #include "symbolon/quorum.h"
@@ -46,6 +47,11 @@ struct gather {
 	int (*on_accept)(void *ctx, const uint8_t *bundle, size_t len,
 	    const struct sym_share *share);
 	void *on_accept_ctx;
+	/* The lib engine, refreshed from the fields above at each call;
+	 * combine sets engine.text (and its format and threshold) to take
+	 * Vault text shares, and input_max for their larger files. */
+	struct sym_gather engine;
+	size_t input_max;
 };
 
 /* Returns 0 or an exit status (error printed).  opts may be NULL. */
@@ -109,13 +115,12 @@ int gather_unseal(struct gather *g);
 
 void gather_print_progress(const struct gather *g);
 
-/* The --identity key a sealed share is addressed to, loaded on first
- * need: *out is NULL when none of them is.  Returns 0, or an exit status
- * (> 0, printed) when a key cannot be loaded. */
-int gather_find_identity(struct gather *g, const struct sym_share *share,
-    struct sym_identity_secret **out);
-
-/* Shares needed: the required count, or the threshold once known. */
+/* Shares needed: the required count, or the threshold once known; and
+ * shares gathered. */
 unsigned gather_needed(const struct gather *g);
+size_t gather_count(const struct gather *g);
+
+/* The lib engine (gather.h in include/), refreshed from g's fields. */
+struct sym_gather *gather_engine(const struct gather *g);
 
 #endif
