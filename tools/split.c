@@ -5,21 +5,13 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "symbolon/codec.h"
-#include "symbolon/deal.h"
-#include "symbolon/identity.h"
 #include "symbolon/io.h"
-#include "symbolon/passphrase.h"
 #include "symbolon/secmem.h"
-#include "symbolon/shamir.h"
+#include "symbolon/split.h"
 
 #include "cli.h"
-
-#define SECRET_MAX_BYTES (256u << 20)
-#define PROMPT_MAX_BYTES 4096u
 
 static const char synopsis[] =
     "usage: symbolon split --key-shares N --key-threshold T [--in FILE]\n"
@@ -50,107 +42,25 @@ static const char synopsis[] =
     "                      share files are then share-I-of-N.asc\n"
     "  --armor             write the text form (.txt) instead of binary\n";
 
-struct split_options {
-	unsigned n, t;
-	int have_n, have_t, armor, passphrase;
-	enum sym_text_format format;
-	const char *in_path, *out_dir, *signer, *signer_passphrase_file;
-	const char *passphrase_file;
-	const char *to[SYM_SHAMIR_MAX_SHARES];
-	const char *holders[SYM_SHAMIR_MAX_SHARES];
-	const char *pgp[SYM_SHAMIR_MAX_SHARES];
-	int to_count, holder_count, pgp_count;
-};
-
 static int
-read_secret(uint8_t **secret, size_t *len, const char *in_path)
+split_text(const struct sym_split_options *o)
 {
-	int rc;
+	char *text = NULL;
+	size_t len = 0;
+	int rc = sym_split_text(&text, &len, o->secret, o->secret_len,
+	    o->count, o->threshold, o->format);
 
-	if (in_path != NULL || !sym_io_isatty(STDIN_FILENO))
-		return sym_io_read_all(secret, len, in_path ? in_path : "-",
-		    SECRET_MAX_BYTES);
-	*secret = sym_secmem_alloc(PROMPT_MAX_BYTES);
-	if (*secret == NULL)
-		return SYM_ENOMEM;
-	rc = sym_io_prompt_hidden((char *)*secret, PROMPT_MAX_BYTES, len,
-	    "Secret (will be hidden): ");
-	if (rc != SYM_OK) {
-		sym_secmem_free(*secret);
-		*secret = NULL;
-	}
-	return rc;
-}
-
-static int
-print_shares(uint8_t *const shares[], unsigned n, size_t share_len,
-    enum sym_text_format format)
-{
-	size_t text_cap = sym_codec_encoded_len(share_len, format) + 1;
-	char *text = sym_secmem_alloc(text_cap);
-	int rc = SYM_OK;
-
-	if (text == NULL)
-		return SYM_ENOMEM;
-	for (unsigned i = 0; i < n && rc == SYM_OK; i++) {
-		rc = sym_codec_encode(text, text_cap, shares[i], share_len,
-		    format);
-		if (rc != SYM_OK)
-			break;
-		size_t text_len = strlen(text);
-		text[text_len] = '\n';
-		rc = sym_io_write_fd(STDOUT_FILENO, (const uint8_t *)text,
-		    text_len + 1);
-	}
+	if (rc != SYM_OK)
+		return cli_fail(rc, NULL);
+	rc = sym_io_write_fd(STDOUT_FILENO, (const uint8_t *)text, len);
 	sym_secmem_free(text);
-	return rc;
-}
-
-static int
-split_text(const struct split_options *o, const uint8_t *secret,
-    size_t secret_len)
-{
-	uint8_t *shares[SYM_SHAMIR_MAX_SHARES] = { 0 };
-	int rc = SYM_OK, status;
-
-	for (unsigned i = 0; i < o->n && rc == SYM_OK; i++)
-		if ((shares[i] = sym_secmem_alloc(secret_len +
-		    SYM_SHAMIR_SHARE_OVERHEAD)) == NULL)
-			rc = SYM_ENOMEM;
-	if (rc == SYM_OK)
-		rc = sym_shamir_split(shares, o->n, o->t, secret, secret_len);
-	if (rc != SYM_OK) {
-		status = cli_fail(rc, NULL);
-	} else {
-		rc = print_shares(shares, o->n, secret_len +
-		    SYM_SHAMIR_SHARE_OVERHEAD, o->format);
-		status = rc == SYM_OK ? 0 : cli_fail(rc, "standard output");
-	}
-	for (unsigned i = 0; i < o->n; i++)
-		sym_secmem_free(shares[i]);
-	return status;
-}
-
-/* The key by fingerprint and, when --holders named the holder otherwise,
- * its user id. */
-static void
-print_pgp_recipient(const struct sym_manifest_entry *e,
-    const struct sym_pgp_key *key)
-{
-	printf("  (OpenPGP ");
-	for (size_t j = 0; j < sizeof e->pgp_fingerprint; j++)
-		printf("%02X", e->pgp_fingerprint[j]);
-	if (key != NULL && key->uid[0] && strcmp(key->uid, e->holder) != 0)
-		printf(" %s", key->uid);
-	printf(")");
+	return rc == SYM_OK ? 0 : cli_fail(rc, "standard output");
 }
 
 static void
-print_deal(const struct split_options *o, const struct sym_deal_output *out,
-    const struct sym_identity *recipients,
-    struct sym_pgp_recipient *const pgp[])
+print_deal(const struct sym_split_options *o, const struct sym_split_result *r)
 {
-	const struct sym_manifest *m = out->record;
+	const struct sym_manifest *m = r->deal.record;
 	char set_id[SYM_SET_ID_TEXT_MAX], path[4096];
 
 	sym_set_id_text(set_id, m->set_id);
@@ -158,7 +68,7 @@ print_deal(const struct split_options *o, const struct sym_deal_output *out,
 	printf("%-22s %llu\n", "Generation", (unsigned long long)m->generation);
 	printf("%-22s %u\n", "Total Shares", m->count);
 	printf("%-22s %u\n", "Threshold", m->threshold);
-	cli_print_signer(o->signer ? "Signer" : "Signer (one-time)", m->signer);
+	cli_print_signer(o->signer_path ? "Signer" : "Signer (one-time)", m->signer);
 	if (sym_deal_file_name(path, sizeof path, o->out_dir, 0, m->count,
 	    o->armor) == SYM_OK)
 		printf("%-22s %s\n", "Manifest", path);
@@ -166,7 +76,7 @@ print_deal(const struct split_options *o, const struct sym_deal_output *out,
 		const struct sym_manifest_entry *e = &m->entries[i - 1];
 		char label[32];
 
-		if (sym_deal_path(path, sizeof path, out, o->out_dir, i,
+		if (sym_deal_path(path, sizeof path, &r->deal, o->out_dir, i,
 		    o->armor) != SYM_OK)
 			continue;
 		snprintf(label, sizeof label, "Share %u of %u", i, m->count);
@@ -174,12 +84,23 @@ print_deal(const struct split_options *o, const struct sym_deal_output *out,
 		if (e->holder[0])
 			printf("  holder %s", e->holder);
 		if (e->protection == SYM_SHARE_TO_IDENTITY)
-			printf("  (encrypted to %s)", recipients[i - 1].name);
+			printf("  (encrypted to %s)", r->recipients[i - 1].name);
 		else if (e->protection == SYM_SHARE_PASSPHRASE)
 			printf("  (passphrase)");
-		else if (e->protection == SYM_SHARE_OPENPGP)
-			print_pgp_recipient(e, pgp[i - 1] ?
-			    sym_pgp_recipient_key(pgp[i - 1]) : NULL);
+		if (e->protection == SYM_SHARE_OPENPGP) {
+			/* The key by fingerprint and, when --holders named
+			 * the holder otherwise, its user id. */
+			const struct sym_pgp_key *key = o->pgp[i - 1] ?
+			    sym_pgp_recipient_key(o->pgp[i - 1]) : NULL;
+
+			printf("  (OpenPGP ");
+			for (size_t j = 0; j < sizeof e->pgp_fingerprint; j++)
+				printf("%02X", e->pgp_fingerprint[j]);
+			if (key != NULL && key->uid[0] &&
+			    strcmp(key->uid, e->holder) != 0)
+				printf(" %s", key->uid);
+			printf(")");
+		}
 		printf("\n");
 	}
 	printf("\nGive each holder their share alone.  Any %u of the %u shares "
@@ -188,175 +109,41 @@ print_deal(const struct split_options *o, const struct sym_deal_output *out,
 	    m->threshold, m->count, m->count - m->threshold);
 }
 
-/* Gathers per-share passphrases: from lines of a file, or asked twice. */
 static int
-get_passphrases(const struct split_options *o, char *passphrases[],
-    size_t lens[])
+split_bundles(struct sym_split_options *o)
 {
-	for (unsigned i = 0; i < o->n; i++) {
-		char prompt[96];
-		int rc;
+	static struct sym_split_result res;
+	static char names[SYM_SHAMIR_MAX_SHARES][SYM_IDENTITY_NAME_MAX + 1];
+	int status = 0;
 
-		passphrases[i] = sym_secmem_alloc(SYM_PASSPHRASE_MAX_BYTES + 1);
-		if (passphrases[i] == NULL)
-			return cli_fail(SYM_ENOMEM, NULL);
-		snprintf(prompt, sizeof prompt, "Passphrase for share %u of %u "
-		    "(will be hidden): ", i + 1, o->n);
-		if (o->passphrase_file != NULL)
-			rc = sym_passphrase_get_line(passphrases[i],
-			    SYM_PASSPHRASE_MAX_BYTES + 1, &lens[i],
-			    o->passphrase_file, i + 1);
-		else
-			rc = sym_passphrase_get(passphrases[i],
-			    SYM_PASSPHRASE_MAX_BYTES + 1, &lens[i], prompt, 1,
-			    NULL);
-		if (rc != SYM_OK) {
-			char where[4096];
-
-			snprintf(where, sizeof where, "%s:%u", o->passphrase_file ?
-			    o->passphrase_file : "passphrase for share", i + 1);
-			return cli_fail(rc, where);
-		}
-	}
-	return 0;
-}
-
-static int
-split_bundles(const struct split_options *o, const uint8_t *secret,
-    size_t secret_len)
-{
-	static struct sym_identity recipients[SYM_SHAMIR_MAX_SHARES];
-	struct sym_deal_holder holders[SYM_SHAMIR_MAX_SHARES];
-	char *passphrases[SYM_SHAMIR_MAX_SHARES] = { 0 };
-	size_t passphrase_lens[SYM_SHAMIR_MAX_SHARES] = { 0 };
-	struct sym_identity_secret *signer = NULL;
-	struct sym_pgp_recipient *pgp[SYM_SHAMIR_MAX_SHARES] = { 0 };
-	static char pgp_names[SYM_SHAMIR_MAX_SHARES][SYM_IDENTITY_NAME_MAX + 1];
-	struct sym_deal_output out = { 0 };
-	struct sym_deal deal = {
-		.secret = secret, .secret_len = secret_len,
-		.threshold = o->t, .count = o->n, .generation = 0,
-		.created = (uint64_t)time(NULL), .holders = holders,
-	};
-	int rc, status = 0;
-
-	memset(holders, 0, sizeof holders);
-	for (int i = 0; i < o->to_count; i++) {
-		rc = sym_identity_load_public(&recipients[i], o->to[i]);
-		if (rc != SYM_OK)
-			return cli_fail(rc, o->to[i]);
-		holders[i].name = recipients[i].name;
-		holders[i].protection = SYM_SHARE_TO_IDENTITY;
-		holders[i].recipient = &recipients[i];
-	}
-	for (int i = 0; i < o->holder_count; i++) {
+	for (int i = 0; i < o->holder_count; i++)
 		if (sym_identity_check_name(o->holders[i]) != SYM_OK)
 			return cli_usage_error(synopsis, "--holders: name %d is "
 			    "not 1 to %u printable bytes", i + 1,
 			    SYM_IDENTITY_NAME_MAX);
-		holders[i].name = o->holders[i];
-	}
-	if (o->pgp_count && (status = cli_pgp_resolve(pgp, o->pgp,
+	if (o->pgp_count && (status = cli_pgp_resolve(o->pgp, o->pgp_specs,
 	    o->pgp_count)) != 0)
-		goto out;
-	for (int i = 0; i < o->pgp_count; i++) {
-		const struct sym_pgp_key *key = sym_pgp_recipient_key(pgp[i]);
-
-		holders[i].protection = SYM_SHARE_OPENPGP;
-		holders[i].pgp = key;
-		if (holders[i].name == NULL) {
-			cli_pgp_holder_name(pgp_names[i], sizeof pgp_names[i], key);
-			holders[i].name = pgp_names[i];
-		}
+		return status;
+	/* Holders not named otherwise are named by their OpenPGP key. */
+	for (int i = o->holder_count; i < o->pgp_count; i++) {
+		cli_pgp_holder_name(names[i], sizeof names[i],
+		    sym_pgp_recipient_key(o->pgp[i]));
+		o->holders[i] = names[i];
 	}
-	if (o->passphrase || o->passphrase_file) {
-		status = get_passphrases(o, passphrases, passphrase_lens);
-		for (unsigned i = 0; i < o->n && status == 0; i++) {
-			holders[i].protection = SYM_SHARE_PASSPHRASE;
-			holders[i].passphrase = passphrases[i];
-			holders[i].passphrase_len = passphrase_lens[i];
-		}
-		if (status != 0)
-			goto out;
-	}
-	if (o->signer != NULL) {
-		rc = sym_identity_load_secret(&signer, o->signer,
-		    o->signer_passphrase_file,
-		    "Passphrase for the signer key (will be hidden): ");
-		if (rc != SYM_OK) {
-			status = cli_fail(rc, o->signer);
-			goto out;
-		}
-		deal.signer_secret = signer->sign_secret;
-	}
-	rc = sym_deal_run(&out, &deal);
-	if (rc == SYM_OK && o->pgp_count)
-		rc = sym_deal_seal_pgp(&out, pgp);
-	if (rc != SYM_OK) {
-		status = cli_fail(rc, NULL);
-		goto out;
-	}
-	rc = sym_deal_write(&out, o->out_dir, o->armor);
-	if (rc == SYM_EEXIST) {
+	if (o->pgp_count)
+		o->holder_count = o->pgp_count;
+	if (sym_split_bundles(&res, o) == SYM_OK) {
+		print_deal(o, &res);
+	} else if (res.step == SYM_SPLIT_WRITE && res.code == SYM_EEXIST) {
 		cli_error("%s: already holds a manifest or shares; give an empty "
 		    "directory", o->out_dir);
 		status = CLI_EXIT_USAGE;
-		goto out;
+	} else {
+		status = cli_fail(res.code, res.subject[0] ? res.subject : NULL);
 	}
-	if (rc != SYM_OK) {
-		status = cli_fail(rc, o->out_dir);
-		goto out;
-	}
-	print_deal(o, &out, recipients, pgp);
-out:
-	for (unsigned i = 0; i < o->n; i++)
-		sym_secmem_free(passphrases[i]);
-	sym_identity_secret_free(signer);
-	cli_pgp_free(pgp, o->pgp_count);
-	sym_deal_output_free(&out);
+	cli_pgp_free(o->pgp, o->pgp_count);
+	sym_split_result_free(&res);
 	return status;
-}
-
-static int
-check_options(struct split_options *o)
-{
-	if (!o->have_n)
-		return cli_usage_error(synopsis, "missing --key-shares");
-	if (!o->have_t)
-		return cli_usage_error(synopsis, "missing --key-threshold");
-	if (o->n > SYM_SHAMIR_MAX_SHARES)
-		return cli_usage_error(synopsis, "--key-shares %u: at most %u "
-		    "shares", o->n, SYM_SHAMIR_MAX_SHARES);
-	if (o->t < SYM_SHAMIR_MIN_THRESHOLD)
-		return cli_usage_error(synopsis, "--key-threshold %u: must be "
-		    "at least 2", o->t);
-	if (o->t > o->n)
-		return cli_usage_error(synopsis, "--key-threshold %u: cannot "
-		    "exceed --key-shares %u", o->t, o->n);
-	if (o->out_dir == NULL && (o->signer || o->to_count ||
-	    o->holder_count || o->passphrase || o->passphrase_file || o->armor))
-		return cli_usage_error(synopsis, "--signer, --to, --holders, "
-		    "--passphrase and --armor need --out-dir");
-	if (o->to_count && o->to_count != (int)o->n)
-		return cli_usage_error(synopsis, "--to names %d identities for "
-		    "%u shares", o->to_count, o->n);
-	if (o->holder_count && o->holder_count != (int)o->n)
-		return cli_usage_error(synopsis, "--holders names %d holders for "
-		    "%u shares", o->holder_count, o->n);
-	if (o->pgp_count && o->pgp_count != (int)o->n)
-		return cli_usage_error(synopsis, "incorrect number of PGP keys: "
-		    "%d for %u shares", o->pgp_count, o->n);
-	if (o->pgp_count && o->out_dir == NULL)
-		return cli_usage_error(synopsis, "--pgp-keys needs --out-dir");
-	if (o->pgp_count && (o->to_count || o->passphrase ||
-	    o->passphrase_file))
-		return cli_usage_error(synopsis, "--pgp-keys excludes --to and "
-		    "--passphrase");
-	if (o->to_count && (o->holder_count || o->passphrase ||
-	    o->passphrase_file))
-		return cli_usage_error(synopsis, "--to excludes --holders and "
-		    "--passphrase");
-	return 0;
 }
 
 int
@@ -379,60 +166,50 @@ main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct split_options o;
+	static struct sym_split_options o;
 	uint8_t *secret = NULL;
-	size_t secret_len = 0;
-	int opt, rc, status;
+	char why[256];
+	int opt, rc, status = 0;
 
-	memset(&o, 0, sizeof o);
 	o.format = SYM_TEXT_BASE64;
 	cli_init("symbolon-split");
 	opterr = 0;
-	while ((opt = getopt_long_only(argc, argv, "h", options, NULL)) != -1) {
+	while (status == 0 &&
+	    (opt = getopt_long_only(argc, argv, "h", options, NULL)) != -1) {
 		switch (opt) {
 		case 'n':
-			if (cli_parse_uint(optarg, 0, 65535, &o.n) != 0)
-				return cli_usage_error(synopsis,
-				    "--key-shares: not a number: %s", optarg);
-			o.have_n = 1;
-			break;
 		case 't':
-			if (cli_parse_uint(optarg, 0, 65535, &o.t) != 0)
-				return cli_usage_error(synopsis,
-				    "--key-threshold: not a number: %s", optarg);
-			o.have_t = 1;
+			if (cli_parse_uint(optarg, 0, 65535, opt == 'n' ?
+			    &o.count : &o.threshold) != 0)
+				status = cli_usage_error(synopsis, "%s: not a "
+				    "number: %s", opt == 'n' ? "--key-shares" :
+				    "--key-threshold", optarg);
+			*(opt == 'n' ? &o.have_count : &o.have_threshold) = 1;
 			break;
 		case 'f':
-			if (strcmp(optarg, "vault") == 0 ||
-			    strcmp(optarg, "base64") == 0)
-				o.format = SYM_TEXT_BASE64;
-			else if (strcmp(optarg, "hex") == 0)
-				o.format = SYM_TEXT_HEX;
-			else
-				return cli_usage_error(synopsis, "--format: "
+			o.format = strcmp(optarg, "hex") == 0 ? SYM_TEXT_HEX :
+			    SYM_TEXT_BASE64;
+			if (o.format == SYM_TEXT_BASE64 && strcmp(optarg, "vault")
+			    != 0 && strcmp(optarg, "base64") != 0)
+				status = cli_usage_error(synopsis, "--format: "
 				    "expected vault or hex, not %s", optarg);
 			break;
 		case 'i': o.in_path = optarg; break;
 		case 'o': o.out_dir = optarg; break;
-		case 's': o.signer = optarg; break;
+		case 's': o.signer_path = optarg; break;
 		case 'S': o.signer_passphrase_file = optarg; break;
 		case 'T':
-			if ((status = cli_list_option(optarg, o.to,
-			    &o.to_count, synopsis, "--to",
-			    ".pub files")) != 0)
-				return status;
+			status = cli_list_option(optarg, o.to, &o.to_count,
+			    synopsis, "--to", ".pub files");
 			break;
 		case 'H':
-			if ((status = cli_list_option(optarg, o.holders,
-			    &o.holder_count, synopsis, "--holders",
-			    "names")) != 0)
-				return status;
+			status = cli_list_option(optarg, o.holders,
+			    &o.holder_count, synopsis, "--holders", "names");
 			break;
 		case 'K':
-			if ((status = cli_list_option(optarg, o.pgp,
+			status = cli_list_option(optarg, o.pgp_specs,
 			    &o.pgp_count, synopsis, "--pgp-keys",
-			    "key files or fingerprints")) != 0)
-				return status;
+			    "key files or fingerprints");
 			break;
 		case 'p': o.passphrase = 1; break;
 		case 'P': o.passphrase_file = optarg; break;
@@ -445,34 +222,27 @@ main(int argc, char **argv)
 			    "missing value: %s", argv[optind - 1]);
 		}
 	}
+	if (status != 0)
+		return status;
 	if (optind < argc)
 		/* Not echoed: it may well be the secret, and ceremonies
 		 * are often filmed or logged. */
 		return cli_usage_error(synopsis, "unexpected argument (the "
 		    "secret is read from --in or standard input, never from "
 		    "arguments)");
-	if ((status = check_options(&o)) != 0)
-		return status;
-
-	rc = read_secret(&secret, &secret_len, o.in_path);
-	if (rc == SYM_OK && secret_len == 0)
-		rc = SYM_EEMPTYSECRET;
-	if (rc == SYM_OK && o.out_dir != NULL &&
-	    secret_len + SYM_SHAMIR_SHARE_OVERHEAD > SYM_SHARE_MAX_BYTES)
-		rc = SYM_ETOOBIG;
-	if (rc != SYM_OK) {
-		status = cli_fail(rc, o.in_path ? o.in_path : "standard input");
-		goto out;
-	}
+	if (sym_split_check(why, sizeof why, &o) != SYM_OK)
+		return cli_usage_error(synopsis, "%s", why);
+	rc = sym_split_read_secret(&secret, &o.secret_len, &o);
+	if (rc != SYM_OK)
+		return cli_fail(rc, o.in_path ? o.in_path : "standard input");
+	o.secret = secret;
 	/* Bundles publish a salted commitment to the secret: a short one
 	 * could be found by guessing.  Keys of 16 bytes and more cannot. */
-	if (o.out_dir != NULL && secret_len < 16)
+	if (o.out_dir != NULL && o.secret_len < 16)
 		cli_error("warning: a secret of %zu bytes can be guessed from the "
 		    "commitment every bundle carries; split random keys of 16 "
-		    "bytes or more", secret_len);
-	status = o.out_dir ? split_bundles(&o, secret, secret_len) :
-	    split_text(&o, secret, secret_len);
-out:
+		    "bytes or more", o.secret_len);
+	status = o.out_dir ? split_bundles(&o) : split_text(&o);
 	sym_secmem_free(secret);
 	return status;
 }
