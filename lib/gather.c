@@ -228,8 +228,10 @@ sym_gather_add(struct sym_gather *g, const uint8_t *input, size_t len,
     enum sym_gather_input how, struct sym_gather_report *r)
 {
 	memset(r, 0, sizeof *r);
-	if (g->text == NULL)
+	if (g->text == NULL) {
+		g->kind = SYM_GATHER_BUNDLES;
 		return add_bundle(g, input, len, r);
+	}
 	if (sym_bundle_sniff(input, len)) {
 		if (g->kind == SYM_GATHER_TEXT)
 			return refuse(r, SYM_GATHER_MIXED, SYM_EUSAGE);
@@ -279,7 +281,7 @@ sym_gather_recover(uint8_t **secret, size_t *len, const struct sym_gather *g)
 
 	*secret = NULL;
 	*len = 0;
-	if (g->kind == SYM_GATHER_BUNDLES)
+	if (g->kind == SYM_GATHER_BUNDLES || g->text == NULL)
 		return sym_quorum_recover(secret, len, g->quorum);
 	if (g->kind != SYM_GATHER_TEXT || sym_shareset_count(g->text) == 0)
 		return SYM_ETOOFEW;

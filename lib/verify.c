@@ -341,22 +341,35 @@ verify_contents(struct sym_verify *v, struct sym_verify_report *r,
 	}
 }
 
+/* Reads path once: *raw is the file, *bytes the bundle it holds (none
+ * for an OpenPGP message, when pgp_ok: r->pgp says so). */
+static int
+load(struct sym_verify_report *r, uint8_t **raw, size_t *raw_len,
+    uint8_t **bytes, size_t *len, const char *path, int pgp_ok)
+{
+	int picture, rc;
+
+	memset(r, 0, sizeof *r);
+	if ((rc = read_input(raw, raw_len, &picture, path)) != SYM_OK)
+		return r->code = rc;
+	if (pgp_ok && !picture && sym_pgp_sniff(*raw, *raw_len) != SYM_PGP_NONE) {
+		r->pgp = 1;
+		return SYM_OK;
+	}
+	return decode_input(r, bytes, len, *raw, *raw_len, picture);
+}
+
 int
 sym_verify_file(struct sym_verify *v, struct sym_verify_report *r,
     const char *path)
 {
 	uint8_t *raw = NULL, *bytes = NULL;
 	size_t raw_len = 0, len = 0;
-	int picture, rc;
+	int rc = load(r, &raw, &raw_len, &bytes, &len, path, 1);
 
-	memset(r, 0, sizeof *r);
-	if ((rc = read_input(&raw, &raw_len, &picture, path)) != SYM_OK)
-		return r->code = rc;
-	if (!picture && sym_pgp_sniff(raw, raw_len) != SYM_PGP_NONE)
+	if (rc == SYM_OK && r->pgp)
 		rc = verify_pgp_share(v, r, raw, raw_len);
-	else if ((rc = decode_input(r, &bytes, &len, raw, raw_len,
-	    picture)) == SYM_OK &&
-	    (rc = open_bundle(v, r, bytes, len)) == SYM_OK)
+	else if (rc == SYM_OK && (rc = open_bundle(v, r, bytes, len)) == SYM_OK)
 		rc = verify_contents(v, r, bytes, len, raw, raw_len);
 	sym_secmem_free(bytes);
 	sym_secmem_free(raw);
@@ -369,15 +382,11 @@ sym_verify_load_manifest(struct sym_verify *v, struct sym_verify_report *r,
 {
 	uint8_t *raw = NULL, *bytes = NULL;
 	size_t raw_len = 0, len = 0;
-	int picture, rc;
+	int rc = load(r, &raw, &raw_len, &bytes, &len, path, 0);
 
-	memset(r, 0, sizeof *r);
-	if (v->manifest == NULL && (v->manifest = calloc(1,
-	    sizeof *v->manifest)) == NULL)
-		return SYM_ENOMEM;
-	rc = read_input(&raw, &raw_len, &picture, path);
-	if (rc == SYM_OK)
-		rc = decode_input(r, &bytes, &len, raw, raw_len, picture);
+	if (rc == SYM_OK && v->manifest == NULL &&
+	    (v->manifest = calloc(1, sizeof *v->manifest)) == NULL)
+		rc = SYM_ENOMEM;
 	if (rc == SYM_OK)
 		rc = sym_manifest_parse(v->manifest, bytes, len);
 	if (rc == SYM_OK && v->signer != NULL && memcmp(v->manifest->signer,
@@ -388,6 +397,7 @@ sym_verify_load_manifest(struct sym_verify *v, struct sym_verify_report *r,
 	if (rc != SYM_OK) {
 		free(v->manifest);
 		v->manifest = NULL;
+		memset(r, 0, sizeof *r);
 		return rc;
 	}
 	describe_manifest(r, v->manifest);
