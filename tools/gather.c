@@ -23,11 +23,9 @@ text_taken(void *ctx)
 
 /* The engine sees the fields callers set on g (rekey sets them after
  * gather_init, and may start over with a new quorum). */
-struct sym_gather *
-gather_engine(const struct gather *g)
+static struct sym_gather *
+refresh(struct sym_gather *e, const struct gather *g)
 {
-	struct sym_gather *e = (struct sym_gather *)&g->engine;
-
 	e->quorum = g->quorum;
 	e->image = g->image;
 	e->pending_generation = g->pending_generation;
@@ -42,6 +40,12 @@ gather_engine(const struct gather *g)
 	e->on_text = text_taken;
 	e->on_text_ctx = (void *)g;
 	return e;
+}
+
+struct sym_gather *
+gather_engine(struct gather *g)
+{
+	return refresh(&g->engine, g);
 }
 
 int
@@ -70,44 +74,42 @@ gather_free(struct gather *g)
 	g->quorum = NULL;
 }
 
-static int
-add_path(const char **list, size_t *count, const char *option, char *arg)
-{
-	if (*count == GATHER_MAX_SOURCES) {
-		cli_error("more than %d %s options", GATHER_MAX_SOURCES, option);
-		return CLI_EXIT_USAGE;
-	}
-	list[(*count)++] = arg;
-	return 1;
-}
-
 int
 gather_option(struct gather_options *o, int opt, char *arg)
 {
-	if (opt == GATHER_OPT_SHARE)
-		return add_path(o->sources, &o->source_count, "--share", arg);
-	if (opt == GATHER_OPT_IDENTITY)
-		return add_path(o->identity_paths, &o->identity_count,
-		    "--identity", arg);
+	int share = opt == GATHER_OPT_SHARE;
+	size_t *count = share ? &o->source_count : &o->identity_count;
+
 	if (opt == GATHER_OPT_IDENTITY_PASSPHRASE)
 		o->identity_passphrase_file = arg;
 	else if (opt == GATHER_OPT_PASSPHRASE_FILE)
 		o->passphrase_file = arg;
-	else
+	else if (!share && opt != GATHER_OPT_IDENTITY)
 		return 0;
+	else if (*count < GATHER_MAX_SOURCES)
+		(share ? o->sources : o->identity_paths)[(*count)++] = arg;
+	else {
+		cli_error("more than %d %s options", GATHER_MAX_SOURCES,
+		    share ? "--share" : "--identity");
+		return CLI_EXIT_USAGE;
+	}
 	return 1;
 }
 
 unsigned
 gather_needed(const struct gather *g)
 {
-	return sym_gather_needed(gather_engine(g));
+	struct sym_gather e = g->engine;
+
+	return sym_gather_needed(refresh(&e, g));
 }
 
 size_t
 gather_count(const struct gather *g)
 {
-	return sym_gather_count(gather_engine(g));
+	struct sym_gather e = g->engine;
+
+	return sym_gather_count(refresh(&e, g));
 }
 
 /* Below the threshold, or it is not known yet. */

@@ -121,6 +121,6 @@ unsigned gather_needed(const struct gather *g);
 size_t gather_count(const struct gather *g);
 
 /* The lib engine (gather.h in include/), refreshed from g's fields. */
-struct sym_gather *gather_engine(const struct gather *g);
+struct sym_gather *gather_engine(struct gather *g);
 
 #endif
