@@ -569,7 +569,8 @@ short_fingerprint(char out[20], const uint8_t public_key[32])
 }
 
 static int
-text_invalid(struct text *t, const char *path, const struct sym_verify_report *r)
+text_invalid(struct text *t, const char *path,
+    const struct sym_verify_report *r)
 {
 	if (r->at == SYM_VERIFY_AT_BASE45)
 		addf(t, "%s: INVALID: bad base45 at offset %zu\n", path, r->offset);

@@ -105,6 +105,46 @@ combine(struct gather *g, const char *manifest_path, const char *out_path,
 	return write_secret(g, out_path, force);
 }
 
+/* Everything refused before anyone types a share, and the signer. */
+static int
+prepare(struct gather *g, struct sym_shareset **text, const char *out_path,
+    int force, const char *signer_path)
+{
+	int rc;
+
+	/* A secret on a terminal ends up in scrollback and screen
+	 * recordings; shares typed on one visibly would be echoed. */
+	if (out_path == NULL && sym_io_isatty(STDOUT_FILENO)) {
+		cli_error("refusing to write the secret to a terminal: use --out "
+		    "FILE, or redirect standard output");
+		return CLI_EXIT_USAGE;
+	}
+	for (size_t i = 0; i < g->opts.source_count; i++)
+		if (strcmp(g->opts.sources[i], "-") == 0 &&
+		    sym_io_isatty(STDIN_FILENO)) {
+			cli_error("--share -: standard input is a terminal; leave "
+			    "out --share - to be asked without echo");
+			return CLI_EXIT_USAGE;
+		}
+	/* Refuse before anyone types a share, not after. */
+	if (out_path != NULL && !force &&
+	    (rc = sym_io_check_absent(out_path)) != SYM_OK)
+		return cli_fail(rc, out_path);
+	if ((rc = sym_shareset_new(text)) != SYM_OK)
+		return cli_fail(rc, NULL);
+	g->engine.text = *text;
+	if (signer_path != NULL) {
+		struct sym_identity signer;
+
+		rc = sym_identity_load_public(&signer, signer_path);
+		if (rc != SYM_OK)
+			return cli_fail(rc, signer_path);
+		memcpy(g->signer, signer.sign_public, sizeof g->signer);
+		g->pin_signer = 1;
+	}
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -175,37 +215,8 @@ main(int argc, char **argv)
 		 * often filmed or logged. */
 		return cli_usage_error(synopsis, "unexpected argument (shares "
 		    "are given with --share FILE, never as arguments)");
-	/* A secret on a terminal ends up in scrollback and screen
-	 * recordings; shares typed on one visibly would be echoed. */
-	if (out_path == NULL && sym_io_isatty(STDOUT_FILENO)) {
-		cli_error("refusing to write the secret to a terminal: use --out "
-		    "FILE, or redirect standard output");
-		return CLI_EXIT_USAGE;
-	}
-	for (size_t i = 0; i < g.opts.source_count; i++)
-		if (strcmp(g.opts.sources[i], "-") == 0 &&
-		    sym_io_isatty(STDIN_FILENO)) {
-			cli_error("--share -: standard input is a terminal; leave "
-			    "out --share - to be asked without echo");
-			return CLI_EXIT_USAGE;
-		}
-	/* Refuse before anyone types a share, not after. */
-	if (out_path != NULL && !force &&
-	    (rc = sym_io_check_absent(out_path)) != SYM_OK)
-		return cli_fail(rc, out_path);
-	if ((rc = sym_shareset_new(&text)) != SYM_OK)
-		return cli_fail(rc, NULL);
-	g.engine.text = text;
-	if (signer_path != NULL) {
-		struct sym_identity signer;
-
-		rc = sym_identity_load_public(&signer, signer_path);
-		if (rc != SYM_OK)
-			return cli_fail(rc, signer_path);
-		memcpy(g.signer, signer.sign_public, sizeof g.signer);
-		g.pin_signer = 1;
-	}
-	status = combine(&g, manifest_path, out_path, force);
+	if ((status = prepare(&g, &text, out_path, force, signer_path)) == 0)
+		status = combine(&g, manifest_path, out_path, force);
 	gather_free(&g);
 	sym_shareset_free(text);
 	return status;

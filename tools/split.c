@@ -42,21 +42,6 @@ static const char synopsis[] =
     "                      share files are then share-I-of-N.asc\n"
     "  --armor             write the text form (.txt) instead of binary\n";
 
-static int
-split_text(const struct sym_split_options *o)
-{
-	char *text = NULL;
-	size_t len = 0;
-	int rc = sym_split_text(&text, &len, o->secret, o->secret_len,
-	    o->count, o->threshold, o->format);
-
-	if (rc != SYM_OK)
-		return cli_fail(rc, NULL);
-	rc = sym_io_write_fd(STDOUT_FILENO, (const uint8_t *)text, len);
-	sym_secmem_free(text);
-	return rc == SYM_OK ? 0 : cli_fail(rc, "standard output");
-}
-
 static void
 print_deal(const struct sym_split_options *o, const struct sym_split_result *r)
 {
@@ -68,19 +53,20 @@ print_deal(const struct sym_split_options *o, const struct sym_split_result *r)
 	printf("%-22s %llu\n", "Generation", (unsigned long long)m->generation);
 	printf("%-22s %u\n", "Total Shares", m->count);
 	printf("%-22s %u\n", "Threshold", m->threshold);
-	cli_print_signer(o->signer_path ? "Signer" : "Signer (one-time)", m->signer);
+	cli_print_signer(o->signer_path ? "Signer" : "Signer (one-time)",
+	    m->signer);
 	if (sym_deal_file_name(path, sizeof path, o->out_dir, 0, m->count,
 	    o->armor) == SYM_OK)
 		printf("%-22s %s\n", "Manifest", path);
 	for (unsigned i = 1; i <= m->count; i++) {
 		const struct sym_manifest_entry *e = &m->entries[i - 1];
-		char label[32];
+		int n;
 
 		if (sym_deal_path(path, sizeof path, &r->deal, o->out_dir, i,
 		    o->armor) != SYM_OK)
 			continue;
-		snprintf(label, sizeof label, "Share %u of %u", i, m->count);
-		printf("%-22s %s", label, path);
+		n = printf("Share %u of %u", i, m->count);
+		printf("%*s %s", n < 22 ? 22 - n : 0, "", path);
 		if (e->holder[0])
 			printf("  holder %s", e->holder);
 		if (e->protection == SYM_SHARE_TO_IDENTITY)
@@ -129,9 +115,8 @@ split_bundles(struct sym_split_options *o)
 		cli_pgp_holder_name(names[i], sizeof names[i],
 		    sym_pgp_recipient_key(o->pgp[i]));
 		o->holders[i] = names[i];
+		o->holder_count = i + 1;
 	}
-	if (o->pgp_count)
-		o->holder_count = o->pgp_count;
 	if (sym_split_bundles(&res, o) == SYM_OK) {
 		print_deal(o, &res);
 	} else if (res.step == SYM_SPLIT_WRITE && res.code == SYM_EEXIST) {
@@ -143,6 +128,47 @@ split_bundles(struct sym_split_options *o)
 	}
 	cli_pgp_free(o->pgp, o->pgp_count);
 	sym_split_result_free(&res);
+	return status;
+}
+
+/* With the options parsed: the secret, then its shares. */
+static int
+split(struct sym_split_options *o, int arguments)
+{
+	uint8_t *secret = NULL;
+	char why[256], *text = NULL;
+	size_t len = 0;
+	int rc, status;
+
+	if (arguments)
+		/* Not echoed: it may well be the secret, and ceremonies
+		 * are often filmed or logged. */
+		return cli_usage_error(synopsis, "unexpected argument (the "
+		    "secret is read from --in or standard input, never from "
+		    "arguments)");
+	if (sym_split_check(why, sizeof why, o) != SYM_OK)
+		return cli_usage_error(synopsis, "%s", why);
+	rc = sym_split_read_secret(&secret, &o->secret_len, o);
+	if (rc != SYM_OK)
+		return cli_fail(rc, o->in_path ? o->in_path : "standard input");
+	o->secret = secret;
+	/* Bundles publish a salted commitment to the secret: a short one
+	 * could be found by guessing.  Keys of 16 bytes and more cannot. */
+	if (o->out_dir != NULL && o->secret_len < 16)
+		cli_error("warning: a secret of %zu bytes can be guessed from the "
+		    "commitment every bundle carries; split random keys of 16 "
+		    "bytes or more", o->secret_len);
+	if (o->out_dir != NULL) {
+		status = split_bundles(o);
+	} else if ((rc = sym_split_text(&text, &len, secret, o->secret_len,
+	    o->count, o->threshold, o->format)) != SYM_OK) {
+		status = cli_fail(rc, NULL);
+	} else {
+		rc = sym_io_write_fd(STDOUT_FILENO, (const uint8_t *)text, len);
+		status = rc == SYM_OK ? 0 : cli_fail(rc, "standard output");
+		sym_secmem_free(text);
+	}
+	sym_secmem_free(secret);
 	return status;
 }
 
@@ -167,9 +193,7 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	static struct sym_split_options o;
-	uint8_t *secret = NULL;
-	char why[256];
-	int opt, rc, status = 0;
+	int opt, status = 0;
 
 	o.format = SYM_TEXT_BASE64;
 	cli_init("symbolon-split");
@@ -222,27 +246,5 @@ main(int argc, char **argv)
 			    "missing value: %s", argv[optind - 1]);
 		}
 	}
-	if (status != 0)
-		return status;
-	if (optind < argc)
-		/* Not echoed: it may well be the secret, and ceremonies
-		 * are often filmed or logged. */
-		return cli_usage_error(synopsis, "unexpected argument (the "
-		    "secret is read from --in or standard input, never from "
-		    "arguments)");
-	if (sym_split_check(why, sizeof why, &o) != SYM_OK)
-		return cli_usage_error(synopsis, "%s", why);
-	rc = sym_split_read_secret(&secret, &o.secret_len, &o);
-	if (rc != SYM_OK)
-		return cli_fail(rc, o.in_path ? o.in_path : "standard input");
-	o.secret = secret;
-	/* Bundles publish a salted commitment to the secret: a short one
-	 * could be found by guessing.  Keys of 16 bytes and more cannot. */
-	if (o.out_dir != NULL && o.secret_len < 16)
-		cli_error("warning: a secret of %zu bytes can be guessed from the "
-		    "commitment every bundle carries; split random keys of 16 "
-		    "bytes or more", o.secret_len);
-	status = o.out_dir ? split_bundles(&o) : split_text(&o);
-	sym_secmem_free(secret);
-	return status;
+	return status ? status : split(&o, optind < argc);
 }

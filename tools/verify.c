@@ -119,6 +119,44 @@ worst(int status, int one)
 	return one > status ? one : status;
 }
 
+/* The manifest, then the transcript and FILEs, then the quorum. */
+static int
+verify_files(struct sym_verify *v, const char *manifest_path,
+    const char *transcript_path, char **files, int count)
+{
+	int rc, status = 0;
+
+	if (manifest_path != NULL) {
+		struct sym_verify_report r;
+		char *text = NULL;
+		int one;
+
+		if ((rc = sym_verify_load_manifest(v, &r, manifest_path)) != 0)
+			return cli_fail(rc, manifest_path);
+		rc = sym_verify_report_text(&text, &one, &r, v, manifest_path);
+		status = emit(rc, text, one);
+	}
+	/* Without --image, `--transcript T` names a transcript to check
+	 * (the issue's spelling), like a FILE. */
+	if (transcript_path != NULL)
+		status = worst(status, verify_one(v, transcript_path));
+	for (int i = 0; i < count; i++)
+		status = worst(status, verify_one(v, files[i]));
+	if (v->witness_count && v->transcripts == 0 && status == 0) {
+		/* Never let a signature pass unchecked. */
+		cli_error("--witness-sig: no transcript among the files, so no "
+		    "signature was checked");
+		status = CLI_EXIT_USAGE;
+	}
+	if (v->manifest != NULL && count > 0) {
+		char *text = NULL;
+
+		rc = sym_verify_quorum_text(&text, v);
+		status = emit(rc, text, status);
+	}
+	return status;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -195,37 +233,8 @@ main(int argc, char **argv)
 	v.keys = (struct sym_gather_keys){ g.opts.identity_paths,
 	    g.opts.identity_count, g.opts.identity_passphrase_file,
 	    g.opts.passphrase_file, g.identities };
-	if (manifest_path != NULL) {
-		struct sym_verify_report r;
-		char *text = NULL;
-		int one;
-
-		if ((rc = sym_verify_load_manifest(&v, &r, manifest_path)) != 0) {
-			status = cli_fail(rc, manifest_path);
-			goto out;
-		}
-		rc = sym_verify_report_text(&text, &one, &r, &v, manifest_path);
-		status = emit(rc, text, one);
-	}
-	/* Without --image, `--transcript T` names a transcript to check
-	 * (the issue's spelling), like a FILE. */
-	if (transcript_path != NULL)
-		status = worst(status, verify_one(&v, transcript_path));
-	for (int i = optind; i < argc; i++)
-		status = worst(status, verify_one(&v, argv[i]));
-	if (v.witness_count && v.transcripts == 0 && status == 0) {
-		/* Never let a signature pass unchecked. */
-		cli_error("--witness-sig: no transcript among the files, so no "
-		    "signature was checked");
-		status = CLI_EXIT_USAGE;
-	}
-	if (v.manifest != NULL && optind < argc) {
-		char *text = NULL;
-
-		rc = sym_verify_quorum_text(&text, &v);
-		status = emit(rc, text, status);
-	}
-out:
+	status = verify_files(&v, manifest_path, transcript_path, argv + optind,
+	    argc - optind);
 	gather_free(&g);
 	sym_verify_free(&v);
 	return status;
