@@ -404,6 +404,15 @@ sym_verify_load_manifest(struct sym_verify *v, struct sym_verify_report *r,
 	return r->code = SYM_OK;
 }
 
+int
+sym_verify_pin_signer(struct sym_verify *v, const char *path)
+{
+	int rc = sym_identity_load_public(&v->pinned, path);
+
+	v->signer = rc == SYM_OK ? v->pinned.sign_public : NULL;
+	return rc;
+}
+
 void
 sym_verify_report_free(struct sym_verify_report *r)
 {
@@ -486,7 +495,7 @@ sym_verify_image(struct sym_verify_image_report *r, const char *path,
 	if (r->audit_code != SYM_OK)
 		rc = r->audit_code;
 	if (o->unseal != NULL) {
-		if ((r->unseal_status = o->unseal(o->unseal_ctx, img)) != 0) {
+		if ((r->unseal_status = o->unseal(o->unseal_ctx, img, r)) != 0) {
 			rc = SYM_EUNSEAL;
 			goto out;
 		}

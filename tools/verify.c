@@ -42,13 +42,13 @@ static const char synopsis[] =
     "  --witness-sig SIG      a witness's OpenPGP detached signature over a\n"
     "                         transcript FILE (gpg --detach-sign); repeatable\n";
 
-/* Writes a report's text; its status, or 2 if it could not be made. */
+/* Writes a report's text from byte skip on; its status (2: no text). */
 static int
-emit(int rc, char *text, int status)
+emit(int rc, char *text, int status, size_t skip)
 {
 	if (rc != SYM_OK)
 		return cli_fail(rc, NULL);
-	fputs(text, stdout);
+	fputs(text + skip, stdout);
 	free(text);
 	return status;
 }
@@ -69,28 +69,41 @@ verify_one(struct sym_verify *v, const char *path)
 			    sym_strerror(r.transcript.witnesses[i].read_code));
 	rc = sym_verify_report_text(&text, &status, &r, v, path);
 	sym_verify_report_free(&r);
-	return emit(rc, text, status);
+	return emit(rc, text, status, 0);
 }
 
-static int
-unseal(void *ctx, struct sym_image *img)
-{
-	struct gather *g = ctx;
-	struct gather_options opts = g->opts;
-	int status;
+struct image_run {
+	struct gather *g;
+	const char *path;
+	size_t printed;		/* of the report's text, before the shares */
+};
 
-	gather_free(g);
-	status = gather_init(g, img, &opts);
-	return status ? status : gather_unseal(g);
+static int
+unseal(void *ctx, struct sym_image *img,
+    const struct sym_verify_image_report *so_far)
+{
+	struct image_run *run = ctx;
+	struct gather_options opts = run->g->opts;
+	char *text = NULL;
+	int rc, status;
+
+	/* What needs no share is said before anyone is asked for one. */
+	rc = sym_verify_image_text(&text, &status, so_far, run->path, NULL);
+	run->printed = rc == SYM_OK ? strlen(text) : 0;
+	(void)emit(rc, text, 0, 0);
+	gather_free(run->g);
+	status = gather_init(run->g, img, &opts);
+	return status ? status : gather_unseal(run->g);
 }
 
 static int
 verify_image(const char *path, struct gather *g, const char *transcript_path,
     int armor)
 {
+	struct image_run run = { g, path, 0 };
 	struct sym_verify_image_options o = {
 		.transcript_path = transcript_path, .armor = armor,
-		.unseal = g->opts.source_count ? unseal : NULL, .unseal_ctx = g,
+		.unseal = g->opts.source_count ? unseal : NULL, .unseal_ctx = &run,
 	};
 	struct sym_verify_image_report r;
 	char *text = NULL;
@@ -106,7 +119,7 @@ verify_image(const char *path, struct gather *g, const char *transcript_path,
 	if (r.transcript_absent != SYM_OK)
 		return cli_fail(r.transcript_absent, transcript_path);
 	rc = sym_verify_image_text(&text, &status, &r, path, transcript_path);
-	status = emit(rc, text, status);
+	status = emit(rc, text, status, run.printed);
 	if (r.transcript_code != SYM_OK)
 		cli_error("%s: %s", transcript_path,
 		    sym_strerror(r.transcript_code));
@@ -134,7 +147,7 @@ verify_files(struct sym_verify *v, const char *manifest_path,
 		if ((rc = sym_verify_load_manifest(v, &r, manifest_path)) != 0)
 			return cli_fail(rc, manifest_path);
 		rc = sym_verify_report_text(&text, &one, &r, v, manifest_path);
-		status = emit(rc, text, one);
+		status = emit(rc, text, one, 0);
 	}
 	/* Without --image, `--transcript T` names a transcript to check
 	 * (the issue's spelling), like a FILE. */
@@ -152,7 +165,7 @@ verify_files(struct sym_verify *v, const char *manifest_path,
 		char *text = NULL;
 
 		rc = sym_verify_quorum_text(&text, v);
-		status = emit(rc, text, status);
+		status = emit(rc, text, status, 0);
 	}
 	return status;
 }
@@ -172,7 +185,6 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct sym_verify v;
-	struct sym_identity signer;
 	struct gather g;
 	const char *manifest_path = NULL, *signer_path = NULL;
 	const char *image_path = NULL, *transcript_path = NULL;
@@ -223,16 +235,11 @@ main(int argc, char **argv)
 		return cli_usage_error(synopsis, "--share goes with --image");
 	if (optind == argc && manifest_path == NULL && transcript_path == NULL)
 		return cli_usage_error(synopsis, "no FILE to verify");
-	if (signer_path != NULL) {
-		rc = sym_identity_load_public(&signer, signer_path);
-		if (rc != SYM_OK)
-			return cli_fail(rc, signer_path);
-		v.signer = signer.sign_public;
-	}
+	if (signer_path != NULL &&
+	    (rc = sym_verify_pin_signer(&v, signer_path)) != SYM_OK)
+		return cli_fail(rc, signer_path);
 	v.witness_sigs = witnesses;
-	v.keys = (struct sym_gather_keys){ g.opts.identity_paths,
-	    g.opts.identity_count, g.opts.identity_passphrase_file,
-	    g.opts.passphrase_file, g.identities };
+	v.keys = gather_engine(&g)->keys;
 	status = verify_files(&v, manifest_path, transcript_path, argv + optind,
 	    argc - optind);
 	gather_free(&g);

@@ -30,6 +30,7 @@
 /* The policy and what it has tallied across files. */
 struct sym_verify {
 	const uint8_t *signer;		/* 32 bytes: pinned signer; NULL: any */
+	struct sym_identity pinned;	/* sym_verify_pin_signer */
 	/* Identity keys and the passphrase file for sealed shares (only
 	 * with a manifest: sealed shares are checked once decrypted). */
 	struct sym_gather_keys keys;
@@ -108,6 +109,10 @@ struct sym_verify_report {
 	} transcript;
 };
 
+/* Pins every bundle to the signer whose identity bundle is at path. */
+int sym_verify_pin_signer(struct sym_verify *v, const char *path)
+    SYM_WARN_UNUSED SYM_NONNULL(1, 2);
+
 /*
  * Reads and checks the manifest at path (pinned to v->signer when set),
  * keeps it in v for the shares that follow, and fills report as for a
@@ -166,8 +171,10 @@ struct sym_verify_image_options {
 	const char *transcript_path;	/* NULL: no export */
 	int armor;			/* the transcript in text form */
 	/* With shares: unseals img (gathering them), returning 0 or a
-	 * status that stops the checks; NULL: the image stays sealed. */
-	int (*unseal)(void *ctx, struct sym_image *img);
+	 * status that stops the checks; NULL: the image stays sealed.
+	 * so_far is the report of the checks that needed no share. */
+	int (*unseal)(void *ctx, struct sym_image *img,
+	    const struct sym_verify_image_report *so_far);
 	void *unseal_ctx;
 };
 
