@@ -240,9 +240,7 @@ gather_file(struct gather *g, const char *path)
 		return rc;
 	rc = take(g, input, len, name, SYM_GATHER_FILE);
 	sym_secmem_free(input);
-	if (rc < 0)
-		return cli_fail(rc, name);
-	return rc;
+	return rc < 0 ? cli_fail(rc, name) : rc;
 }
 
 int
@@ -259,15 +257,13 @@ gather_prompt(struct gather *g)
 		    "Share (will be hidden): ");
 		if (rc == SYM_ETRUNCATED || (rc == SYM_OK && len == 0))
 			break;
-		if (rc == SYM_ETOOBIG) {
-			cli_error("share refused: %s", sym_strerror(rc));
-			continue;
-		}
-		if (rc != SYM_OK) {
+		if (rc != SYM_OK && rc != SYM_ETOOBIG) {
 			status = cli_fail(rc, "terminal");
 			break;
 		}
-		rc = take(g, (const uint8_t *)line, len, "share", SYM_GATHER_LINE);
+		if (rc == SYM_OK)
+			rc = take(g, (const uint8_t *)line, len, "share",
+			    SYM_GATHER_LINE);
 		if (rc == SYM_ENOMEM) {
 			status = cli_fail(rc, NULL);
 			break;
@@ -286,18 +282,14 @@ gather_all(struct gather *g)
 
 	for (size_t i = 0; i < g->opts.source_count && status == 0; i++)
 		status = gather_file(g, g->opts.sources[i]);
-	if (status != 0)
-		return status;
-	if (below(g) && sym_io_isatty(STDIN_FILENO))
+	if (status == 0 && below(g) && sym_io_isatty(STDIN_FILENO))
 		status = gather_prompt(g);
-	if (status != 0)
-		return status;
-	if (below(g)) {
-		cli_error("only %zu of %u shares given",
-		    gather_count(g), gather_needed(g));
-		return CLI_EXIT_INVALID;
+	if (status == 0 && below(g)) {
+		cli_error("only %zu of %u shares given", gather_count(g),
+		    gather_needed(g));
+		status = CLI_EXIT_INVALID;
 	}
-	return 0;
+	return status;
 }
 
 int
@@ -308,7 +300,5 @@ gather_unseal(struct gather *g)
 	if (status != 0)
 		return status;
 	rc = sym_gather_unseal(gather_engine(g));
-	if (rc != SYM_OK)
-		return cli_fail(rc, NULL);
-	return 0;
+	return rc == SYM_OK ? 0 : cli_fail(rc, NULL);
 }
