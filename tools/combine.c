@@ -48,7 +48,8 @@ write_secret(struct gather *g, const char *out_path, int force)
 {
 	uint8_t *secret = NULL;
 	size_t len = 0;
-	int rc = sym_gather_recover(&secret, &len, gather_engine(g));
+	int rc = sym_gather_recover(&secret, &len,
+	    gather_view(&g->engine, g));
 
 	if (rc == SYM_ECOMMITMENT) {
 		cli_error("the shares do not recover the secret their "
@@ -83,8 +84,8 @@ combine(struct gather *g, const char *manifest_path, const char *out_path,
 	size_t count = g->opts.source_count;
 	int rc, status = 0;
 
-	if (manifest_path != NULL &&
-	    (rc = sym_gather_load_manifest(gather_engine(g), manifest_path)) != SYM_OK)
+	if (manifest_path != NULL && (rc = sym_gather_load_manifest(
+	    gather_view(&g->engine, g), manifest_path)) != SYM_OK)
 		return cli_fail(rc, manifest_path);
 	for (size_t i = 0; i < count && status == 0; i++)
 		status = gather_file(g, g->opts.sources[i]);

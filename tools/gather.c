@@ -23,8 +23,8 @@ text_taken(void *ctx)
 
 /* The engine sees the fields callers set on g (rekey sets them after
  * gather_init, and may start over with a new quorum). */
-static struct sym_gather *
-refresh(struct sym_gather *e, const struct gather *g)
+struct sym_gather *
+gather_view(struct sym_gather *e, const struct gather *g)
 {
 	e->quorum = g->quorum;
 	e->image = g->image;
@@ -40,12 +40,6 @@ refresh(struct sym_gather *e, const struct gather *g)
 	e->on_text = text_taken;
 	e->on_text_ctx = (void *)g;
 	return e;
-}
-
-struct sym_gather *
-gather_engine(struct gather *g)
-{
-	return refresh(&g->engine, g);
 }
 
 int
@@ -66,10 +60,9 @@ gather_init(struct gather *g, struct sym_image *image,
 void
 gather_free(struct gather *g)
 {
-	for (size_t i = 0; i < GATHER_MAX_SOURCES; i++) {
+	for (size_t i = 0; i < GATHER_MAX_SOURCES; i++)
 		sym_identity_secret_free(g->identities[i]);
-		g->identities[i] = NULL;
-	}
+	memset(g->identities, 0, sizeof g->identities);
 	sym_quorum_free(g->quorum);
 	g->quorum = NULL;
 }
@@ -101,7 +94,7 @@ gather_needed(const struct gather *g)
 {
 	struct sym_gather e = g->engine;
 
-	return sym_gather_needed(refresh(&e, g));
+	return sym_gather_needed(gather_view(&e, g));
 }
 
 size_t
@@ -109,7 +102,7 @@ gather_count(const struct gather *g)
 {
 	struct sym_gather e = g->engine;
 
-	return sym_gather_count(refresh(&e, g));
+	return sym_gather_count(gather_view(&e, g));
 }
 
 /* Below the threshold, or it is not known yet. */
@@ -122,12 +115,12 @@ below(const struct gather *g)
 void
 gather_print_progress(const struct gather *g)
 {
+	char needed[16] = "?";
+
 	if (gather_needed(g))
-		fprintf(stderr, "%s %zu/%u\n", g->progress_label,
-		    gather_count(g), gather_needed(g));
-	else
-		fprintf(stderr, "%s %zu/?\n", g->progress_label,
-		    gather_count(g));
+		snprintf(needed, sizeof needed, "%u", gather_needed(g));
+	fprintf(stderr, "%s %zu/%s\n", g->progress_label, gather_count(g),
+	    needed);
 }
 
 static int
@@ -137,7 +130,7 @@ take(struct gather *g, const uint8_t *input, size_t len, const char *name,
 	struct sym_gather_report r;
 	char why[600];
 
-	if (sym_gather_add(gather_engine(g), input, len, how, &r) != SYM_OK) {
+	if (sym_gather_add(gather_view(&g->engine, g), input, len, how, &r) != SYM_OK) {
 		if (!sym_gather_explain(why, sizeof why, &r, name))
 			return r.code;
 		cli_error("%s", why);
@@ -297,8 +290,8 @@ gather_unseal(struct gather *g)
 {
 	int rc, status = gather_all(g);
 
-	if (status != 0)
-		return status;
-	rc = sym_gather_unseal(gather_engine(g));
-	return rc == SYM_OK ? 0 : cli_fail(rc, NULL);
+	if (status == 0 &&
+	    (rc = sym_gather_unseal(gather_view(&g->engine, g))) != SYM_OK)
+		status = cli_fail(rc, NULL);
+	return status;
 }

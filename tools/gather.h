@@ -120,7 +120,8 @@ void gather_print_progress(const struct gather *g);
 unsigned gather_needed(const struct gather *g);
 size_t gather_count(const struct gather *g);
 
-/* The lib engine (gather.h in include/), refreshed from g's fields. */
-struct sym_gather *gather_engine(struct gather *g);
+/* The lib engine (include/symbolon/gather.h) e, refreshed from g's
+ * fields: &g->engine, or a copy of it.  Returns e. */
+struct sym_gather *gather_view(struct sym_gather *e, const struct gather *g);
 
 #endif

@@ -239,7 +239,7 @@ main(int argc, char **argv)
 	    (rc = sym_verify_pin_signer(&v, signer_path)) != SYM_OK)
 		return cli_fail(rc, signer_path);
 	v.witness_sigs = witnesses;
-	v.keys = gather_engine(&g)->keys;
+	v.keys = gather_view(&g.engine, &g)->keys;
 	status = verify_files(&v, manifest_path, transcript_path, argv + optind,
 	    argc - optind);
 	gather_free(&g);
