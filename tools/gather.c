@@ -21,8 +21,7 @@ text_taken(void *ctx)
 	gather_print_progress(ctx);
 }
 
-/* The engine sees the fields callers set on g (rekey sets them after
- * gather_init, and may start over with a new quorum). */
+/* The engine sees g's fields as callers set them (rekey: after init). */
 struct sym_gather *
 gather_view(struct sym_gather *e, const struct gather *g)
 {
@@ -115,12 +114,11 @@ below(const struct gather *g)
 void
 gather_print_progress(const struct gather *g)
 {
-	char needed[16] = "?";
+	char of[16] = "?";
 
 	if (gather_needed(g))
-		snprintf(needed, sizeof needed, "%u", gather_needed(g));
-	fprintf(stderr, "%s %zu/%s\n", g->progress_label, gather_count(g),
-	    needed);
+		snprintf(of, sizeof of, "%u", gather_needed(g));
+	fprintf(stderr, "%s %zu/%s\n", g->progress_label, gather_count(g), of);
 }
 
 static int
