@@ -104,7 +104,6 @@ gather_count(const struct gather *g)
 	return sym_gather_count(gather_view(&e, g));
 }
 
-/* Below the threshold, or it is not known yet. */
 static int
 below(const struct gather *g)
 {
@@ -128,7 +127,8 @@ take(struct gather *g, const uint8_t *input, size_t len, const char *name,
 	struct sym_gather_report r;
 	char why[600];
 
-	if (sym_gather_add(gather_view(&g->engine, g), input, len, how, &r) != SYM_OK) {
+	if (sym_gather_add(gather_view(&g->engine, g), input, len, how,
+	    &r) != SYM_OK) {
 		if (!sym_gather_explain(why, sizeof why, &r, name))
 			return r.code;
 		cli_error("%s", why);
