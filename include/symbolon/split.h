@@ -73,7 +73,8 @@ struct sym_split_result {
 };
 
 /* Deals o->secret into share bundles written to o->out_dir (all or
- * nothing); holder names are o->holders.  Returns result->code.  Free with sym_split_result_free. */
+ * nothing); holder names are o->holders.  Returns result->code.  Free
+ * with sym_split_result_free. */
 int sym_split_bundles(struct sym_split_result *result,
     const struct sym_split_options *o) SYM_WARN_UNUSED SYM_NONNULL(1, 2);
 void sym_split_result_free(struct sym_split_result *result);
