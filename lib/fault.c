@@ -12,7 +12,9 @@
 
 #include "fault.h"
 
-enum fault_mode { FAULT_EIO, FAULT_ENOSPC, FAULT_EROFS, FAULT_EXIT, FAULT_TORN };
+enum fault_mode {
+	FAULT_EIO, FAULT_ENOSPC, FAULT_EROFS, FAULT_EXIT, FAULT_TORN
+};
 
 static unsigned long fault_counter;
 

@@ -76,7 +76,8 @@ sym_io_fsync(int fd)
 int
 sym_io_ftruncate(int fd, uint64_t len)
 {
-	if (sym_fault_point("ftruncate", NULL) != 0 || ftruncate(fd, (off_t)len) != 0)
+	if (sym_fault_point("ftruncate", NULL) != 0 ||
+	    ftruncate(fd, (off_t)len) != 0)
 		return sym_error_from_errno(errno);
 	return SYM_OK;
 }

@@ -32,7 +32,8 @@ pgp_fill_key(struct sym_pgp_key *out, gpgme_key_t key, gpgme_subkey_t sub)
 	memset(out, 0, sizeof *out);
 	pgp_copy_hex(out->fpr, sizeof out->fpr, key->fpr);
 	if (key->subkeys != NULL) {
-		pgp_copy_hex(out->keyid, sizeof out->keyid, key->subkeys->keyid);
+		pgp_copy_hex(out->keyid, sizeof out->keyid,
+		    key->subkeys->keyid);
 		out->created = key->subkeys->timestamp;
 		out->expires = key->subkeys->expires;
 	}

@@ -75,7 +75,7 @@ sym_pgp_packet_header(struct sym_pgp_packet *pk, const uint8_t *p, size_t len)
 }
 
 /* 1 if the session key packet body b[0..n) starts plausibly: enough to
- * tell it from other binary data in sym_pgp_sniff. */
+ * tell it from other binary data in sym_pgp_packet_sniff. */
 static int
 esk_plausible(unsigned tag, const uint8_t *b, size_t n)
 {
@@ -169,8 +169,8 @@ sym_pgp_packet_armored(const uint8_t *buf, size_t len, const char *label)
 }
 
 int
-sym_pgp_packet_dearmor(uint8_t **out, size_t *out_len, const uint8_t *buf, size_t len,
-    const char *label)
+sym_pgp_packet_dearmor(uint8_t **out, size_t *out_len, const uint8_t *buf,
+    size_t len, const char *label)
 {
 	size_t pos = skip_space(buf, len), body = 0, body_end = 0, bin_len = 0;
 	const uint8_t *line;
@@ -241,7 +241,8 @@ out:
 }
 
 int
-sym_pgp_packet_list_esk(struct sym_pgp_keyids *out, const uint8_t *p, size_t len)
+sym_pgp_packet_list_esk(struct sym_pgp_keyids *out, const uint8_t *p,
+    size_t len)
 {
 	size_t off = 0;
 	int any = 0;
@@ -258,12 +259,14 @@ sym_pgp_packet_list_esk(struct sym_pgp_keyids *out, const uint8_t *p, size_t len
 		if (ret != SYM_OK)
 			return any || ret == SYM_ETRUNCATED ?
 			    SYM_EPGPCORRUPT : SYM_ENOTPGPMSG;
-		if (pk.tag != SYM_PGP_TAG_PKESK && pk.tag != SYM_PGP_TAG_SKESK &&
+		if (pk.tag != SYM_PGP_TAG_PKESK &&
+		    pk.tag != SYM_PGP_TAG_SKESK &&
 		    pk.tag != SYM_PGP_TAG_MARKER) {
 			if (!any)
 				return SYM_ENOTPGPMSG;
 			/* After the session keys comes the encrypted data. */
-			if (pk.tag == SYM_PGP_TAG_SED || pk.tag == SYM_PGP_TAG_SEIPD ||
+			if (pk.tag == SYM_PGP_TAG_SED ||
+			    pk.tag == SYM_PGP_TAG_SEIPD ||
 			    pk.tag == SYM_PGP_TAG_AEAD)
 				return SYM_OK;
 			return SYM_EPGPCORRUPT;
@@ -346,17 +349,17 @@ sym_pgp_packet_sniff(const uint8_t *buf, size_t len)
 	if (sym_pgp_packet_armored(buf, len, SYM_PGP_ARMOR_MESSAGE))
 		return SYM_PGP_ARMORED;
 	for (int i = 0; i < 2; i++) {
-		if (sym_pgp_packet_header(&pk, buf + off, len - off) != SYM_OK ||
-		    pk.partial || pk.indeterminate ||
+		if (sym_pgp_packet_header(&pk, buf + off, len - off) !=
+		    SYM_OK || pk.partial || pk.indeterminate ||
 		    pk.body_len > len - off - pk.header_len)
 			return SYM_PGP_NONE;
-		if (pk.tag == SYM_PGP_TAG_MARKER && i == 0 && pk.body_len == 3 &&
-		    memcmp(buf + off + pk.header_len, "PGP", 3) == 0) {
+		if (pk.tag == SYM_PGP_TAG_MARKER && i == 0 &&
+		    pk.body_len == 3 && memcmp(buf + off + pk.header_len, "PGP", 3) == 0) {
 			off += pk.header_len + pk.body_len;
 			continue;
 		}
-		if ((pk.tag == SYM_PGP_TAG_PKESK || pk.tag == SYM_PGP_TAG_SKESK) &&
-		    esk_plausible(pk.tag, buf + off + pk.header_len,
+		if ((pk.tag == SYM_PGP_TAG_PKESK ||
+		    pk.tag == SYM_PGP_TAG_SKESK) && esk_plausible(pk.tag, buf + off + pk.header_len,
 		    pk.body_len))
 			return SYM_PGP_BINARY;
 		return SYM_PGP_NONE;
@@ -371,8 +374,8 @@ sym_pgp_packet_sniff_signature(const uint8_t *buf, size_t len)
 
 	if (sym_pgp_packet_armored(buf, len, SYM_PGP_ARMOR_SIGNATURE))
 		return 1;
-	return sym_pgp_packet_header(&pk, buf, len) == SYM_OK && pk.tag == SYM_PGP_TAG_SIG &&
-	    !pk.partial && !pk.indeterminate &&
+	return sym_pgp_packet_header(&pk, buf, len) == SYM_OK &&
+	    pk.tag == SYM_PGP_TAG_SIG && !pk.partial && !pk.indeterminate &&
 	    pk.body_len <= len - pk.header_len && pk.body_len > 0 &&
 	    buf[pk.header_len] >= 3 && buf[pk.header_len] <= 5;
 }
