@@ -31,16 +31,14 @@ evaluate_block(uint8_t *const shares[], const uint8_t xs[], unsigned n,
 		uint8_t x = xs[s];
 		uint8_t *y = shares[s] + offset;
 
-		for (size_t i = 0; i < count; i++) {
-			/* Horner: start from the highest coefficient. */
-			uint8_t acc = coefficients[(t - 2) * stride + i];
-
-			for (unsigned d = t - 2; d > 0; d--)
-				acc = sym_gf256_add(sym_gf256_mul(acc, x),
-				    coefficients[(d - 1) * stride + i]);
-			y[i] = sym_gf256_add(sym_gf256_mul(acc, x),
-			    secret[offset + i]);
-		}
+		/* Horner over the whole block: start from the highest
+		 * coefficient, then y = y * x + the next lower one, and last
+		 * y = y * x + the secret byte (the constant term). */
+		memcpy(y, coefficients + (size_t)(t - 2) * stride, count);
+		for (unsigned d = t - 2; d > 0; d--)
+			sym_gf256_mul_add(y, coefficients +
+			    (size_t)(d - 1) * stride, x, count);
+		sym_gf256_mul_add(y, secret + offset, x, count);
 	}
 }
 
@@ -64,14 +62,17 @@ static int
 draw_x_coordinates(uint8_t xs[static SYM_SHAMIR_MAX_SHARES], unsigned n)
 {
 	uint8_t all[SYM_SHAMIR_MAX_SHARES];
+	struct sym_random_pool pool;
 
+	sym_random_pool_init(&pool);
 	for (unsigned i = 0; i < SYM_SHAMIR_MAX_SHARES; i++)
 		all[i] = (uint8_t)(i + 1);
 	/* Fisher-Yates with j in [0, i] (not Sattolo's [0, i-1], which can
-	 * never leave a value in place). x values are public. */
+	 * never leave a value in place). x values are public, and so is the
+	 * pool they are drawn from: one draw for the whole shuffle. */
 	for (unsigned i = SYM_SHAMIR_MAX_SHARES - 1; i > 0; i--) {
 		uint8_t j, tmp;
-		int rc = sym_random_uniform_byte(&j, (uint8_t)i);
+		int rc = sym_random_pool_uniform(&pool, &j, (uint8_t)i);
 
 		if (rc != SYM_OK)
 			return rc;
@@ -89,6 +90,7 @@ sym_shamir_split(uint8_t *const shares[], unsigned n, unsigned t,
 {
 	uint8_t xs[SYM_SHAMIR_MAX_SHARES];
 	uint8_t *coefficients = NULL;
+	struct sym_random_stream *stream = NULL;
 	size_t block_bytes;
 	int rc = check_parameters(n, t, secret_len);
 
@@ -105,12 +107,20 @@ sym_shamir_split(uint8_t *const shares[], unsigned n, unsigned t,
 		rc = SYM_ENOMEM;
 		goto out;
 	}
+	/* A key-sized secret takes every coefficient from the system, as
+	 * before; a bulk secret takes them from a ChaCha20 stream keyed once
+	 * from the system (random.h), which is what makes it fast. */
+	if (secret_len > COEFFICIENT_BLOCK &&
+	    (rc = sym_random_stream_new(&stream)) != SYM_OK)
+		goto out;
 	for (size_t off = 0; off < secret_len; off += COEFFICIENT_BLOCK) {
 		size_t count = secret_len - off;
 
 		if (count > COEFFICIENT_BLOCK)
 			count = COEFFICIENT_BLOCK;
-		rc = sym_random_bytes(coefficients, block_bytes,
+		rc = stream != NULL ?
+		    sym_random_stream_read(stream, coefficients, block_bytes) :
+		    sym_random_bytes(coefficients, block_bytes,
 		    SYM_RANDOM_SECRET);
 		if (rc != SYM_OK)
 			goto out;
@@ -121,6 +131,7 @@ sym_shamir_split(uint8_t *const shares[], unsigned n, unsigned t,
 		shares[s][secret_len] = xs[s];
 	rc = SYM_OK;
 out:
+	sym_random_stream_free(stream);
 	sodium_free(coefficients);
 	if (rc != SYM_OK)
 		for (unsigned s = 0; s < n; s++)
@@ -179,9 +190,7 @@ sym_shamir_combine(uint8_t *secret, const uint8_t *const shares[],
 			basis = sym_gf256_mul(basis,
 			    sym_gf256_div(xj, sym_gf256_add(xi, xj)));
 		}
-		for (size_t b = 0; b < secret_len; b++)
-			secret[b] = sym_gf256_add(secret[b],
-			    sym_gf256_mul(basis, shares[i][b]));
+		sym_gf256_add_mul(secret, shares[i], basis, secret_len);
 	}
 	return SYM_OK;
 }
