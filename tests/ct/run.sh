@@ -10,7 +10,7 @@ vg="valgrind -q --error-exitcode=99 --track-origins=yes"
 # kernel-equivalence unit test and the timing test of make bench instead
 # (docs/DECISIONS.md).
 kernels="portable ssse3 avx2 neon"
-echo "1..$((4 + $(wc -w <<<"$kernels")))"
+echo "1..$((5 + $(wc -w <<<"$kernels")))"
 n=1
 for k in $kernels; do
 	out=$($vg build/tests/ct_shamir "$k" 2>&1); rc=$?
@@ -46,3 +46,11 @@ for half in valid invalid; do
 	fi
 	n=$((n + 1))
 done
+
+out=$($vg build/tests/ct_codec 2>&1); rc=$?
+if [ $rc -eq 0 ] && ! grep -q FAIL <<<"$out"; then
+	echo "ok $n - base64 of secret bytes: no secret-dependent branch or address"
+else
+	echo "not ok $n - constant-time base64 (valgrind status $rc)"
+	sed 's/^/# /' <<<"$out" | head -60
+fi
