@@ -4,6 +4,8 @@
 
 #include "symbolon/codec.h"
 
+#include "base64_kernels.h"
+
 /* ---------------------------------------------------------------- */
 /* Base64 (standard alphabet, padded) in constant time, a group of three
  * bytes at a time.  libsodium's codec is constant time too but moves one
@@ -47,10 +49,32 @@ b64_value(uint32_t c)
 	    (~any & 0x100u)) & 0x1ffu;
 }
 
+/* Whether the AVX2 kernels run here: chosen once; 0 forces scalar. */
+static int base64_vector = -1;
+
+void
+sym_codec_use_vector(int on)
+{
+	base64_vector = on ? sym_base64_avx2_supported() : 0;
+}
+
+static int
+vector(void)
+{
+	if (base64_vector < 0)
+		base64_vector = sym_base64_avx2_supported();
+	return base64_vector;
+}
+
 static void
 base64_encode(char *out, const uint8_t *in, size_t len)
 {
 	size_t i = 0;
+
+	if (vector()) {
+		i = sym_base64_avx2_encode(out, in, len);
+		out += i / 3 * 4;
+	}
 
 	for (; i + 3 <= len; i += 3, out += 4) {
 		uint32_t g = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8 |
@@ -85,14 +109,26 @@ base64_encode(char *out, const uint8_t *in, size_t len)
  * branch on the secret characters, and non-canonical trailing bits (as
  * libsodium refuses them) likewise. */
 static int
-base64_decode(uint8_t *out, const char *text, size_t len, size_t padding)
+base64_decode(uint8_t *out, size_t cap, const char *text, size_t len,
+    size_t padding)
 {
 	const unsigned char *t = (const unsigned char *)text;
 	uint32_t bad = 0;
 	size_t groups = len / 4, full = padding ? groups - 1 : groups;
-	size_t o = 0;
+	size_t o = 0, g = 0;
 
-	for (size_t g = 0; g < full; g++, t += 4, o += 3) {
+	if (vector()) {
+		uint32_t vbad = 0;
+		size_t used = sym_base64_avx2_decode(out, cap, text, full * 4,
+		    &vbad);
+
+		/* Any bit of vbad marks a bad character: fold to bit 8. */
+		bad |= ((vbad | (0u - vbad)) >> 31) << 8;
+		g = used / 4;
+		t += used;
+		o = g * 3;
+	}
+	for (; g < full; g++, t += 4, o += 3) {
 		uint32_t a = b64_value(t[0]), b = b64_value(t[1]);
 		uint32_t c = b64_value(t[2]), d = b64_value(t[3]);
 		uint32_t v = a << 18 | b << 12 | c << 6 | d;
@@ -181,7 +217,7 @@ decode_base64(uint8_t *out, size_t cap, size_t *out_len, const char *text,
 		sodium_memzero(out, cap);
 		return SYM_ETOOBIG;
 	}
-	rc = base64_decode(out, text, text_len, padding);
+	rc = base64_decode(out, cap, text, text_len, padding);
 	/* A refusal wipes the whole output without branching on it: which
 	 * character was wrong stays as secret as the rest. */
 	keep = (uint8_t)(0u - (unsigned)(rc + 1));	/* 0xFF ok, 0 refused */
