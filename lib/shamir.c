@@ -58,8 +58,8 @@ sym_shamir_evaluate(uint8_t *const shares[], const uint8_t xs[], unsigned n,
 	return SYM_OK;
 }
 
-static int
-draw_x_coordinates(uint8_t xs[static SYM_SHAMIR_MAX_SHARES], unsigned n)
+int
+sym_shamir_draw_x(uint8_t xs[static SYM_SHAMIR_MAX_SHARES], unsigned n)
 {
 	uint8_t all[SYM_SHAMIR_MAX_SHARES];
 	struct sym_random_pool pool;
@@ -98,7 +98,7 @@ sym_shamir_split(uint8_t *const shares[], unsigned n, unsigned t,
 		return rc;
 	if (secret == NULL)
 		return SYM_EEMPTYSECRET;
-	rc = draw_x_coordinates(xs, n);
+	rc = sym_shamir_draw_x(xs, n);
 	if (rc != SYM_OK)
 		goto out;
 	block_bytes = (size_t)(t - 1) * COEFFICIENT_BLOCK;
@@ -166,31 +166,49 @@ sym_shamir_check(const uint8_t *const shares[], const size_t lens[], size_t k,
 }
 
 int
+sym_shamir_basis(uint8_t basis[], const uint8_t xs[], size_t k)
+{
+	if (k < 2)
+		return SYM_ETOOFEW;
+	for (size_t i = 0; i < k; i++) {
+		/* The Lagrange basis at 0 depends only on the public x values. */
+		uint8_t b = 1;
+
+		if (xs[i] == 0)
+			return SYM_EZEROX;
+		for (size_t j = 0; j < k; j++) {
+			if (j == i)
+				continue;
+			if (xs[j] == xs[i])
+				return SYM_EDUPSHARE;
+			b = sym_gf256_mul(b, sym_gf256_div(xs[j],
+			    sym_gf256_add(xs[i], xs[j])));
+		}
+		basis[i] = b;
+	}
+	return SYM_OK;
+}
+
+int
 sym_shamir_combine(uint8_t *secret, const uint8_t *const shares[],
     const size_t lens[], size_t k)
 {
+	uint8_t xs[SYM_SHAMIR_MAX_SHARES], basis[SYM_SHAMIR_MAX_SHARES];
 	size_t secret_len;
 	int rc = sym_shamir_check(shares, lens, k, NULL);
 
 	if (rc != SYM_OK)
 		return rc;
+	if (k > SYM_SHAMIR_MAX_SHARES)
+		return SYM_EDUPSHARE;	/* 255 distinct non-zero x at most */
 	secret_len = lens[0] - SYM_SHAMIR_SHARE_OVERHEAD;
+	for (size_t i = 0; i < k; i++)
+		xs[i] = shares[i][secret_len];
+	rc = sym_shamir_basis(basis, xs, k);
+	if (rc != SYM_OK)
+		return rc;
 	memset(secret, 0, secret_len);
-	for (size_t i = 0; i < k; i++) {
-		/* The Lagrange basis at 0 depends only on the public x values:
-		 * compute it once per share, then one multiply per byte. */
-		uint8_t xi = shares[i][secret_len];
-		uint8_t basis = 1;
-
-		for (size_t j = 0; j < k; j++) {
-			uint8_t xj = shares[j][secret_len];
-
-			if (j == i)
-				continue;
-			basis = sym_gf256_mul(basis,
-			    sym_gf256_div(xj, sym_gf256_add(xi, xj)));
-		}
-		sym_gf256_add_mul(secret, shares[i], basis, secret_len);
-	}
+	for (size_t i = 0; i < k; i++)
+		sym_gf256_add_mul(secret, shares[i], basis[i], secret_len);
 	return SYM_OK;
 }
