@@ -606,6 +606,9 @@ base64_matches_libsodium(void)
 		    SYM_TEXT_BASE64), SYM_OK);
 		pos = randombytes_uniform((uint32_t)tlen);
 		ours[pos] = bad_chars[randombytes_uniform(sizeof bad_chars - 1)];
+		/* '=' at the very end may be valid padding of a shorter text. */
+		if (ours[pos] == '=' && pos + 2 >= tlen)
+			ours[pos] = '*';
 		assert_int_equal(sym_codec_decode(back, sizeof back, &n, ours,
 		    tlen, SYM_TEXT_BASE64), SYM_EFORMAT);
 		assert_int_equal(n, 0);
