@@ -1,611 +1,739 @@
+/*
+ * The rekey ceremony (rekey.h): Vault's rekey state machine on an image,
+ * through image.h's public functions only.  The codecs are rekey_bundle.c.
+ *
+ * States, as the header's pending operations hold them:
+ *    none --start--> rekey pending --submit (threshold)--> done
+ *                         |              \--(verify)--> issued
+ *                         |                   --verify (threshold)--> done
+ *    cancel: back to none from either; cancel -verify: issued, fresh nonce.
+ */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/vfs.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sodium.h>
 
+#include "symbolon/audit.h"
 #include "symbolon/bundle.h"
-#include "symbolon/cbor.h"
+#include "symbolon/fingerprint.h"
 #include "symbolon/io.h"
 #include "symbolon/random.h"
 #include "symbolon/rekey.h"
 #include "symbolon/secmem.h"
-#include "symbolon/share.h"
 
-#include "image_internal.h"
-
-#define TMPFS_MAGIC_NUMBER 0x01021994L
-#define RAMFS_MAGIC_NUMBER 0x858458f6L
-#define PROGRESS_MAX_BYTES (4u << 20)
-
-enum {
-	FIELD_IMAGE_ID = 4,
-	FIELD_NONCE = 5,
-	FIELD_STARTED = 6,
-	FIELD_GENERATION = 7,
-	FIELD_SHARES = 8,
-	FIELD_THRESHOLD = 9,
-	FIELD_VERIFY = 10,
-	FIELD_HOLDERS = 11,
-	FIELD_OUT_DIR = 12,
-	FIELD_BACKUP = 13,
-};
-
-void
-sym_uuid_text(char out[static SYM_UUID_TEXT_BYTES],
-    const uint8_t n[static SYM_IMAGE_NONCE_BYTES])
-{
-	snprintf(out, SYM_UUID_TEXT_BYTES,
-	    "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
-	    "%02x%02x%02x%02x%02x%02x", n[0], n[1], n[2], n[3], n[4], n[5],
-	    n[6], n[7], n[8], n[9], n[10], n[11], n[12], n[13], n[14], n[15]);
-}
+_Static_assert(SYM_REKEY_NONCE_BYTES == SYM_IMAGE_NONCE_BYTES,
+    "a rekey nonce is an image nonce");
+_Static_assert(SYM_SET_ID_BYTES == SYM_IMAGE_ID_BYTES,
+    "a rekey names its image by the share set id");
 
 int
-sym_uuid_parse(uint8_t nonce[static SYM_IMAGE_NONCE_BYTES], const char *text)
+sym_rekey_refusal_is_usage(enum sym_rekey_refusal r)
 {
-	char canonical[SYM_UUID_TEXT_BYTES];
-	size_t len;
-	const char *end;
-
-	if (strlen(text) != SYM_UUID_TEXT_BYTES - 1)
-		return SYM_EFORMAT;
-	{
-		char hex[33];
-		size_t j = 0;
-
-		for (size_t i = 0; text[i]; i++) {
-			if (text[i] == '-')
-				continue;
-			if (j == 32)
-				return SYM_EFORMAT;
-			hex[j++] = text[i];
-		}
-		hex[j] = '\0';
-		if (j != 32 || sodium_hex2bin(nonce, SYM_IMAGE_NONCE_BYTES, hex,
-		    32, NULL, &len, &end) != 0 || len != SYM_IMAGE_NONCE_BYTES)
-			return SYM_EFORMAT;
-	}
-	/* Dashes exactly where a UUID has them, hex case ignored. */
-	sym_uuid_text(canonical, nonce);
-	if (strcasecmp(canonical, text) != 0)
-		return SYM_EFORMAT;
-	return SYM_OK;
+	return r == SYM_REKEY_NO_NONCE || r == SYM_REKEY_DEALT_DIR;
 }
 
-int
-sym_rekey_encode(uint8_t **bundle, size_t *len, struct sym_rekey *r,
-    const uint8_t *const identity_bundles[], const size_t identity_lens[],
-    const uint8_t *signer_secret)
-{
-	struct sym_cbor_writer w;
-	uint8_t *payload, *one_time = NULL;
-	size_t cap = 2048, payload_len;
-	int rc;
-
-	*bundle = NULL;
-	*len = 0;
-	for (unsigned i = 0; i < r->shares; i++)
-		cap += 160 + r->pgp_key_len[i] + (identity_bundles &&
-		    identity_bundles[i] ? identity_lens[i] : 0);
-	if ((rc = sym_random_bytes(r->nonce, sizeof r->nonce,
-	    SYM_RANDOM_PUBLIC)) != SYM_OK)
-		return rc;
-	if (signer_secret == NULL) {
-		uint8_t seed[32], pk[SYM_SIGN_PUBLICKEY_BYTES];
-
-		one_time = sym_secmem_alloc(SYM_SIGN_SECRETKEY_BYTES);
-		if (one_time == NULL)
-			return SYM_ENOMEM;
-		rc = sym_random_bytes(seed, sizeof seed, SYM_RANDOM_SECRET);
-		if (rc == SYM_OK && crypto_sign_seed_keypair(pk, one_time,
-		    seed) != 0)
-			rc = SYM_EINTERNAL;
-		sodium_memzero(seed, sizeof seed);
-		if (rc != SYM_OK) {
-			sym_secmem_free(one_time);
-			return rc;
-		}
-		signer_secret = one_time;
-	}
-	memcpy(r->signer, signer_secret + 32, sizeof r->signer);
-	payload = malloc(cap);
-	if (payload == NULL) {
-		sym_secmem_free(one_time);
-		return SYM_ENOMEM;
-	}
-	sym_cbor_writer_init(&w, payload, cap);
-	sym_bundle_begin(&w, r->backup ? 10 : 9, SYM_BUNDLE_REKEY, r->signer);
-	sym_cbor_put_uint(&w, FIELD_IMAGE_ID);
-	sym_cbor_put_bytes(&w, r->image_id, sizeof r->image_id);
-	sym_cbor_put_uint(&w, FIELD_NONCE);
-	sym_cbor_put_bytes(&w, r->nonce, sizeof r->nonce);
-	sym_cbor_put_uint(&w, FIELD_STARTED);
-	sym_cbor_put_uint(&w, r->started);
-	sym_cbor_put_uint(&w, FIELD_GENERATION);
-	sym_cbor_put_uint(&w, r->generation);
-	sym_cbor_put_uint(&w, FIELD_SHARES);
-	sym_cbor_put_uint(&w, r->shares);
-	sym_cbor_put_uint(&w, FIELD_THRESHOLD);
-	sym_cbor_put_uint(&w, r->threshold);
-	sym_cbor_put_uint(&w, FIELD_VERIFY);
-	sym_cbor_put_bool(&w, r->verify);
-	sym_cbor_put_uint(&w, FIELD_HOLDERS);
-	sym_cbor_put_array(&w, r->shares);
-	for (unsigned i = 0; i < r->shares; i++) {
-		int named = r->holder_names[i][0] != '\0';
-		int with_id = identity_bundles && identity_bundles[i];
-		int with_pgp = r->pgp_key[i] != NULL;
-		int with_fpr = r->pgp_fpr[i][0] != '\0';
-
-		sym_cbor_put_map(&w, (size_t)named + (size_t)with_id +
-		    (size_t)with_pgp + (size_t)with_fpr);
-		if (named) {
-			sym_cbor_put_uint(&w, 1);
-			sym_cbor_put_text(&w, r->holder_names[i],
-			    strlen(r->holder_names[i]));
-		}
-		if (with_id) {
-			sym_cbor_put_uint(&w, 2);
-			sym_cbor_put_bytes(&w, identity_bundles[i],
-			    identity_lens[i]);
-		}
-		if (with_pgp) {
-			sym_cbor_put_uint(&w, 3);
-			sym_cbor_put_bytes(&w, r->pgp_key[i], r->pgp_key_len[i]);
-		}
-		if (with_fpr) {
-			sym_cbor_put_uint(&w, 4);
-			sym_cbor_put_text(&w, r->pgp_fpr[i], strlen(r->pgp_fpr[i]));
-		}
-	}
-	sym_cbor_put_uint(&w, FIELD_OUT_DIR);
-	sym_cbor_put_text(&w, r->out_dir, strlen(r->out_dir));
-	if (r->backup) {
-		sym_cbor_put_uint(&w, FIELD_BACKUP);
-		sym_cbor_put_bool(&w, 1);
-	}
-	rc = sym_cbor_writer_finish(&w, &payload_len);
-	if (rc == SYM_OK)
-		rc = sym_bundle_sign(bundle, len, payload, payload_len,
-		    signer_secret);
-	free(payload);
-	sym_secmem_free(one_time);
-	return rc;
-}
-
-
+/* Records a refusal and says it in words; returns SYM_OK (a refusal is
+ * an answer, not an error). */
+static int refuse(enum sym_rekey_refusal *out, char why[SYM_REKEY_WHY_MAX],
+    enum sym_rekey_refusal r, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 static int
-parse_holders(struct sym_rekey *r, struct sym_cbor_reader *c)
+refuse(enum sym_rekey_refusal *out, char why[SYM_REKEY_WHY_MAX],
+    enum sym_rekey_refusal r, const char *fmt, ...)
 {
-	size_t items, pairs, n;
-	const char *text;
-	const uint8_t *bytes;
-	uint64_t key, last;
+	va_list ap;
 
-	if (sym_cbor_read_array(c, &items) != SYM_OK || items != r->shares)
-		return SYM_ESCHEMA;
-	for (size_t i = 0; i < items; i++) {
-		if (sym_cbor_read_map(c, &pairs) != SYM_OK || pairs > 4)
-			return SYM_ESCHEMA;
-		last = 0;
-		for (size_t j = 0; j < pairs; j++) {
-			if (sym_cbor_read_uint(c, &key) != SYM_OK || key <= last ||
-			    key > 4)
-				return SYM_ESCHEMA;
-			last = key;
-			if (key == 1) {
-				if (sym_identity_read_name(c,
-				    r->holder_names[i]) != SYM_OK)
-					return SYM_ESCHEMA;
-			} else if (key == 2) {
-				if (sym_cbor_read_bytes(c, &bytes, &n) != SYM_OK ||
-				    sym_identity_parse_public(&r->identities[i],
-				    bytes, n) != SYM_OK)
-					return SYM_ESCHEMA;
-				r->has_identity[i] = 1;
-			} else if (key == 3) {
-				if (sym_cbor_read_bytes(c, &bytes, &n) != SYM_OK ||
-				    n == 0 || n > SYM_PGP_KEYFILE_MAX)
-					return SYM_ESCHEMA;
-				r->pgp_key[i] = bytes;
-				r->pgp_key_len[i] = n;
-			} else {
-				char fpr[SYM_PGP_FPR_CHARS + 1];
-
-				if (sym_cbor_read_text(c, &text, &n) != SYM_OK ||
-				    n != SYM_PGP_FPR_CHARS)
-					return SYM_ESCHEMA;
-				memcpy(fpr, text, n);
-				fpr[n] = '\0';
-				if (sym_pgp_parse_fingerprint(r->pgp_fpr[i],
-				    fpr) != SYM_OK)
-					return SYM_ESCHEMA;
-			}
-		}
-	}
-	return SYM_OK;
-}
-
-int
-sym_rekey_parse(struct sym_rekey *r, const uint8_t *bundle, size_t len)
-{
-	struct sym_bundle b;
-	uint64_t key;
-	const char *text;
-	size_t n;
-	int rc;
-
-	memset(r, 0, sizeof *r);
-	if ((rc = sym_bundle_open(&b, bundle, len, SYM_BUNDLE_REKEY)) != SYM_OK)
-		return rc;
-	memcpy(r->signer, b.signer, sizeof r->signer);
-	for (uint64_t expect = FIELD_IMAGE_ID; expect <= FIELD_OUT_DIR;
-	    expect++) {
-		if (sym_bundle_next_field(&b, &key) != SYM_OK || key != expect)
-			return SYM_ESCHEMA;
-		switch (key) {
-		case FIELD_IMAGE_ID:
-			rc = sym_cbor_read_fixed(&b.fields, r->image_id, sizeof r->image_id);
-			break;
-		case FIELD_NONCE:
-			rc = sym_cbor_read_fixed(&b.fields, r->nonce, sizeof r->nonce);
-			break;
-		case FIELD_STARTED:
-			rc = sym_cbor_read_uint(&b.fields, &r->started);
-			break;
-		case FIELD_GENERATION:
-			rc = sym_cbor_read_uint(&b.fields, &r->generation);
-			break;
-		case FIELD_SHARES:
-			rc = sym_cbor_read_uint_max(&b.fields, &r->shares, SYM_SHAMIR_MAX_SHARES);
-			break;
-		case FIELD_THRESHOLD:
-			rc = sym_cbor_read_uint_max(&b.fields, &r->threshold,
-			    SYM_SHAMIR_MAX_SHARES);
-			break;
-		case FIELD_VERIFY:
-			rc = sym_cbor_read_bool(&b.fields, &r->verify);
-			break;
-		case FIELD_HOLDERS:
-			if (r->shares < 2 || r->threshold < 2 ||
-			    r->threshold > r->shares)
-				return SYM_ESCHEMA;
-			rc = parse_holders(r, &b.fields);
-			break;
-		case FIELD_OUT_DIR:
-			rc = sym_cbor_read_text(&b.fields, &text, &n);
-			if (rc == SYM_OK && (n == 0 || n >= sizeof r->out_dir ||
-			    memchr(text, 0, n)))
-				rc = SYM_ESCHEMA;
-			if (rc == SYM_OK) {
-				memcpy(r->out_dir, text, n);
-				r->out_dir[n] = '\0';
-			}
-			break;
-		}
-		if (rc != SYM_OK)
-			return rc == SYM_ENOMEM ? rc : SYM_ESCHEMA;
-	}
-	if (sym_bundle_next_field(&b, &key) != SYM_OK)
-		return SYM_ESCHEMA;
-	if (key == FIELD_BACKUP) {
-		if (sym_cbor_read_bool(&b.fields, &r->backup) != SYM_OK ||
-		    !r->backup || sym_bundle_next_field(&b, &key) != SYM_OK)
-			return SYM_ESCHEMA;
-	}
-	if (key != 0)
-		return SYM_ESCHEMA;
+	*out = r;
+	va_start(ap, fmt);
+	vsnprintf(why, SYM_REKEY_WHY_MAX, fmt, ap);
+	va_end(ap);
 	return SYM_OK;
 }
 
 /* ---------------------------------------------------------------- */
-/* Progress on tmpfs */
-
-static int
-on_ram(const char *dir)
-{
-	struct statfs fs;
-	struct stat st;
-
-	if (dir == NULL || dir[0] != '/' || statfs(dir, &fs) != 0 ||
-	    stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
-		return 0;
-	return (long)fs.f_type == TMPFS_MAGIC_NUMBER ||
-	    (long)fs.f_type == RAMFS_MAGIC_NUMBER;
-}
-
-int
-sym_rekey_progress_dir(char *out, size_t cap)
-{
-	const char *candidates[] = { getenv("XDG_RUNTIME_DIR"), "/dev/shm" };
-
-	for (size_t i = 0; i < sizeof candidates / sizeof candidates[0]; i++)
-		if (on_ram(candidates[i])) {
-			if ((size_t)snprintf(out, cap, "%s", candidates[i]) >= cap)
-				return SYM_ETOOBIG;
-			return SYM_OK;
-		}
-	return SYM_ENOTMPFS;
-}
-
-struct progress_share {
-	uint8_t *bundle;	/* secure */
-	size_t bundle_len;
-	uint8_t *raw;		/* secure */
-	size_t raw_len;
-};
-
-struct sym_rekey_progress {
-	char path[4096];
-	uint8_t image_id[SYM_IMAGE_ID_BYTES];
-	uint8_t nonce[SYM_IMAGE_NONCE_BYTES];
-	uint64_t created;
-	size_t count;
-	struct progress_share shares[SYM_SHAMIR_MAX_SHARES];
-};
+/* The text a program prints */
 
 void
-sym_rekey_progress_free(struct sym_rekey_progress *p)
+sym_rekey_text_free(struct sym_rekey_text *t)
 {
-	if (p == NULL)
-		return;
-	for (size_t i = 0; i < p->count; i++) {
-		sym_secmem_free(p->shares[i].bundle);
-		sym_secmem_free(p->shares[i].raw);
-	}
-	free(p);
+	free(t->bytes);
+	memset(t, 0, sizeof *t);
 }
 
 static void
-wipe_file(const char *path)
+text_bytes(struct sym_rekey_text *t, const void *bytes, size_t n)
 {
-	struct stat st;
-	int fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
-
-	if (fd >= 0) {
-		if (fstat(fd, &st) == 0 && st.st_size > 0) {
-			uint8_t zeros[4096] = { 0 };
-
-			for (off_t off = 0; off < st.st_size;
-			    off += (off_t)sizeof zeros)
-				if (pwrite(fd, zeros, sizeof zeros, off) < 0)
-					break;
-		}
-		close(fd);
-	}
-	(void)unlink(path);
-}
-
-void
-sym_rekey_progress_wipe(struct sym_rekey_progress *p)
-{
-	if (p == NULL)
+	if (t->lost)
 		return;
-	wipe_file(p->path);
-	sym_rekey_progress_free(p);
+	if (t->len + n + 1 > t->cap) {
+		size_t cap = 2 * (t->len + n + 1);
+		char *grown = realloc(t->bytes, cap);
+
+		if (grown == NULL) {
+			t->lost = 1;
+			return;
+		}
+		t->bytes = grown;
+		t->cap = cap;
+	}
+	memcpy(t->bytes + t->len, bytes, n);
+	t->len += n;
+	t->bytes[t->len] = '\0';
 }
 
+static void text_add(struct sym_rekey_text *t, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+text_add(struct sym_rekey_text *t, const char *fmt, ...)
+{
+	va_list ap;
+	char *more = NULL;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&more, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		t->lost = 1;
+		return;
+	}
+	text_bytes(t, more, (size_t)n);
+	free(more);
+}
+
+/* One row of Vault's "Key  Value" table. */
+#define text_row(t, key, fmt, ...) \
+	text_add((t), "%-22s " fmt "\n", (key), __VA_ARGS__)
+
+/* The rows naming a signer: its fingerprint and its words. */
+static void
+text_signer(struct sym_rekey_text *t, const char *label, const uint8_t *pk)
+{
+	uint8_t fingerprint[SYM_FINGERPRINT_BYTES];
+	char hex[SYM_FINGERPRINT_HEX_MAX], words[SYM_FINGERPRINT_WORDS_MAX];
+
+	sym_fingerprint(fingerprint, pk);
+	if (sym_fingerprint_hex(hex, sizeof hex, fingerprint) != SYM_OK ||
+	    sym_fingerprint_words(words, sizeof words, fingerprint,
+	    SYM_FINGERPRINT_WORD_BYTES) != SYM_OK)
+		return;
+	text_row(t, label, "%s", hex);
+	text_row(t, "", "%s", words);
+}
+
+static const char *
+uuid(char out[SYM_UUID_TEXT_BYTES], const uint8_t *nonce)
+{
+	sym_uuid_text(out, nonce);
+	return out;
+}
+
+static const char *
+when(char out[32], uint64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (gmtime_r(&tt, &tm) == NULL ||
+	    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(out, 32, "%llu", (unsigned long long)t);
+	return out;
+}
+
+static const char *
+yes(int b)
+{
+	return b ? "true" : "false";
+}
+
+/* ---------------------------------------------------------------- */
+/* The image's rekey state */
+
+/* A failure that concerns a file (or nothing in particular): why says
+ * "FILE: reason".  Returns rc. */
 static int
-parse_progress(struct sym_rekey_progress *p, const uint8_t *buf, size_t len)
+fail(char why[SYM_REKEY_WHY_MAX], const char *subject, int rc)
 {
-	struct sym_cbor_reader r;
-	size_t pairs, items, n;
-	const uint8_t *bytes;
-	uint64_t key;
-
-	if (sym_cbor_check_canonical(buf, len, NULL) != SYM_OK)
-		return SYM_ECORRUPT;
-	sym_cbor_reader_init(&r, buf, len);
-	if (sym_cbor_read_map(&r, &pairs) != SYM_OK || pairs != 4 ||
-	    sym_cbor_read_uint(&r, &key) != SYM_OK || key != 1 ||
-	    sym_cbor_read_fixed(&r, p->image_id, sizeof p->image_id) != SYM_OK ||
-	    sym_cbor_read_uint(&r, &key) != SYM_OK || key != 2 ||
-	    sym_cbor_read_fixed(&r, p->nonce, sizeof p->nonce) != SYM_OK ||
-	    sym_cbor_read_uint(&r, &key) != SYM_OK || key != 3 ||
-	    sym_cbor_read_uint(&r, &p->created) != SYM_OK ||
-	    sym_cbor_read_uint(&r, &key) != SYM_OK || key != 4 ||
-	    sym_cbor_read_array(&r, &items) != SYM_OK ||
-	    items > SYM_SHAMIR_MAX_SHARES)
-		return SYM_ECORRUPT;
-	for (size_t i = 0; i < items; i++) {
-		struct progress_share *s = &p->shares[i];
-
-		if (sym_cbor_read_array(&r, &n) != SYM_OK || n != 2 ||
-		    sym_cbor_read_bytes(&r, &bytes, &n) != SYM_OK)
-			return SYM_ECORRUPT;
-		s->bundle = sym_secmem_alloc(n);
-		if (s->bundle == NULL)
-			return SYM_ENOMEM;
-		memcpy(s->bundle, bytes, n);
-		s->bundle_len = n;
-		p->count = i + 1;
-		if (sym_cbor_read_bytes(&r, &bytes, &n) != SYM_OK)
-			return SYM_ECORRUPT;
-		s->raw = sym_secmem_alloc(n);
-		if (s->raw == NULL)
-			return SYM_ENOMEM;
-		memcpy(s->raw, bytes, n);
-		s->raw_len = n;
-	}
-	return SYM_OK;
+	if (subject != NULL)
+		snprintf(why, SYM_REKEY_WHY_MAX, "%s: %s", subject,
+		    sym_strerror(rc));
+	else
+		snprintf(why, SYM_REKEY_WHY_MAX, "%s", sym_strerror(rc));
+	return rc;
 }
 
-int
-sym_rekey_progress_load(struct sym_rekey_progress **out,
-    const uint8_t image_id[static SYM_IMAGE_ID_BYTES],
-    const uint8_t nonce[static SYM_IMAGE_NONCE_BYTES], uint64_t now,
-    uint64_t ttl, int *expired)
+/* Loads the pending operations and, if there is one, the rekey. */
+static int
+load_rekey(const struct sym_image *img, struct sym_image_pending *pending,
+    struct sym_rekey *rekey, int *have)
 {
-	struct sym_rekey_progress *p;
-	char dir[4000], id_hex[2 * SYM_IMAGE_ID_BYTES + 1];
-	char nonce_hex[2 * SYM_IMAGE_NONCE_BYTES + 1];
-	uint8_t *buf = NULL;
-	size_t len = 0;
-	int rc;
+	int rc = sym_image_pending_get(img, pending);
 
-	*out = NULL;
-	if (expired != NULL)
-		*expired = 0;
-	if ((rc = sym_rekey_progress_dir(dir, sizeof dir)) != SYM_OK)
+	*have = 0;
+	if (rc != SYM_OK || pending->rekey == NULL)
 		return rc;
-	p = calloc(1, sizeof *p);
-	if (p == NULL)
-		return SYM_ENOMEM;
-	sodium_bin2hex(id_hex, sizeof id_hex, image_id, SYM_IMAGE_ID_BYTES);
-	sodium_bin2hex(nonce_hex, sizeof nonce_hex, nonce, SYM_IMAGE_NONCE_BYTES);
-	snprintf(p->path, sizeof p->path, "%s/symbolon-rekey-%s-%s", dir,
-	    id_hex, nonce_hex);
-	memcpy(p->image_id, image_id, SYM_IMAGE_ID_BYTES);
-	memcpy(p->nonce, nonce, SYM_IMAGE_NONCE_BYTES);
-	p->created = now;
-	rc = sym_io_read_all(&buf, &len, p->path, PROGRESS_MAX_BYTES);
-	if (rc == SYM_ENOENT) {
-		*out = p;
-		return SYM_OK;
-	}
-	if (rc == SYM_OK) {
-		struct sym_rekey_progress *loaded = calloc(1, sizeof *loaded);
+	rc = sym_rekey_parse(rekey, pending->rekey, pending->rekey_len);
+	if (rc == SYM_OK && memcmp(rekey->image_id, sym_image_info(img)->image_id,
+	    SYM_IMAGE_ID_BYTES) != 0)
+		rc = SYM_EWRONGIMAGE;
+	*have = rc == SYM_OK;
+	if (rc != SYM_OK)
+		sym_image_pending_clear(pending);
+	return rc;
+}
 
-		if (loaded == NULL) {
-			rc = SYM_ENOMEM;
-		} else {
-			memcpy(loaded->path, p->path, sizeof p->path);
-			rc = parse_progress(loaded, buf, len);
-			if (rc == SYM_OK && (memcmp(loaded->image_id, image_id,
-			    SYM_IMAGE_ID_BYTES) != 0 || memcmp(loaded->nonce,
-			    nonce, SYM_IMAGE_NONCE_BYTES) != 0))
-				rc = SYM_ECORRUPT;
-			if (rc == SYM_OK && now > loaded->created + ttl) {
-				/* Expired: the shares go, the rekey stays. */
-				if (expired != NULL)
-					*expired = 1;
-				sym_rekey_progress_wipe(loaded);
-				loaded = NULL;
-			} else if (rc != SYM_OK) {
-				sym_rekey_progress_wipe(loaded);
-				loaded = NULL;
-			}
-			if (loaded != NULL) {
-				sym_rekey_progress_free(p);
-				p = loaded;
-			}
-			rc = SYM_OK;
-		}
-	}
-	sym_secmem_free(buf);
-	if (rc != SYM_OK) {
+/* Where a verification stands: issued, and its nonce recorded. */
+static int
+verifying(const struct sym_image *img, const struct sym_image_pending *p)
+{
+	return p->has_verification_nonce &&
+	    sym_image_info(img)->verification_pending;
+}
+
+static size_t
+progress_count(const struct sym_image *img, const uint8_t *nonce,
+    uint64_t now, uint64_t ttl)
+{
+	struct sym_rekey_progress *p = NULL;
+	size_t n = 0;
+
+	if (sym_rekey_progress_load(&p, sym_image_info(img)->image_id, nonce,
+	    now, ttl, NULL) == SYM_OK) {
+		n = sym_rekey_progress_count(p);
 		sym_rekey_progress_free(p);
-		return rc;
 	}
-	*out = p;
-	return SYM_OK;
+	return n;
 }
 
-size_t
-sym_rekey_progress_count(const struct sym_rekey_progress *p)
+/* Wipes the progress kept for nonce, if there is any to be found. */
+static void
+progress_forget(const struct sym_image *img, const uint8_t *nonce,
+    uint64_t now, uint64_t ttl)
 {
-	return p->count;
+	struct sym_rekey_progress *p = NULL;
+
+	if (sym_rekey_progress_load(&p, sym_image_info(img)->image_id, nonce,
+	    now, ttl, NULL) == SYM_OK)
+		sym_rekey_progress_wipe(p);
+}
+
+static struct sym_rekey *
+rekey_alloc(void)
+{
+	return calloc(1, sizeof(struct sym_rekey));
+}
+
+/* ---------------------------------------------------------------- */
+/* Status */
+
+static void
+status_text(struct sym_rekey_status *s, unsigned flags)
+{
+	struct sym_rekey_text *t = &s->text;
+	char n[SYM_UUID_TEXT_BYTES] = "", v[SYM_UUID_TEXT_BYTES] = "", at[32] = "";
+
+	if (s->started)
+		uuid(n, s->nonce), when(at, s->started_at);
+	if (s->verifying)
+		uuid(v, s->verification_nonce);
+	if (flags & SYM_REKEY_STATUS_JSON) {
+		text_add(t, "{\n  \"nonce\": \"%s\",\n  \"started\": %s,\n"
+		    "  \"started_at\": \"%s\",\n  \"t\": %u,\n  \"n\": %u,\n"
+		    "  \"progress\": %zu,\n  \"required\": %u,\n", n,
+		    yes(s->started), at, s->threshold, s->shares, s->progress,
+		    s->required);
+		text_add(t, "  \"verification_required\": %s,\n  \"verification_"
+		    "nonce\": \"%s\",\n  \"verification_progress\": %zu\n}\n",
+		    yes(s->verify), v, s->verification_progress);
+		return;
+	}
+	text_row(t, "Key", "%s", "Value");
+	text_row(t, "---", "%s", "-----");
+	text_row(t, "Nonce", "%s", s->started ? n : "n/a");
+	text_row(t, "Started", "%s", yes(s->started));
+	if (s->started) {
+		text_row(t, "Started At", "%s", at);
+		text_row(t, "Rekey Progress", "%zu/%u%s", s->progress, s->required,
+		    s->verifying ? " (verification in progress)" : "");
+		text_row(t, "New Shares", "%u", s->shares);
+		text_row(t, "New Threshold", "%u", s->threshold);
+		text_row(t, "Verification Required", "%s", yes(s->verify));
+		text_signer(t, "Started By", s->signer);
+	}
+	if (s->verifying) {
+		text_row(t, "Verification Nonce", "%s", v);
+		text_row(t, "Verification Progress", "%zu/%u",
+		    s->verification_progress, flags & SYM_REKEY_STATUS_ALL ?
+		    s->new_shares : s->new_threshold);
+	}
 }
 
 int
-sym_rekey_progress_replay(const struct sym_rekey_progress *p,
-    struct sym_quorum *q)
+sym_rekey_status(struct sym_rekey_status *out, struct sym_image *img,
+    uint64_t now, uint64_t ttl, unsigned flags)
 {
-	for (size_t i = 0; i < p->count; i++) {
-		struct sym_share *share = NULL;
-		int rc = sym_share_parse(&share, p->shares[i].bundle,
-		    p->shares[i].bundle_len);
-
-		if (rc == SYM_OK && share->raw == NULL) {
-			share->raw = sym_secmem_alloc(p->shares[i].raw_len);
-			if (share->raw == NULL)
-				rc = SYM_ENOMEM;
-			else {
-				memcpy(share->raw, p->shares[i].raw,
-				    p->shares[i].raw_len);
-				share->raw_len = p->shares[i].raw_len;
-			}
-		}
-		if (rc == SYM_OK)
-			rc = sym_quorum_add(q, share);
-		sym_share_free(share);
-		if (rc != SYM_OK)
-			return rc;
-	}
-	return SYM_OK;
-}
-
-int
-sym_rekey_progress_add(struct sym_rekey_progress *p, const uint8_t *bundle,
-    size_t bundle_len, const uint8_t *raw, size_t raw_len)
-{
-	struct progress_share *s;
-
-	if (p->count == SYM_SHAMIR_MAX_SHARES)
-		return SYM_ETOOBIG;
-	s = &p->shares[p->count];
-	s->bundle = sym_secmem_alloc(bundle_len);
-	s->raw = sym_secmem_alloc(raw_len);
-	if (s->bundle == NULL || s->raw == NULL) {
-		sym_secmem_free(s->bundle);
-		sym_secmem_free(s->raw);
-		s->bundle = s->raw = NULL;
-		return SYM_ENOMEM;
-	}
-	memcpy(s->bundle, bundle, bundle_len);
-	s->bundle_len = bundle_len;
-	memcpy(s->raw, raw, raw_len);
-	s->raw_len = raw_len;
-	p->count++;
-	return SYM_OK;
-}
-
-int
-sym_rekey_progress_save(const struct sym_rekey_progress *p)
-{
-	struct sym_cbor_writer w;
-	uint8_t *buf;
-	size_t cap = 256, len;
+	const struct sym_image_info *info = sym_image_info(img);
+	struct sym_image_pending pending;
+	struct sym_rekey *rekey = rekey_alloc();
 	int rc;
 
-	for (size_t i = 0; i < p->count; i++)
-		cap += p->shares[i].bundle_len + p->shares[i].raw_len + 16;
-	buf = sym_secmem_alloc(cap);
-	if (buf == NULL)
+	memset(out, 0, sizeof *out);
+	if (rekey == NULL)
 		return SYM_ENOMEM;
-	sym_cbor_writer_init(&w, buf, cap);
-	sym_cbor_put_map(&w, 4);
-	sym_cbor_put_uint(&w, 1);
-	sym_cbor_put_bytes(&w, p->image_id, sizeof p->image_id);
-	sym_cbor_put_uint(&w, 2);
-	sym_cbor_put_bytes(&w, p->nonce, sizeof p->nonce);
-	sym_cbor_put_uint(&w, 3);
-	sym_cbor_put_uint(&w, p->created);
-	sym_cbor_put_uint(&w, 4);
-	sym_cbor_put_array(&w, p->count);
-	for (size_t i = 0; i < p->count; i++) {
-		sym_cbor_put_array(&w, 2);
-		sym_cbor_put_bytes(&w, p->shares[i].bundle,
-		    p->shares[i].bundle_len);
-		sym_cbor_put_bytes(&w, p->shares[i].raw, p->shares[i].raw_len);
+	rc = load_rekey(img, &pending, rekey, &out->started);
+	if (rc != SYM_OK) {
+		free(rekey);
+		return rc;
 	}
-	rc = sym_cbor_writer_finish(&w, &len);
+	out->required = info->seal.threshold;
+	if (out->started) {
+		memcpy(out->nonce, rekey->nonce, sizeof out->nonce);
+		memcpy(out->signer, rekey->signer, sizeof out->signer);
+		out->started_at = rekey->started;
+		out->shares = rekey->shares;
+		out->threshold = rekey->threshold;
+		out->verify = rekey->verify;
+		out->progress = progress_count(img, rekey->nonce, now, ttl);
+	}
+	if (verifying(img, &pending)) {
+		out->verifying = 1;
+		memcpy(out->verification_nonce, pending.verification_nonce,
+		    sizeof out->verification_nonce);
+		out->verification_progress = progress_count(img,
+		    pending.verification_nonce, now, ttl);
+		out->new_threshold = info->pending_seal.threshold;
+		out->new_shares = info->pending_seal.shares;
+		out->progress = 0;
+	}
+	status_text(out, flags);
+	sym_image_pending_clear(&pending);
+	free(rekey);
+	return SYM_OK;
+}
+
+/* ---------------------------------------------------------------- */
+/* Start */
+
+/* A holder name from an OpenPGP user id, as tools/cli.c's
+ * cli_pgp_holder_name makes it for keygen. */
+static void
+pgp_holder_name(char *out, size_t cap, const struct sym_pgp_key *key)
+{
+	snprintf(out, cap, "%.*s", (int)(cap - 1 < SYM_IDENTITY_NAME_MAX ?
+	    cap - 1 : SYM_IDENTITY_NAME_MAX), key->uid);
+	if (sym_identity_check_name(out) != SYM_OK)
+		snprintf(out, cap, "OpenPGP %s", key->keyid);
+}
+
+/* Names the key refused, not only where it came from, as tools/cli.c's
+ * cli_pgp_resolve does for the other programs. */
+static int
+pgp_refused(char why[SYM_REKEY_WHY_MAX], const char *spec,
+    const struct sym_pgp_key *seen, int rc)
+{
+	char fpr[SYM_PGP_FPR_CHARS + 1];
+
+	if (seen->fpr[0] == '\0')
+		return fail(why, spec, rc);
+	if (sym_pgp_parse_fingerprint(fpr, spec) == SYM_OK)
+		snprintf(why, SYM_REKEY_WHY_MAX, "%s (%s): %s", seen->fpr,
+		    seen->uid, sym_strerror(rc));
+	else
+		snprintf(why, SYM_REKEY_WHY_MAX, "%s: key %s (%s): %s", spec,
+		    seen->fpr, seen->uid, sym_strerror(rc));
+	return rc;
+}
+
+/* The new holders: names, identities (their bundles kept as given, so
+ * that the shares are encrypted to exactly those keys), OpenPGP keys. */
+static int
+start_holders(struct sym_rekey_start_result *out, struct sym_rekey *r,
+    const struct sym_rekey_start_params *p, uint8_t *ids[], size_t id_lens[],
+    uint8_t *pgp_keys[])
+{
+	int rc;
+
+	for (int i = 0; i < p->name_count; i++)
+		snprintf(r->holder_names[i], sizeof r->holder_names[i], "%s",
+		    p->names[i]);
+	for (int i = 0; i < p->to_count; i++) {
+		rc = sym_bundle_read_file(&ids[i], &id_lens[i], p->to[i], NULL);
+		if (rc == SYM_OK)
+			rc = sym_identity_parse_public(&r->identities[i], ids[i],
+			    id_lens[i]);
+		if (rc != SYM_OK)
+			return fail(out->why, p->to[i], rc);
+	}
+	for (int i = 0; i < p->pgp_count; i++) {
+		struct sym_pgp_recipient *key = NULL;
+		char fpr[SYM_PGP_FPR_CHARS + 1];
+
+		/* Checked now, so that a bad key stops the rekey before any
+		 * holder is called; checked again when the shares are made. */
+		rc = sym_pgp_recipient_resolve_key(&key, &out->pgp[i], p->pgp[i]);
+		if (rc != SYM_OK)
+			return pgp_refused(out->why, p->pgp[i], &out->pgp[i], rc);
+		if (!r->holder_names[i][0])
+			pgp_holder_name(r->holder_names[i],
+			    sizeof r->holder_names[i], sym_pgp_recipient_key(key));
+		out->pgp[i] = *sym_pgp_recipient_key(key);
+		sym_pgp_recipient_free(key);
+		if (sym_pgp_parse_fingerprint(fpr, p->pgp[i]) == SYM_OK) {
+			memcpy(r->pgp_fpr[i], fpr, sizeof fpr);
+			continue;
+		}
+		rc = sym_io_read_all(&pgp_keys[i], &r->pgp_key_len[i], p->pgp[i],
+		    SYM_PGP_KEYFILE_MAX);
+		if (rc != SYM_OK)
+			return fail(out->why, p->pgp[i], rc);
+		r->pgp_key[i] = pgp_keys[i];
+	}
+	r->backup = p->backup;
+	return SYM_OK;
+}
+
+/* Signs the rekey bundle and records it with its journal line. */
+static int
+start_record(struct sym_rekey_start_result *out, struct sym_image *img,
+    struct sym_image_pending *pending, struct sym_rekey *r,
+    const struct sym_rekey_start_params *p, uint8_t *ids[],
+    const size_t id_lens[])
+{
+	struct sym_identity_secret *signer = NULL;
+	uint8_t *bundle = NULL;
+	size_t len = 0;
+	char nonce[SYM_UUID_TEXT_BYTES], detail[160];
+	int rc = SYM_OK;
+
+	if (p->signer != NULL) {
+		rc = sym_identity_load_secret(&signer, p->signer,
+		    p->signer_passphrase_file, p->signer_prompt ?
+		    p->signer_prompt : "Passphrase for the signer key: ");
+		if (rc != SYM_OK)
+			return fail(out->why, p->signer, rc);
+	}
+	rc = sym_rekey_encode(&bundle, &len, r, (const uint8_t *const *)ids,
+	    id_lens, signer ? signer->sign_secret : NULL);
+	if (rc == SYM_OK && (pending->rekey = malloc(len)) == NULL)
+		rc = SYM_ENOMEM;
+	if (rc != SYM_OK)
+		fail(out->why, NULL, rc);
+	if (rc == SYM_OK) {
+		memcpy(pending->rekey, bundle, len);
+		pending->rekey_len = len;
+		sym_uuid_text(nonce, r->nonce);
+		snprintf(detail, sizeof detail, "nonce %s, new %u of %u%s%s%s",
+		    nonce, r->threshold, r->shares, r->verify ? ", verify" : "",
+		    signer ? ", by " : "", signer ? signer->pub.name : "");
+		sym_image_journal_add(pending, r->started,
+		    SYM_AUDIT_REKEY_INIT, detail);
+		rc = sym_image_pending_put(img, pending);
+	}
+	if (rc == SYM_OK && signer != NULL) {
+		out->has_signer = 1;
+		memcpy(out->signer, signer->pub.sign_public, sizeof out->signer);
+	}
+	sym_secmem_free(bundle);
+	sym_identity_secret_free(signer);
+	return rc;
+}
+
+static void
+start_text(struct sym_rekey_start_result *out, const struct sym_rekey *r,
+    int pgp_count)
+{
+	struct sym_rekey_text *t = &out->text;
+	char n[SYM_UUID_TEXT_BYTES], at[32];
+
+	text_row(t, "Key", "%s", "Value");
+	text_row(t, "---", "%s", "-----");
+	text_row(t, "Nonce", "%s", uuid(n, r->nonce));
+	text_row(t, "Started", "%s", when(at, r->started));
+	text_row(t, "Rekey Progress", "0/%u", out->required);
+	text_row(t, "New Shares", "%u", r->shares);
+	text_row(t, "New Threshold", "%u", r->threshold);
+	text_row(t, "Verification Required", "%s", yes(r->verify));
+	/* Vault prints the fingerprints; the holders confirm them. */
+	for (int i = 0; i < pgp_count; i++)
+		text_add(t, "PGP Key %-14d %s %s\n", i + 1, out->pgp[i].fpr,
+		    out->pgp[i].uid);
+	if (pgp_count)
+		text_row(t, "Backup", "%s", yes(r->backup));
+	if (out->has_signer)
+		text_signer(t, "Started By", out->signer);
+}
+
+int
+sym_rekey_start_check(char why[SYM_REKEY_WHY_MAX],
+    const struct sym_rekey_start_params *p)
+{
+	const unsigned n = p->shares;
+
+	why[0] = '\0';
+	if (n < 2 || n > SYM_SHAMIR_MAX_SHARES)
+		snprintf(why, SYM_REKEY_WHY_MAX, "--key-shares: 2 to %u shares",
+		    SYM_SHAMIR_MAX_SHARES);
+	else if (p->threshold < 2 || p->threshold > n)
+		snprintf(why, SYM_REKEY_WHY_MAX, "--key-threshold %u: provided "
+		    "threshold greater than the total shares or less than 2",
+		    p->threshold);
+	else if (p->out_dir == NULL)
+		snprintf(why, SYM_REKEY_WHY_MAX, "missing --out-dir (where the "
+		    "new shares will be written)");
+	else if ((p->to_count && p->to_count != (int)n) ||
+	    (p->name_count && p->name_count != (int)n))
+		snprintf(why, SYM_REKEY_WHY_MAX, "--to and --holders name one "
+		    "holder per new share (%u)", n);
+	else if (p->to_count && p->name_count)
+		snprintf(why, SYM_REKEY_WHY_MAX, "--to excludes --holders");
+	else if (p->pgp_count && p->pgp_count != (int)n)
+		snprintf(why, SYM_REKEY_WHY_MAX, "incorrect number of PGP keys "
+		    "for rekey: %d for %u shares", p->pgp_count, n);
+	else if (p->pgp_count && p->to_count)
+		snprintf(why, SYM_REKEY_WHY_MAX, "--pgp-keys excludes --to");
+	else if (p->backup && !p->pgp_count)
+		snprintf(why, SYM_REKEY_WHY_MAX, "cannot request a backup of the "
+		    "new keys without providing PGP keys for encryption");
+	for (int i = 0; !why[0] && i < p->name_count; i++)
+		if (sym_identity_check_name(p->names[i]) != SYM_OK)
+			snprintf(why, SYM_REKEY_WHY_MAX, "--holders: name %d is not "
+			    "1 to %u printable bytes", i + 1, SYM_IDENTITY_NAME_MAX);
+	return why[0] ? SYM_EUSAGE : SYM_OK;
+}
+
+int
+sym_rekey_start(struct sym_rekey_start_result *out, struct sym_image *img,
+    const struct sym_rekey_start_params *p)
+{
+	const struct sym_image_info *info = sym_image_info(img);
+	struct sym_image_pending pending;
+	struct sym_rekey *r = rekey_alloc();
+	uint8_t *ids[SYM_SHAMIR_MAX_SHARES] = { 0 };
+	uint8_t *pgp_keys[SYM_SHAMIR_MAX_SHARES] = { 0 };
+	size_t id_lens[SYM_SHAMIR_MAX_SHARES] = { 0 };
+	char path[4096];
+	int rc, have;
+
+	memset(out, 0, sizeof *out);
+	memset(&pending, 0, sizeof pending);
+	if (r == NULL)
+		return SYM_ENOMEM;
+	if ((rc = sym_rekey_start_check(out->why, p)) != SYM_OK)
+		goto out;
+	if ((rc = load_rekey(img, &pending, r, &have)) != SYM_OK)
+		goto out;
+	if (have || pending.has_verification_nonce) {
+		refuse(&out->refusal, out->why, SYM_REKEY_IN_PROGRESS,
+		    "rekey already in progress");
+		goto out;
+	}
+	memset(r, 0, sizeof *r);
+	memcpy(r->image_id, info->image_id, SYM_IMAGE_ID_BYTES);
+	r->started = p->now;
+	r->generation = info->seal.generation;
+	r->shares = p->shares;
+	r->threshold = p->threshold;
+	r->verify = p->verify;
+	snprintf(r->out_dir, sizeof r->out_dir, "%s", p->out_dir);
+	if (snprintf(path, sizeof path, "%s/manifest.cbor", p->out_dir) > 0 &&
+	    sym_io_check_absent(path) != SYM_OK) {
+		refuse(&out->refusal, out->why, SYM_REKEY_DEALT_DIR, "%s: already "
+		    "holds a deal; give an empty directory for the new shares",
+		    p->out_dir);
+		goto out;
+	}
+	rc = start_holders(out, r, p, ids, id_lens, pgp_keys);
 	if (rc == SYM_OK)
-		rc = sym_io_write_file(p->path, buf, len, SYM_IO_OVERWRITE);
-	sym_secmem_free(buf);
+		rc = start_record(out, img, &pending, r, p, ids, id_lens);
+	if (rc == SYM_OK) {
+		memcpy(out->nonce, r->nonce, sizeof out->nonce);
+		out->started = r->started;
+		out->required = info->seal.threshold;
+		start_text(out, r, p->pgp_count);
+	}
+out:
+	for (size_t i = 0; i < SYM_SHAMIR_MAX_SHARES; i++) {
+		sym_secmem_free(ids[i]);
+		sym_secmem_free(pgp_keys[i]);
+	}
+	sym_image_pending_clear(&pending);
+	free(r);
 	return rc;
 }
 
 /* ---------------------------------------------------------------- */
-/* Completion */
+/* Cancel */
+
+int
+sym_rekey_cancel(struct sym_rekey_cancel_result *out, struct sym_image *img,
+    int verification, uint64_t now, uint64_t ttl)
+{
+	struct sym_image_pending pending;
+	struct sym_rekey *rekey = rekey_alloc();
+	char nonce[SYM_UUID_TEXT_BYTES];
+	int rc, have;
+
+	memset(out, 0, sizeof *out);
+	if (rekey == NULL)
+		return SYM_ENOMEM;
+	if ((rc = load_rekey(img, &pending, rekey, &have)) != SYM_OK)
+		goto done;
+	if (verification) {
+		/* Vault's "rekey -cancel -verify": a fresh verification
+		 * nonce, progress cleared, the rekey kept. */
+		if (!verifying(img, &pending)) {
+			refuse(&out->refusal, out->why, SYM_REKEY_NO_VERIFICATION,
+			    "no rekey verification in progress");
+			goto out;
+		}
+		progress_forget(img, pending.verification_nonce, now, ttl);
+		rc = sym_random_bytes(pending.verification_nonce,
+		    SYM_IMAGE_NONCE_BYTES, SYM_RANDOM_PUBLIC);
+		sym_image_journal_add(&pending, now,
+		    SYM_AUDIT_REKEY_VERIFY_CANCEL, "verification restarted");
+	} else {
+		if (have)
+			progress_forget(img, rekey->nonce, now, ttl);
+		if (pending.has_verification_nonce)
+			progress_forget(img, pending.verification_nonce, now, ttl);
+		out->canceled = have || pending.has_verification_nonce;
+		if (out->canceled)
+			sym_image_journal_add(&pending, now,
+			    SYM_AUDIT_REKEY_CANCEL, "rekey canceled; the new "
+			    "shares, if any, are discarded");
+		free(pending.rekey);
+		pending.rekey = NULL;
+		pending.rekey_len = 0;
+		pending.has_verification_nonce = 0;
+	}
+	if (rc == SYM_OK)
+		rc = sym_image_pending_put(img, &pending);
+	if (rc == SYM_OK && verification) {
+		out->canceled = 1;
+		memcpy(out->verification_nonce, pending.verification_nonce,
+		    sizeof out->verification_nonce);
+		text_add(&out->text, "Success! Rekey verification canceled; the "
+		    "new verification nonce is %s\n",
+		    uuid(nonce, out->verification_nonce));
+	} else if (rc == SYM_OK) {
+		text_add(&out->text, "Success! Canceled rekeying (if it was "
+		    "started)\n");
+	}
+out:
+	sym_image_pending_clear(&pending);
+done:
+	free(rekey);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- */
+/* Backup */
+
+static int
+backup_entry(void *ctx, unsigned index, const uint8_t fingerprint[20],
+    const uint8_t *message, size_t len)
+{
+	struct sym_rekey_backup *b = ctx;
+	struct sym_rekey_backup_entry *e;
+	struct sym_pgp_key key;
+
+	if (b->count == SYM_SHAMIR_MAX_SHARES)
+		return SYM_ECORRUPT;
+	e = &b->entries[b->count++];
+	e->index = index;
+	for (size_t i = 0; i < 20; i++)
+		snprintf(e->fpr + 2 * i, 3, "%02X", fingerprint[i]);
+	memset(&key, 0, sizeof key);
+	if (sym_pgp_lookup_keyid(&key, e->fpr + 24) == SYM_OK)
+		memcpy(e->uid, key.uid, sizeof e->uid);
+	e->message = message;
+	e->message_len = len;
+	return SYM_OK;
+}
+
+int
+sym_rekey_backup_get(struct sym_rekey_backup *out, const struct sym_image *img)
+{
+	struct sym_image_pending pending;
+	char nonce[SYM_UUID_TEXT_BYTES];
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if ((rc = sym_image_pending_get(img, &pending)) != SYM_OK)
+		return rc;
+	if (pending.backup == NULL) {
+		refuse(&out->refusal, out->why, SYM_REKEY_NO_BACKUP,
+		    "no backed-up keys found");
+		sym_image_pending_clear(&pending);
+		return SYM_OK;
+	}
+	/* The entries point into the bytes: take them from the pending. */
+	out->bytes = pending.backup;
+	out->len = pending.backup_len;
+	pending.backup = NULL;
+	sym_image_pending_clear(&pending);
+	rc = sym_rekey_backup_parse(out->bytes, out->len, out->nonce, NULL,
+	    NULL);
+	if (rc == SYM_OK)
+		rc = sym_rekey_backup_parse(out->bytes, out->len, out->nonce,
+		    backup_entry, out);
+	if (rc != SYM_OK) {
+		sym_rekey_backup_free(out);
+		return rc;
+	}
+	text_row(&out->text, "Nonce", "%s", uuid(nonce, out->nonce));
+	for (size_t i = 0; i < out->count; i++) {
+		const struct sym_rekey_backup_entry *e = &out->entries[i];
+
+		text_add(&out->text, "\n%-22s %u\n%-22s %s\n", "Key", e->index,
+		    "Recipient", e->fpr);
+		if (e->uid[0])
+			text_row(&out->text, "User ID", "%s", e->uid);
+		text_bytes(&out->text, e->message, e->message_len);
+	}
+	return SYM_OK;
+}
+
+void
+sym_rekey_backup_free(struct sym_rekey_backup *b)
+{
+	free(b->bytes);
+	sym_rekey_text_free(&b->text);
+	memset(b, 0, sizeof *b);
+}
+
+int
+sym_rekey_backup_delete(struct sym_rekey_backup *out, struct sym_image *img,
+    uint64_t now)
+{
+	struct sym_image_pending pending;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if ((rc = sym_image_pending_get(img, &pending)) != SYM_OK)
+		return rc;
+	free(pending.backup);
+	pending.backup = NULL;
+	pending.backup_len = 0;
+	sym_image_journal_add(&pending, now, SYM_AUDIT_REKEY_BACKUP_DELETE,
+	    "backed-up shares deleted");
+	rc = sym_image_pending_put(img, &pending);
+	sym_image_pending_clear(&pending);
+	if (rc == SYM_OK)
+		text_add(&out->text, "Success! Deleted backed-up keys (if any)\n");
+	return rc;
+}
+
+/* ---------------------------------------------------------------- */
+/* Completion: the new unseal key and its shares */
 
 /* A holder's OpenPGP key as the rekey recorded it: the key bytes go
  * through a private temporary file, since resolving reads a file. */
@@ -629,20 +757,14 @@ resolve_pgp(struct sym_pgp_recipient **out, const struct sym_rekey *r,
 	return rc;
 }
 
-int
-sym_rekey_complete(struct sym_image *img, const struct sym_rekey *r,
-    uint64_t now, struct sym_deal_output *out)
+/* The holders of r, for the deal; pgp[i] gets holder i's OpenPGP key. */
+static int
+deal_holders(struct sym_deal_holder holders[], struct sym_pgp_recipient *pgp[],
+    const struct sym_rekey *r)
 {
-	struct sym_pgp_recipient *pgp[SYM_SHAMIR_MAX_SHARES] = { 0 };
-	struct sym_deal_holder holders[SYM_SHAMIR_MAX_SHARES];
-	struct sym_image_seal seal;
-	uint8_t *key = NULL;
-	int rc, written = 0;
+	int rc;
 
-	memset(out, 0, sizeof *out);
-	if (!img->unsealed || img->mode != SYM_IMAGE_WRITE)
-		return SYM_ESEALED;
-	memset(holders, 0, sizeof holders);
+	memset(holders, 0, SYM_SHAMIR_MAX_SHARES * sizeof holders[0]);
 	for (unsigned i = 0; i < r->shares; i++) {
 		holders[i].name = r->holder_names[i][0] ? r->holder_names[i] :
 		    (r->has_identity[i] ? r->identities[i].name : NULL);
@@ -653,15 +775,39 @@ sym_rekey_complete(struct sym_image *img, const struct sym_rekey *r,
 		if (r->pgp_key[i] != NULL || r->pgp_fpr[i][0] != '\0') {
 			/* Checked again now: a key may have expired or been
 			 * revoked since the rekey was started. */
-			rc = resolve_pgp(&pgp[i], r, i);
-			if (rc != SYM_OK)
-				goto out;
+			if ((rc = resolve_pgp(&pgp[i], r, i)) != SYM_OK)
+				return rc;
 			holders[i].protection = SYM_SHARE_OPENPGP;
 			holders[i].pgp = sym_pgp_recipient_key(pgp[i]);
 		}
 	}
-	key = sym_secmem_alloc(SYM_IMAGE_KEY_BYTES);
-	if (key == NULL) {
+	return SYM_OK;
+}
+
+/*
+ * On an image unsealed by the current quorum: a new unseal key, dealt as
+ * generation + 1 to r's holders and signed by the image identity, written
+ * into r->out_dir, then installed (pending verification when r->verify).
+ * The caller commits.  On failure nothing has changed and the files
+ * written are removed.
+ */
+static int
+complete(struct sym_image *img, const struct sym_rekey *r, int armor,
+    uint64_t now, struct sym_deal_output *out)
+{
+	const struct sym_image_info *info = sym_image_info(img);
+	struct sym_pgp_recipient *pgp[SYM_SHAMIR_MAX_SHARES] = { 0 };
+	struct sym_deal_holder holders[SYM_SHAMIR_MAX_SHARES];
+	struct sym_image_seal seal;
+	uint8_t *key = NULL;
+	int rc, written = 0;
+
+	memset(out, 0, sizeof *out);
+	if (!sym_image_is_unsealed(img))
+		return SYM_ESEALED;
+	if ((rc = deal_holders(holders, pgp, r)) != SYM_OK)
+		goto out;
+	if ((key = sym_secmem_alloc(SYM_IMAGE_KEY_BYTES)) == NULL) {
 		rc = SYM_ENOMEM;
 		goto out;
 	}
@@ -670,9 +816,9 @@ sym_rekey_complete(struct sym_image *img, const struct sym_rekey *r,
 		struct sym_deal spec = {
 			.secret = key, .secret_len = SYM_IMAGE_KEY_BYTES,
 			.threshold = r->threshold, .count = r->shares,
-			.generation = img->info.seal.generation + 1,
-			.created = now, .set_id = img->info.image_id,
-			.signer_secret = img->identity_secret,
+			.generation = info->seal.generation + 1,
+			.created = now, .set_id = info->image_id,
+			.signer_secret = sym_image_identity_secret(img),
 			.holders = holders,
 		};
 
@@ -683,7 +829,7 @@ sym_rekey_complete(struct sym_image *img, const struct sym_rekey *r,
 	/* The new shares reach their directory before anything in the image
 	 * changes: a crash now leaves the old shares valid. */
 	if (rc == SYM_OK) {
-		rc = sym_deal_write(out, r->out_dir, r->armor);
+		rc = sym_deal_write(out, r->out_dir, armor);
 		written = rc == SYM_OK;
 	}
 	if (rc == SYM_OK) {
@@ -691,7 +837,7 @@ sym_rekey_complete(struct sym_image *img, const struct sym_rekey *r,
 		seal.type = SYM_SEAL_SHAMIR;
 		seal.shares = r->shares;
 		seal.threshold = r->threshold;
-		seal.generation = img->info.seal.generation + 1;
+		seal.generation = info->seal.generation + 1;
 		memcpy(seal.manifest_hash, out->record->hash,
 		    SYM_MANIFEST_HASH_BYTES);
 		rc = sym_image_rekey_install(img, key, &seal, r->verify);
@@ -699,7 +845,7 @@ sym_rekey_complete(struct sym_image *img, const struct sym_rekey *r,
 out:
 	if (rc != SYM_OK) {
 		if (written)
-			sym_deal_remove(out, r->out_dir, r->armor);
+			sym_deal_remove(out, r->out_dir, armor);
 		sym_deal_output_free(out);
 	}
 	for (unsigned i = 0; i < r->shares; i++)
@@ -708,77 +854,441 @@ out:
 	return rc;
 }
 
-int
-sym_rekey_backup_encode(uint8_t **out, size_t *len,
-    const uint8_t nonce[static SYM_IMAGE_NONCE_BYTES],
-    const struct sym_deal_output *deal)
-{
-	const struct sym_manifest *m = deal->record;
-	struct sym_cbor_writer w;
-	size_t cap = 64, count = 0;
-	int rc;
+/* ---------------------------------------------------------------- */
+/* Submission */
 
-	for (unsigned i = 0; i < m->count; i++)
-		if (deal->sealed[i] != NULL) {
-			cap += deal->sealed_lens[i] + 40;
-			count++;
-		}
-	*out = malloc(cap);
-	if (*out == NULL)
+struct sym_rekey_submission {
+	struct sym_image *img;
+	struct sym_image_pending pending;
+	struct sym_rekey rekey;		/* its pgp keys point into pending */
+	int verification, armor;
+	uint64_t now, ttl;
+	uint8_t want[SYM_REKEY_NONCE_BYTES];	/* the nonce of this step */
+	unsigned needed;
+	struct sym_rekey_progress *progress;
+	size_t saved;			/* shares in the progress loaded */
+};
+
+void
+sym_rekey_submission_free(struct sym_rekey_submission *s)
+{
+	if (s == NULL)
+		return;
+	sym_rekey_progress_free(s->progress);
+	sym_image_pending_clear(&s->pending);
+	free(s);
+}
+
+/* What the shares about to be entered will bring about. */
+static void
+plan_text(struct sym_rekey_text *t, const struct sym_rekey *r)
+{
+	text_add(t, "Rekey to %u of %u new shares%s, written to %s; holders:",
+	    r->threshold, r->shares, r->verify ? " (verification required)" :
+	    "", r->out_dir);
+	for (unsigned i = 0; i < r->shares; i++)
+		text_add(t, "%s %s%s", i ? "," : "", r->holder_names[i][0] ?
+		    r->holder_names[i] : r->has_identity[i] ?
+		    r->identities[i].name : "(unnamed)", r->has_identity[i] ?
+		    " (encrypted to their identity)" : "");
+	text_add(t, "\n");
+	text_signer(t, "Started by", r->signer);
+}
+
+/* The refusals of open, in the order Vault checks them. */
+static int
+submission_check(struct sym_rekey_submission *s,
+    struct sym_rekey_submission_info *info, int have, const char *nonce_text)
+{
+	const struct sym_image_info *ii = sym_image_info(s->img);
+	uint8_t nonce[SYM_REKEY_NONCE_BYTES];
+	char want[SYM_UUID_TEXT_BYTES];
+
+	if (!s->verification && !have)
+		return refuse(&info->refusal, info->why, SYM_REKEY_NONE,
+		    "no rekey in progress");
+	if (s->verification && !verifying(s->img, &s->pending))
+		return refuse(&info->refusal, info->why,
+		    SYM_REKEY_NO_VERIFICATION, "no rekey verification in "
+		    "progress");
+	memcpy(s->want, s->verification || s->pending.has_verification_nonce ?
+	    s->pending.verification_nonce : s->rekey.nonce, sizeof s->want);
+	memcpy(info->expected, s->want, sizeof info->expected);
+	sym_uuid_text(want, s->want);
+	if (!s->verification && s->pending.has_verification_nonce)
+		return refuse(&info->refusal, info->why,
+		    SYM_REKEY_AWAITS_VERIFICATION, "rekey operation already "
+		    "finished; verification must be performed; nonce for the "
+		    "verification operation is %s", want);
+	if (nonce_text == NULL)
+		return refuse(&info->refusal, info->why, SYM_REKEY_NO_NONCE,
+		    "missing nonce: give it with --nonce (it is %s)", want);
+	if (sym_uuid_parse(nonce, nonce_text) != SYM_OK ||
+	    memcmp(nonce, s->want, sizeof nonce) != 0)
+		return refuse(&info->refusal, info->why, SYM_REKEY_WRONG_NONCE,
+		    "incorrect nonce supplied; nonce for this %s operation is "
+		    "%s", s->verification ? "verify" : "rekey", want);
+	if (!s->verification && s->rekey.generation != ii->seal.generation)
+		return refuse(&info->refusal, info->why, SYM_REKEY_STALE,
+		    "the rekey was started for generation %llu, but the image "
+		    "is at generation %llu; cancel it",
+		    (unsigned long long)s->rekey.generation,
+		    (unsigned long long)ii->seal.generation);
+	return SYM_OK;
+}
+
+int
+sym_rekey_submission_open(struct sym_rekey_submission **out,
+    struct sym_rekey_submission_info *info, struct sym_image *img,
+    const struct sym_rekey_submit_params *p)
+{
+	const struct sym_image_info *ii = sym_image_info(img);
+	struct sym_rekey_submission *s = calloc(1, sizeof *s);
+	int rc, have;
+
+	*out = NULL;
+	memset(info, 0, sizeof *info);
+	if (s == NULL)
 		return SYM_ENOMEM;
-	sym_cbor_writer_init(&w, *out, cap);
-	sym_cbor_put_map(&w, 2);
-	sym_cbor_put_uint(&w, 1);
-	sym_cbor_put_bytes(&w, nonce, SYM_IMAGE_NONCE_BYTES);
-	sym_cbor_put_uint(&w, 2);
-	sym_cbor_put_array(&w, count);
-	for (unsigned i = 0; i < m->count; i++) {
-		if (deal->sealed[i] == NULL)
-			continue;
-		sym_cbor_put_array(&w, 3);
-		sym_cbor_put_uint(&w, i + 1);
-		sym_cbor_put_bytes(&w, m->entries[i].pgp_fingerprint,
-		    sizeof m->entries[i].pgp_fingerprint);
-		sym_cbor_put_bytes(&w, deal->sealed[i], deal->sealed_lens[i]);
+	s->img = img;
+	s->verification = p->verification;
+	s->armor = p->armor;
+	s->now = p->now;
+	s->ttl = p->ttl;
+	if ((rc = load_rekey(img, &s->pending, &s->rekey, &have)) != SYM_OK) {
+		free(s);
+		return rc;
 	}
-	rc = sym_cbor_writer_finish(&w, len);
-	if (rc != SYM_OK) {
-		free(*out);
-		*out = NULL;
+	(void)submission_check(s, info, have, p->nonce);
+	if (info->refusal != SYM_REKEY_ACCEPTED) {
+		sym_rekey_submission_free(s);
+		return SYM_OK;
 	}
+	s->needed = !s->verification ? ii->seal.threshold : p->all ?
+	    ii->pending_seal.shares : ii->pending_seal.threshold;
+	info->needed = s->needed;
+	if (!s->verification)
+		plan_text(&info->plan, &s->rekey);
+	*out = s;
+	return SYM_OK;
+}
+
+const struct sym_rekey *
+sym_rekey_submission_rekey(const struct sym_rekey_submission *s)
+{
+	return &s->rekey;
+}
+
+/* Replays the progress into a quorum of its own first: shares saved that
+ * no longer fit (the image changed) mean starting afresh, not mixing. */
+static int
+progress_fits(const struct sym_rekey_progress *p)
+{
+	struct sym_quorum *trial = NULL;
+	int rc = sym_quorum_new(&trial);
+
+	if (rc == SYM_OK)
+		rc = sym_rekey_progress_replay(p, trial);
+	sym_quorum_free(trial);
 	return rc;
 }
 
 int
-sym_rekey_backup_parse(const uint8_t *backup, size_t len,
-    uint8_t nonce[static SYM_IMAGE_NONCE_BYTES], sym_rekey_backup_visit visit,
-    void *ctx)
+sym_rekey_submission_load(struct sym_rekey_submission *s,
+    struct sym_rekey_submission_info *info, struct sym_quorum *q)
 {
-	struct sym_cbor_reader r;
-	size_t pairs, items, n;
-	uint64_t key, index;
-	const uint8_t *fpr, *msg;
+	const uint8_t *id = sym_image_info(s->img)->image_id;
 	int rc;
 
-	if (sym_cbor_check_canonical(backup, len, NULL) != SYM_OK)
-		return SYM_ECORRUPT;
-	sym_cbor_reader_init(&r, backup, len);
-	if (sym_cbor_read_map(&r, &pairs) != SYM_OK || pairs != 2 ||
-	    sym_cbor_read_uint(&r, &key) != SYM_OK || key != 1 ||
-	    sym_cbor_read_fixed(&r, nonce, SYM_IMAGE_NONCE_BYTES) != SYM_OK ||
-	    sym_cbor_read_uint(&r, &key) != SYM_OK || key != 2 ||
-	    sym_cbor_read_array(&r, &items) != SYM_OK)
-		return SYM_ECORRUPT;
-	for (size_t i = 0; i < items; i++) {
-		if (sym_cbor_read_array(&r, &n) != SYM_OK || n != 3 ||
-		    sym_cbor_read_uint(&r, &index) != SYM_OK || index == 0 ||
-		    index > SYM_SHAMIR_MAX_SHARES ||
-		    sym_cbor_read_bytes(&r, &fpr, &n) != SYM_OK || n != 20 ||
-		    sym_cbor_read_bytes(&r, &msg, &n) != SYM_OK)
-			return SYM_ECORRUPT;
-		if (visit != NULL &&
-		    (rc = visit(ctx, (unsigned)index, fpr, msg, n)) != 0)
-			return rc;
+	info->expired = 0;
+	sym_rekey_progress_free(s->progress);
+	s->progress = NULL;
+	rc = sym_rekey_progress_load(&s->progress, id, s->want, s->now, s->ttl,
+	    &info->expired);
+	if (rc != SYM_OK)
+		return fail(info->why, NULL, rc);
+	if (progress_fits(s->progress) != SYM_OK) {
+		sym_rekey_progress_wipe(s->progress);
+		s->progress = NULL;
+		rc = sym_rekey_progress_load(&s->progress, id, s->want, s->now,
+		    s->ttl, NULL);
+	} else {
+		rc = sym_rekey_progress_replay(s->progress, q);
 	}
+	if (rc != SYM_OK)
+		return fail(info->why, NULL, rc);
+	s->saved = info->saved = sym_rekey_progress_count(s->progress);
 	return SYM_OK;
+}
+
+int
+sym_rekey_submission_accept(void *ctx, const uint8_t *bundle, size_t len,
+    const struct sym_share *share)
+{
+	struct sym_rekey_submission *s = ctx;
+	char detail[160];
+
+	if (s->progress == NULL)
+		return SYM_EUSAGE;
+	snprintf(detail, sizeof detail, "%s share %u of %u (x %u%s%s) accepted",
+	    s->verification ? "new" : "current", share->index, share->count,
+	    share->x, share->holder[0] ? ", holder " : "", share->holder);
+	sym_image_journal_add(&s->pending, (uint64_t)time(NULL),
+	    SYM_AUDIT_REKEY_SHARE, detail);
+	return sym_rekey_progress_add(s->progress, bundle, len, share->raw,
+	    share->raw_len);
+}
+
+/* Keeps the shares accepted so far on tmpfs and the steps in the journal. */
+static int
+keep_progress(struct sym_rekey_submission *s)
+{
+	int rc = sym_rekey_progress_save(s->progress);
+
+	if (rc == SYM_OK)
+		rc = sym_image_pending_put(s->img, &s->pending);
+	return rc;
+}
+
+/* The current quorum is in: unseal, deal, write, install, commit.  The
+ * order is what makes a crash safe; rekey_crash.bats counts its writes. */
+static int
+finish_complete(struct sym_rekey_submission *s,
+    struct sym_rekey_submit_result *out, const struct sym_quorum *q)
+{
+	const struct sym_image_info *info = sym_image_info(s->img);
+	struct sym_rekey *r = &s->rekey;
+	struct sym_image_pending *pending = &s->pending;
+	char detail[160], nonce[SYM_UUID_TEXT_BYTES];
+	uint64_t seqid;
+	int rc;
+
+	if (sym_image_unseal(s->img, q) != SYM_OK) {
+		/* Vault's behaviour: progress cleared, nonce kept. */
+		sym_rekey_progress_wipe(s->progress);
+		s->progress = NULL;
+		sym_image_journal_add(pending, s->now, SYM_AUDIT_REKEY_FAILED,
+		    "threshold met but the shares do not unseal; progress "
+		    "cleared");
+		out->journal_rc = sym_image_pending_put(s->img, pending);
+		sym_uuid_text(nonce, s->want);
+		refuse(&out->refusal, out->why, SYM_REKEY_NO_UNSEAL, "the shares "
+		    "do not unseal this image: rekey progress cleared, nonce %s "
+		    "kept", nonce);
+		return SYM_OK;
+	}
+	seqid = info->seqid;
+	rc = complete(s->img, r, s->armor, s->now, &out->deal);
+	if (rc == SYM_EEXIST) {
+		/* Left by an interrupted completion: those shares never took
+		 * effect, but they are not ours to remove. */
+		refuse(&out->refusal, out->why, SYM_REKEY_SHARES_LEFT, "%s: "
+		    "already holds share files (from an interrupted rekey?); "
+		    "move them away and submit again: the current shares still "
+		    "unseal the image", r->out_dir);
+		return SYM_OK;
+	}
+	if (rc != SYM_OK)	/* nothing changed; mostly, writing failed */
+		return fail(out->why, r->out_dir, rc);
+	if (r->verify) {
+		pending->has_verification_nonce = 1;
+		rc = sym_random_bytes(pending->verification_nonce,
+		    SYM_IMAGE_NONCE_BYTES, SYM_RANDOM_PUBLIC);
+	} else {
+		free(pending->rekey);
+		pending->rekey = NULL;
+		pending->rekey_len = 0;
+	}
+	if (rc == SYM_OK && r->backup) {
+		/* Written with the new wrapping, in the same header commit: if
+		 * the shares count, so does their backup. */
+		free(pending->backup);
+		pending->backup = NULL;
+		rc = sym_rekey_backup_encode(&pending->backup,
+		    &pending->backup_len, r->nonce, &out->deal);
+	}
+	if (rc == SYM_OK)
+		rc = sym_image_pending_put(s->img, pending);
+	if (rc == SYM_OK) {
+		snprintf(detail, sizeof detail, "generation %llu: %u of %u "
+		    "shares%s", (unsigned long long)info->seal.generation +
+		    (r->verify ? 1 : 0), r->threshold, r->shares,
+		    r->verify ? ", pending verification" : ", active");
+		rc = sym_image_commit(s->img, r->verify ? SYM_AUDIT_REKEY_ISSUED :
+		    SYM_AUDIT_REKEY, detail, s->now);
+	}
+	if (rc != SYM_OK && info->seqid != seqid) {
+		/* The commit failed after its first header copy was written (a
+		 * failed fsync): that copy may be the state on disk, so the new
+		 * shares may be the only ones that open the image.  Never
+		 * remove them then. */
+		refuse(&out->refusal, out->why, SYM_REKEY_AFTER_HEADER, "%s after "
+		    "the new header was written: keep the new shares in %s and "
+		    "the current ones, and see which unseal", sym_strerror(rc),
+		    r->out_dir);
+		sym_deal_output_free(&out->deal);
+		return rc;
+	}
+	if (rc != SYM_OK) {
+		sym_deal_remove(&out->deal, r->out_dir, s->armor);
+		sym_deal_output_free(&out->deal);
+		return rc;
+	}
+	sym_rekey_progress_wipe(s->progress);
+	s->progress = NULL;
+	out->outcome = r->verify ? SYM_REKEY_ISSUED : SYM_REKEY_COMPLETED;
+	out->generation = r->verify ? info->pending_seal.generation :
+	    info->seal.generation;
+	memcpy(out->verification_nonce, pending->verification_nonce,
+	    sizeof out->verification_nonce);
+	return SYM_OK;
+}
+
+/* The new quorum is in: it must open the pending wrapping; then it
+ * becomes the active one, the old destroyed, in one commit. */
+static int
+finish_verify(struct sym_rekey_submission *s,
+    struct sym_rekey_submit_result *out, const struct sym_quorum *q)
+{
+	const struct sym_image_info *info = sym_image_info(s->img);
+	struct sym_image_pending *pending = &s->pending;
+	uint8_t *key = NULL;
+	size_t key_len = 0;
+	char detail[96];
+	int rc = sym_quorum_recover(&key, &key_len, q);
+
+	if (rc == SYM_OK && key_len == SYM_IMAGE_KEY_BYTES)
+		rc = sym_image_unseal_pending(s->img, key);
+	else if (rc == SYM_OK || rc == SYM_ECOMMITMENT)
+		rc = SYM_EUNSEAL;
+	if (rc != SYM_OK) {
+		sym_rekey_progress_wipe(s->progress);
+		s->progress = NULL;
+		/* Vault rotates the verification nonce on a wrong set. */
+		out->journal_rc = sym_random_bytes(pending->verification_nonce,
+		    SYM_IMAGE_NONCE_BYTES, SYM_RANDOM_PUBLIC);
+		if (out->journal_rc == SYM_OK) {
+			sym_image_journal_add(pending, s->now,
+			    SYM_AUDIT_REKEY_VERIFY_FAILED, "incorrect key shares "
+			    "supplied; verification nonce rotated");
+			out->journal_rc = sym_image_pending_put(s->img, pending);
+		}
+		refuse(&out->refusal, out->why, SYM_REKEY_VERIFY_FAILED, "rekey "
+		    "verification failed; incorrect key shares supplied");
+		sym_secmem_free(key);
+		return SYM_OK;
+	}
+	free(pending->rekey);
+	pending->rekey = NULL;
+	pending->rekey_len = 0;
+	pending->has_verification_nonce = 0;
+	rc = sym_image_rekey_promote(s->img, key);
+	if (rc == SYM_OK)
+		rc = sym_image_pending_put(s->img, pending);
+	if (rc == SYM_OK) {
+		snprintf(detail, sizeof detail, "generation %llu active; the "
+		    "previous generation destroyed",
+		    (unsigned long long)info->seal.generation);
+		rc = sym_image_commit(s->img, SYM_AUDIT_REKEY_VERIFIED, detail,
+		    s->now);
+	}
+	if (rc == SYM_OK) {
+		sym_rekey_progress_wipe(s->progress);
+		s->progress = NULL;
+		out->outcome = SYM_REKEY_VERIFIED;
+		out->generation = info->seal.generation;
+	}
+	sym_secmem_free(key);
+	return rc;
+}
+
+/* The new shares, for their holders to pick up, and what they are now. */
+static void
+issued_text(struct sym_rekey_submit_result *out)
+{
+	const struct sym_manifest *m = out->deal.record;
+	struct sym_rekey_text *t = &out->text;
+	char file[4096], v[SYM_UUID_TEXT_BYTES];
+
+	for (unsigned i = 1; i <= m->count; i++) {
+		const struct sym_manifest_entry *e = &m->entries[i - 1];
+
+		if (sym_deal_path(file, sizeof file, &out->deal, out->out_dir, i,
+		    out->armor) != SYM_OK)
+			continue;
+		text_add(t, "Key %-18u %s%s%s", i, file, e->holder[0] ?
+		    "  holder " : "", e->holder);
+		/* Each holder confirms their key by its fingerprint. */
+		if (e->protection == SYM_SHARE_OPENPGP)
+			text_add(t, "  OpenPGP ");
+		for (size_t j = 0; e->protection == SYM_SHARE_OPENPGP &&
+		    j < sizeof e->pgp_fingerprint; j++)
+			text_add(t, "%02X", e->pgp_fingerprint[j]);
+		text_add(t, "\n");
+	}
+	if (out->outcome == SYM_REKEY_COMPLETED)
+		text_add(t, "\nRekey complete: generation %llu, %u of %u shares. "
+		    "The old shares no longer\nunseal the image.\n",
+		    (unsigned long long)out->generation, out->threshold,
+		    out->shares);
+	else
+		text_add(t, "\n%-22s %s\n\nThese key shares are not valid "
+		    "until verification is performed.  Do not\nlose or discard "
+		    "your current key shares until after verification is\n"
+		    "complete.  If you cancel the rekey before verification is "
+		    "complete the\nnew shares are discarded and the current "
+		    "shares remain valid.\n", "Verification Nonce",
+		    uuid(v, out->verification_nonce));
+}
+
+int
+sym_rekey_submission_finish(struct sym_rekey_submission *s,
+    struct sym_rekey_submit_result *out, const struct sym_quorum *q,
+    int interrupted)
+{
+	int rc = SYM_OK;
+
+	memset(out, 0, sizeof *out);
+	out->count = sym_quorum_count(q);
+	out->needed = s->needed;
+	out->shares = s->rekey.shares;
+	out->threshold = s->rekey.threshold;
+	out->armor = s->armor;
+	snprintf(out->out_dir, sizeof out->out_dir, "%s", s->rekey.out_dir);
+	s->rekey.armor = s->armor;
+	if (s->progress == NULL) {
+		rc = SYM_EUSAGE;
+	} else if (interrupted || out->count < s->needed) {
+		/* Shares reported accepted before a refusal are kept, as
+		 * Vault keeps each key it took. */
+		out->outcome = SYM_REKEY_KEPT;
+		if (!interrupted ||
+		    sym_rekey_progress_count(s->progress) > s->saved)
+			rc = keep_progress(s);
+		if (rc == SYM_OK && !interrupted)
+			text_add(&out->text, "%s %zu/%u\n", s->verification ?
+			    "Verification Progress" : "Rekey Progress",
+			    out->count, out->needed);
+	} else if (!s->verification) {
+		rc = finish_complete(s, out, q);
+	} else {
+		rc = finish_verify(s, out, q);
+	}
+	if (rc == SYM_OK && (out->outcome == SYM_REKEY_COMPLETED ||
+	    out->outcome == SYM_REKEY_ISSUED))
+		issued_text(out);
+	if (rc == SYM_OK && out->outcome == SYM_REKEY_VERIFIED)
+		text_add(&out->text, "Rekey verification successful. The new "
+		    "shares (generation %llu) are now active;\nthe old shares "
+		    "no longer unseal the image.\n",
+		    (unsigned long long)out->generation);
+	sym_rekey_submission_free(s);
+	return rc;
+}
+
+void
+sym_rekey_submit_result_free(struct sym_rekey_submit_result *r)
+{
+	sym_deal_output_free(&r->deal);
+	sym_rekey_text_free(&r->text);
 }
