@@ -33,9 +33,12 @@ _Static_assert(SYM_SET_ID_BYTES == SYM_IMAGE_ID_BYTES,
     "a rekey names its image by the share set id");
 
 int
-sym_rekey_refusal_is_usage(enum sym_rekey_refusal r)
+sym_rekey_exit_status(int rc, enum sym_rekey_refusal r)
 {
-	return r == SYM_REKEY_NO_NONCE || r == SYM_REKEY_DEALT_DIR;
+	if (rc != SYM_OK || r == SYM_REKEY_ACCEPTED)
+		return sym_exit_status(rc);
+	return r == SYM_REKEY_NO_NONCE || r == SYM_REKEY_DEALT_DIR ||
+	    r == SYM_REKEY_NO_SHARES ? 2 : 1;
 }
 
 /* Records a refusal and says it in words; returns SYM_OK (a refusal is
@@ -473,12 +476,19 @@ start_text(struct sym_rekey_start_result *out, const struct sym_rekey *r,
 
 int
 sym_rekey_start_check(char why[SYM_REKEY_WHY_MAX],
-    const struct sym_rekey_start_params *p)
+    const struct sym_rekey_start_params *p, int starting)
 {
 	const unsigned n = p->shares;
 
 	why[0] = '\0';
-	if (n < 2 || n > SYM_SHAMIR_MAX_SHARES)
+	if (!starting && (n || p->threshold || p->out_dir || p->to_count ||
+	    p->name_count || p->signer || p->pgp_count || p->backup))
+		snprintf(why, SYM_REKEY_WHY_MAX, "--key-shares, --key-threshold, "
+		    "--out-dir, --to, --holders, --pgp-keys, --backup and "
+		    "--signer go with --init");
+	else if (!starting)
+		return SYM_OK;
+	else if (n < 2 || n > SYM_SHAMIR_MAX_SHARES)
 		snprintf(why, SYM_REKEY_WHY_MAX, "--key-shares: 2 to %u shares",
 		    SYM_SHAMIR_MAX_SHARES);
 	else if (p->threshold < 2 || p->threshold > n)
@@ -526,7 +536,7 @@ sym_rekey_start(struct sym_rekey_start_result *out, struct sym_image *img,
 	memset(&pending, 0, sizeof pending);
 	if (r == NULL)
 		return SYM_ENOMEM;
-	if ((rc = sym_rekey_start_check(out->why, p)) != SYM_OK)
+	if ((rc = sym_rekey_start_check(out->why, p, 1)) != SYM_OK)
 		goto out;
 	if ((rc = load_rekey(img, &pending, r, &have)) != SYM_OK)
 		goto out;
@@ -862,6 +872,7 @@ struct sym_rekey_submission {
 	struct sym_image_pending pending;
 	struct sym_rekey rekey;		/* its pgp keys point into pending */
 	int verification, armor;
+	const char *name;		/* of the image, for messages */
 	uint64_t now, ttl;
 	uint8_t want[SYM_REKEY_NONCE_BYTES];	/* the nonce of this step */
 	unsigned needed;
@@ -955,6 +966,14 @@ sym_rekey_submission_open(struct sym_rekey_submission **out,
 	s->armor = p->armor;
 	s->now = p->now;
 	s->ttl = p->ttl;
+	s->name = p->image_name ? p->image_name : "image";
+	if (p->no_shares) {
+		refuse(&info->refusal, info->why, SYM_REKEY_NO_SHARES, "no share "
+		    "given: use --share FILE, or run at a terminal to be asked "
+		    "for one");
+		free(s);
+		return SYM_OK;
+	}
 	if ((rc = load_rekey(img, &s->pending, &s->rekey, &have)) != SYM_OK) {
 		free(s);
 		return rc;
@@ -1007,6 +1026,10 @@ sym_rekey_submission_load(struct sym_rekey_submission *s,
 	    &info->expired);
 	if (rc != SYM_OK)
 		return fail(info->why, NULL, rc);
+	if (info->expired)
+		snprintf(info->warning, sizeof info->warning, "warning: shares "
+		    "entered more than %llu seconds ago expired and were wiped; "
+		    "enter them again", (unsigned long long)s->ttl);
 	if (progress_fits(s->progress) != SYM_OK) {
 		sym_rekey_progress_wipe(s->progress);
 		s->progress = NULL;
@@ -1050,46 +1073,19 @@ keep_progress(struct sym_rekey_submission *s)
 	return rc;
 }
 
-/* The current quorum is in: unseal, deal, write, install, commit.  The
- * order is what makes a crash safe; rekey_crash.bats counts its writes. */
+/* The new shares issued, in the same header commit as the new wrapping:
+ * the verification nonce or the end of the rekey, the backup of OpenPGP
+ * shares, and the audit record. */
 static int
-finish_complete(struct sym_rekey_submission *s,
-    struct sym_rekey_submit_result *out, const struct sym_quorum *q)
+record_new_shares(struct sym_rekey_submission *s,
+    struct sym_rekey_submit_result *out)
 {
 	const struct sym_image_info *info = sym_image_info(s->img);
-	struct sym_rekey *r = &s->rekey;
 	struct sym_image_pending *pending = &s->pending;
-	char detail[160], nonce[SYM_UUID_TEXT_BYTES];
-	uint64_t seqid;
-	int rc;
+	const struct sym_rekey *r = &s->rekey;
+	char detail[160];
+	int rc = SYM_OK;
 
-	if (sym_image_unseal(s->img, q) != SYM_OK) {
-		/* Vault's behaviour: progress cleared, nonce kept. */
-		sym_rekey_progress_wipe(s->progress);
-		s->progress = NULL;
-		sym_image_journal_add(pending, s->now, SYM_AUDIT_REKEY_FAILED,
-		    "threshold met but the shares do not unseal; progress "
-		    "cleared");
-		out->journal_rc = sym_image_pending_put(s->img, pending);
-		sym_uuid_text(nonce, s->want);
-		refuse(&out->refusal, out->why, SYM_REKEY_NO_UNSEAL, "the shares "
-		    "do not unseal this image: rekey progress cleared, nonce %s "
-		    "kept", nonce);
-		return SYM_OK;
-	}
-	seqid = info->seqid;
-	rc = complete(s->img, r, s->armor, s->now, &out->deal);
-	if (rc == SYM_EEXIST) {
-		/* Left by an interrupted completion: those shares never took
-		 * effect, but they are not ours to remove. */
-		refuse(&out->refusal, out->why, SYM_REKEY_SHARES_LEFT, "%s: "
-		    "already holds share files (from an interrupted rekey?); "
-		    "move them away and submit again: the current shares still "
-		    "unseal the image", r->out_dir);
-		return SYM_OK;
-	}
-	if (rc != SYM_OK)	/* nothing changed; mostly, writing failed */
-		return fail(out->why, r->out_dir, rc);
 	if (r->verify) {
 		pending->has_verification_nonce = 1;
 		rc = sym_random_bytes(pending->verification_nonce,
@@ -1117,15 +1113,62 @@ finish_complete(struct sym_rekey_submission *s,
 		rc = sym_image_commit(s->img, r->verify ? SYM_AUDIT_REKEY_ISSUED :
 		    SYM_AUDIT_REKEY, detail, s->now);
 	}
+	return rc;
+}
+
+/* The current quorum is in: unseal, deal, write, install, commit.  The
+ * order is what makes a crash safe; rekey_crash.bats counts its writes. */
+static int
+finish_complete(struct sym_rekey_submission *s,
+    struct sym_rekey_submit_result *out, const struct sym_quorum *q)
+{
+	const struct sym_image_info *info = sym_image_info(s->img);
+	struct sym_rekey *r = &s->rekey;
+	struct sym_image_pending *pending = &s->pending;
+	char nonce[SYM_UUID_TEXT_BYTES];
+	uint64_t seqid;
+	int rc;
+
+	if (sym_image_unseal(s->img, q) != SYM_OK) {
+		/* Vault's behaviour: progress cleared, nonce kept. */
+		sym_rekey_progress_wipe(s->progress);
+		s->progress = NULL;
+		sym_image_journal_add(pending, s->now, SYM_AUDIT_REKEY_FAILED,
+		    "threshold met but the shares do not unseal; progress "
+		    "cleared");
+		out->journal_rc = sym_image_pending_put(s->img, pending);
+		if (out->journal_rc != SYM_OK)
+			snprintf(out->warning, sizeof out->warning, "warning: the "
+			    "failure could not be journaled in %s", s->name);
+		sym_uuid_text(nonce, s->want);
+		refuse(&out->refusal, out->why, SYM_REKEY_NO_UNSEAL, "the shares "
+		    "do not unseal this image: rekey progress cleared, nonce %s "
+		    "kept", nonce);
+		return SYM_OK;
+	}
+	seqid = info->seqid;
+	rc = complete(s->img, r, s->armor, s->now, &out->deal);
+	if (rc == SYM_EEXIST) {
+		/* Left by an interrupted completion: those shares never took
+		 * effect, but they are not ours to remove. */
+		refuse(&out->refusal, out->why, SYM_REKEY_SHARES_LEFT, "%s: "
+		    "already holds share files (from an interrupted rekey?); "
+		    "move them away and submit again: the current shares still "
+		    "unseal the image", r->out_dir);
+		return SYM_OK;
+	}
+	if (rc != SYM_OK)	/* nothing changed; mostly, writing failed */
+		return fail(out->why, r->out_dir, rc);
+	rc = record_new_shares(s, out);
 	if (rc != SYM_OK && info->seqid != seqid) {
 		/* The commit failed after its first header copy was written (a
 		 * failed fsync): that copy may be the state on disk, so the new
 		 * shares may be the only ones that open the image.  Never
 		 * remove them then. */
-		refuse(&out->refusal, out->why, SYM_REKEY_AFTER_HEADER, "%s after "
-		    "the new header was written: keep the new shares in %s and "
-		    "the current ones, and see which unseal", sym_strerror(rc),
-		    r->out_dir);
+		refuse(&out->refusal, out->why, SYM_REKEY_AFTER_HEADER, "%s: %s "
+		    "after the new header was written: keep the new shares in "
+		    "%s and the current ones, and see which unseal", s->name,
+		    sym_strerror(rc), r->out_dir);
 		sym_deal_output_free(&out->deal);
 		return rc;
 	}
@@ -1173,6 +1216,10 @@ finish_verify(struct sym_rekey_submission *s,
 			    "supplied; verification nonce rotated");
 			out->journal_rc = sym_image_pending_put(s->img, pending);
 		}
+		if (out->journal_rc != SYM_OK)
+			snprintf(out->warning, sizeof out->warning, "warning: the "
+			    "verification nonce could not be rotated in %s",
+			    s->name);
 		refuse(&out->refusal, out->why, SYM_REKEY_VERIFY_FAILED, "rekey "
 		    "verification failed; incorrect key shares supplied");
 		sym_secmem_free(key);
@@ -1265,6 +1312,13 @@ sym_rekey_submission_finish(struct sym_rekey_submission *s,
 		if (!interrupted ||
 		    sym_rekey_progress_count(s->progress) > s->saved)
 			rc = keep_progress(s);
+		if (rc != SYM_OK && interrupted) {
+			out->journal_rc = rc;
+			snprintf(out->warning, sizeof out->warning, "warning: the "
+			    "shares accepted could not be kept: %s",
+			    sym_strerror(rc));
+			rc = SYM_OK;
+		}
 		if (rc == SYM_OK && !interrupted)
 			text_add(&out->text, "%s %zu/%u\n", s->verification ?
 			    "Verification Progress" : "Rekey Progress",

@@ -82,6 +82,40 @@ sym_uuid_parse(uint8_t nonce[static SYM_REKEY_NONCE_BYTES], const char *text)
 	return SYM_OK;
 }
 
+/* Field 11: one map per holder, with what is known of them. */
+static void
+put_holders(struct sym_cbor_writer *w, const struct sym_rekey *r,
+    const uint8_t *const identity_bundles[], const size_t identity_lens[])
+{
+	sym_cbor_put_array(w, r->shares);
+	for (unsigned i = 0; i < r->shares; i++) {
+		int named = r->holder_names[i][0] != '\0';
+		int with_id = identity_bundles && identity_bundles[i];
+		int with_pgp = r->pgp_key[i] != NULL;
+		int with_fpr = r->pgp_fpr[i][0] != '\0';
+
+		sym_cbor_put_map(w, (size_t)named + (size_t)with_id +
+		    (size_t)with_pgp + (size_t)with_fpr);
+		if (named) {
+			sym_cbor_put_uint(w, 1);
+			sym_cbor_put_text(w, r->holder_names[i],
+			    strlen(r->holder_names[i]));
+		}
+		if (with_id) {
+			sym_cbor_put_uint(w, 2);
+			sym_cbor_put_bytes(w, identity_bundles[i], identity_lens[i]);
+		}
+		if (with_pgp) {
+			sym_cbor_put_uint(w, 3);
+			sym_cbor_put_bytes(w, r->pgp_key[i], r->pgp_key_len[i]);
+		}
+		if (with_fpr) {
+			sym_cbor_put_uint(w, 4);
+			sym_cbor_put_text(w, r->pgp_fpr[i], strlen(r->pgp_fpr[i]));
+		}
+	}
+}
+
 int
 sym_rekey_encode(uint8_t **bundle, size_t *len, struct sym_rekey *r,
     const uint8_t *const identity_bundles[], const size_t identity_lens[],
@@ -140,34 +174,7 @@ sym_rekey_encode(uint8_t **bundle, size_t *len, struct sym_rekey *r,
 	sym_cbor_put_uint(&w, FIELD_VERIFY);
 	sym_cbor_put_bool(&w, r->verify);
 	sym_cbor_put_uint(&w, FIELD_HOLDERS);
-	sym_cbor_put_array(&w, r->shares);
-	for (unsigned i = 0; i < r->shares; i++) {
-		int named = r->holder_names[i][0] != '\0';
-		int with_id = identity_bundles && identity_bundles[i];
-		int with_pgp = r->pgp_key[i] != NULL;
-		int with_fpr = r->pgp_fpr[i][0] != '\0';
-
-		sym_cbor_put_map(&w, (size_t)named + (size_t)with_id +
-		    (size_t)with_pgp + (size_t)with_fpr);
-		if (named) {
-			sym_cbor_put_uint(&w, 1);
-			sym_cbor_put_text(&w, r->holder_names[i],
-			    strlen(r->holder_names[i]));
-		}
-		if (with_id) {
-			sym_cbor_put_uint(&w, 2);
-			sym_cbor_put_bytes(&w, identity_bundles[i],
-			    identity_lens[i]);
-		}
-		if (with_pgp) {
-			sym_cbor_put_uint(&w, 3);
-			sym_cbor_put_bytes(&w, r->pgp_key[i], r->pgp_key_len[i]);
-		}
-		if (with_fpr) {
-			sym_cbor_put_uint(&w, 4);
-			sym_cbor_put_text(&w, r->pgp_fpr[i], strlen(r->pgp_fpr[i]));
-		}
-	}
+	put_holders(&w, r, identity_bundles, identity_lens);
 	sym_cbor_put_uint(&w, FIELD_OUT_DIR);
 	sym_cbor_put_text(&w, r->out_dir, strlen(r->out_dir));
 	if (r->backup) {

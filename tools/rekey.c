@@ -57,12 +57,11 @@ static struct options {
 	int init, status, cancel, json, backup_retrieve, backup_delete;
 	const char *pgp[SYM_SHAMIR_MAX_SHARES], *to[SYM_SHAMIR_MAX_SHARES];
 	const char *names[SYM_SHAMIR_MAX_SHARES];
-	unsigned ttl;
 	struct gather_options share_opts;
 } o = {
 	.start = { .names = o.names, .to = o.to, .pgp = o.pgp,
 	    .signer_prompt = "Passphrase for the signer key (will be hidden): " },
-	.ttl = SYM_REKEY_DEFAULT_TTL,
+	.submit = { .ttl = SYM_REKEY_DEFAULT_TTL },
 };
 
 /* Prints what the library reports, or why it said no; frees the text. */
@@ -75,17 +74,10 @@ report(int rc, struct sym_rekey_text *t, enum sym_rekey_refusal r,
 	if (done)
 		fwrite(t->bytes, 1, t->len, stdout);
 	sym_rekey_text_free(t);
-	if (done)
-		return 0;
-	if (why == NULL || why[0] == '\0')
-		return cli_fail(rc, o.path);
-	if (r == SYM_REKEY_AFTER_HEADER)
-		cli_error("%s: %s", o.path, why);
-	else
-		cli_error("%s", why);
-	if (rc != SYM_OK)
-		return sym_exit_status(rc);
-	return sym_rekey_refusal_is_usage(r) ? CLI_EXIT_USAGE : CLI_EXIT_INVALID;
+	if (done || why == NULL || why[0] == '\0')
+		return done ? 0 : cli_fail(rc, o.path);
+	cli_error("%s", why);
+	return sym_rekey_exit_status(rc, r);
 }
 
 /* Current shares toward completion, or the new ones for verification:
@@ -100,11 +92,7 @@ do_submit(struct sym_image *img)
 	int rc, status;
 
 	memset(&g, 0, sizeof g);
-	if (o.share_opts.source_count == 0 && !sym_io_isatty(0)) {
-		cli_error("no share given: use --share FILE, or run at a "
-		    "terminal to be asked for one");
-		return CLI_EXIT_USAGE;
-	}
+	o.submit.no_shares = o.share_opts.source_count == 0 && !sym_io_isatty(0);
 	rc = sym_rekey_submission_open(&sub, &info, img, &o.submit);
 	if (sub == NULL)
 		return report(rc, &info.plan, info.refusal, info.why);
@@ -119,8 +107,7 @@ do_submit(struct sym_image *img)
 		goto out;
 	}
 	if (info.expired)
-		cli_error("warning: shares entered more than %u seconds ago "
-		    "expired and were wiped; enter them again", o.ttl);
+		cli_error("%s", info.warning);
 	g.progress_label = o.submit.verification ? "Verification Progress" :
 	    "Rekey Progress";
 	g.pending_generation = o.submit.verification;
@@ -134,13 +121,8 @@ do_submit(struct sym_image *img)
 		status = gather_prompt(&g);
 	rc = sym_rekey_submission_finish(sub, &r, g.quorum, status != 0);
 	sub = NULL;
-	if (status != 0 && rc != SYM_OK)
-		cli_error("warning: the shares accepted could not be kept: %s",
-		    sym_strerror(rc));
-	else if (r.journal_rc != SYM_OK)
-		cli_error("warning: the %s in %s", r.refusal == SYM_REKEY_NO_UNSEAL ?
-		    "failure could not be journaled" : "verification nonce could "
-		    "not be rotated", o.path);
+	if (r.journal_rc != SYM_OK)
+		cli_error("%s", r.warning);
 	if (status == 0)
 		status = report(rc, &r.text, r.refusal, r.why);
 	sym_rekey_submit_result_free(&r);
@@ -165,13 +147,13 @@ do_other(struct sym_image *img, uint64_t now)
 		return report(rc, &i.text, i.refusal, i.why);
 	}
 	if (o.status) {
-		rc = sym_rekey_status(&st, img, now, o.ttl, (o.json ?
+		rc = sym_rekey_status(&st, img, now, o.submit.ttl, (o.json ?
 		    SYM_REKEY_STATUS_JSON : 0) | (o.submit.all ?
 		    SYM_REKEY_STATUS_ALL : 0));
 		return report(rc, &st.text, SYM_REKEY_ACCEPTED, NULL);
 	}
 	if (o.cancel) {
-		rc = sym_rekey_cancel(&c, img, o.submit.verification, now, o.ttl);
+		rc = sym_rekey_cancel(&c, img, o.submit.verification, now, o.submit.ttl);
 		return report(rc, &c.text, c.refusal, c.why);
 	}
 	rc = o.backup_delete ? sym_rekey_backup_delete(&b, img, now) :
@@ -186,8 +168,11 @@ do_other(struct sym_image *img, uint64_t now)
 static int
 take(int opt, char *arg)
 {
-	unsigned *n = opt == 'n' ? &o.start.shares : &o.start.threshold;
+	unsigned *n = opt == 'n' ? &o.start.shares : opt == 't' ?
+	    &o.start.threshold : &o.submit.ttl;
 
+#define LIST(items, count, name, what) \
+	return cli_list_option(arg, items, &count, synopsis, name, what)
 	switch (opt) {
 	case 0: return 0;
 	case 'i': o.path = arg; return 0;
@@ -197,26 +182,24 @@ take(int opt, char *arg)
 	case 'N': o.submit.nonce = arg; return 0;
 	case 'n':
 	case 't':
-		return cli_parse_uint(arg, 0, 65535, n) == 0 ? 0 : cli_usage_error(
-		    synopsis, "--key-%s: not a number: %s", opt == 'n' ? "shares" :
-		    "threshold", arg);
 	case 'L':
-		return cli_parse_uint(arg, 1, 0x7fffffff, &o.ttl) == 0 ? 0 :
-		    cli_usage_error(synopsis, "--ttl: a number of seconds, not %s",
-		    arg);
-	case 'T':
-		return cli_list_option(arg, o.to, &o.start.to_count, synopsis,
-		    "--to", ".pub files");
-	case 'H':
-		return cli_list_option(arg, o.names, &o.start.name_count,
-		    synopsis, "--holders", "names");
-	case 'K':
-		return cli_list_option(arg, o.pgp, &o.start.pgp_count, synopsis,
-		    "--pgp-keys", "key files or fingerprints");
+		if (cli_parse_uint(arg, opt == 'L', opt == 'L' ? 0x7fffffff :
+		    65535, n) == 0)
+			return 0;
+		if (opt == 'L')
+			return cli_usage_error(synopsis, "--ttl: a number of "
+			    "seconds, not %s", arg);
+		return cli_usage_error(synopsis, "--key-%s: not a number: %s",
+		    opt == 'n' ? "shares" : "threshold", arg);
+	case 'T': LIST(o.to, o.start.to_count, "--to", ".pub files");
+	case 'H': LIST(o.names, o.start.name_count, "--holders", "names");
+	case 'K': LIST(o.pgp, o.start.pgp_count, "--pgp-keys",
+	    "key files or fingerprints");
 	case 'f':
-		o.json = strcmp(arg, "json") == 0;
-		return o.json || strcmp(arg, "table") == 0 ? 0 : cli_usage_error(
-		    synopsis, "--format: expected table or json, not %s", arg);
+		if (strcmp(arg, "json") == 0 || strcmp(arg, "table") == 0)
+			return o.json |= arg[0] == 'j', 0;
+		return cli_usage_error(synopsis, "--format: expected table or "
+		    "json, not %s", arg);
 	case 'h':
 		return fputs(synopsis, stdout), -1;
 	default:
@@ -225,65 +208,26 @@ take(int opt, char *arg)
 	}
 }
 
-/* Which options go together; the --init rules are the library's. */
-static int
-check(int argc)
-{
-	struct sym_rekey_start_params *p = &o.start;
-	char why[SYM_REKEY_WHY_MAX];
-
-	if (optind < argc)
-		return cli_usage_error(synopsis, "unexpected argument (shares "
-		    "are given with --share FILE)");
-	if (o.path == NULL)
-		return cli_usage_error(synopsis, "missing --image");
-	if (o.init + o.status + o.cancel + o.backup_retrieve +
-	    o.backup_delete > 1)
-		return cli_usage_error(synopsis, "--init, --status and --cancel "
-		    "exclude each other");
-	if (o.init && sym_rekey_start_check(why, p) != SYM_OK)
-		return cli_usage_error(synopsis, "%s", why);
-	if (!o.init && (p->shares || p->threshold || p->out_dir ||
-	    p->to_count || p->name_count || p->signer || p->pgp_count ||
-	    p->backup))
-		return cli_usage_error(synopsis, "--key-shares, --key-threshold, "
-		    "--out-dir, --to, --holders, --pgp-keys, --backup and "
-		    "--signer go with --init");
-	o.submit.ttl = o.ttl;
-	return 0;
-}
-
 int
 main(int argc, char **argv)
 {
+#define ARG(name, c) { name, required_argument, NULL, c }
+#define FLAG(name, var) { name, no_argument, &(var), 1 }
 	static const struct option options[] = {
-		{ "image", required_argument, NULL, 'i' },
-		{ "init", no_argument, &o.init, 1 },
-		{ "key-shares", required_argument, NULL, 'n' },
-		{ "key-threshold", required_argument, NULL, 't' },
-		{ "out-dir", required_argument, NULL, 'o' },
-		{ "verify", no_argument, &o.submit.verification, 1 },
-		{ "to", required_argument, NULL, 'T' },
-		{ "holders", required_argument, NULL, 'H' },
-		{ "signer", required_argument, NULL, 's' },
-		{ "signer-passphrase-file", required_argument, NULL, 'S' },
-		{ "nonce", required_argument, NULL, 'N' },
-		{ "status", no_argument, &o.status, 1 },
-		{ "cancel", no_argument, &o.cancel, 1 },
-		{ "all", no_argument, &o.submit.all, 1 },
-		{ "ttl", required_argument, NULL, 'L' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "pgp-keys", required_argument, NULL, 'K' },
-		{ "backup", no_argument, &o.start.backup, 1 },
-		{ "armor", no_argument, &o.submit.armor, 1 },
-		{ "backup-retrieve", no_argument, &o.backup_retrieve, 1 },
-		{ "backup-delete", no_argument, &o.backup_delete, 1 },
-		{ "help", no_argument, NULL, 'h' },
-		GATHER_OPTIONS,
-		{ NULL, 0, NULL, 0 },
+		ARG("image", 'i'), FLAG("init", o.init), ARG("key-shares", 'n'),
+		ARG("key-threshold", 't'), ARG("out-dir", 'o'), ARG("to", 'T'),
+		FLAG("verify", o.submit.verification), ARG("holders", 'H'),
+		ARG("signer", 's'), ARG("signer-passphrase-file", 'S'),
+		ARG("nonce", 'N'), FLAG("status", o.status), ARG("ttl", 'L'),
+		FLAG("cancel", o.cancel), FLAG("all", o.submit.all),
+		ARG("format", 'f'), ARG("pgp-keys", 'K'), FLAG("armor", o.submit.armor),
+		FLAG("backup", o.start.backup), FLAG("backup-delete", o.backup_delete),
+		FLAG("backup-retrieve", o.backup_retrieve),
+		{ "help", no_argument, NULL, 'h' }, GATHER_OPTIONS, { NULL, 0, NULL, 0 },
 	};
 	struct sym_image *img = NULL;
 	uint64_t now = (uint64_t)time(NULL);
+	char why[SYM_REKEY_WHY_MAX];
 	int opt, rc, status;
 
 	cli_init("symbolon-rekey");
@@ -294,10 +238,21 @@ main(int argc, char **argv)
 		if (status != 0 && status != 1)
 			return status < 0 ? 0 : status;
 	}
-	if ((status = check(argc)) != 0)
-		return status;
+	if (optind < argc)
+		return cli_usage_error(synopsis, "unexpected argument (shares "
+		    "are given with --share FILE)");
+	if (o.path == NULL)
+		return cli_usage_error(synopsis, "missing --image");
+	if (o.init + o.status + o.cancel + o.backup_retrieve +
+	    o.backup_delete > 1)
+		return cli_usage_error(synopsis, "--init, --status and --cancel "
+		    "exclude each other");
+	/* Which options go together: the --init rules are the library's. */
+	if (sym_rekey_start_check(why, &o.start, o.init) != SYM_OK)
+		return cli_usage_error(synopsis, "%s", why);
 	o.start.verify = o.submit.verification;
 	o.start.now = o.submit.now = now;
+	o.submit.image_name = o.path;
 	rc = sym_image_open(&img, o.path, o.status ? SYM_IMAGE_READ :
 	    SYM_IMAGE_WRITE);
 	if (rc != SYM_OK)

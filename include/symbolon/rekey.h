@@ -33,7 +33,7 @@
 
 /* Why a call said no; the result's why says it in words (Vault's, where
  * Vault has them).  NO_NONCE and DEALT_DIR are usage errors, the others
- * answers; AFTER_HEADER comes with the (negative) error itself. */
+ * answers (NO_SHARES is usage too); AFTER_HEADER comes with the (negative) error itself. */
 #define SYM_REKEY_WHY_MAX 1200u
 enum sym_rekey_refusal {
 	SYM_REKEY_ACCEPTED = 0,
@@ -42,6 +42,7 @@ enum sym_rekey_refusal {
 	SYM_REKEY_NONE,			/* no rekey in progress */
 	SYM_REKEY_NO_VERIFICATION,	/* no verification in progress */
 	SYM_REKEY_AWAITS_VERIFICATION,	/* submit: verification nonce is due */
+	SYM_REKEY_NO_SHARES,		/* submit: no share can be given */
 	SYM_REKEY_NO_NONCE,		/* submit: no nonce given */
 	SYM_REKEY_WRONG_NONCE,		/* submit: not the expected nonce */
 	SYM_REKEY_STALE,		/* started for an older generation */
@@ -57,8 +58,9 @@ enum sym_rekey_refusal {
 					 * the new and the current shares */
 };
 
-/* 1 for the refusals that are usage errors (exit status 2), else 0. */
-int sym_rekey_refusal_is_usage(enum sym_rekey_refusal r);
+/* The exit status a call's return code and refusal call for, as
+ * sym_exit_status: 0, 1 (the answer is no) or 2 (usage, I/O...). */
+int sym_rekey_exit_status(int rc, enum sym_rekey_refusal r);
 
 /* What to print, as it is to appear (bytes, len; heap).  Out of memory
  * cuts it short and sets lost: the call's effect stands all the same. */
@@ -133,9 +135,11 @@ struct sym_rekey_start_result {
 };
 
 /* The rules of a start, before the image is opened: SYM_EUSAGE with why
- * (Vault's wording first) when p breaks one. */
+ * (Vault's wording first) when p breaks one.  starting 0: p must then
+ * ask for nothing that only a start takes. */
 int sym_rekey_start_check(char why[SYM_REKEY_WHY_MAX],
-    const struct sym_rekey_start_params *p) SYM_WARN_UNUSED SYM_NONNULL(1, 2);
+    const struct sym_rekey_start_params *p, int starting)
+    SYM_WARN_UNUSED SYM_NONNULL(1, 2);
 
 /* Records a pending rekey and its SYM_AUDIT_REKEY_INIT journal line.
  * OpenPGP keys are resolved (and refused: expired, revoked...) now, and
@@ -179,8 +183,10 @@ struct sym_rekey_submit_params {
 	int verification;		/* -verify: the new shares */
 	const char *nonce;		/* as the user gave it, or NULL */
 	int all;			/* verification: every new share */
-	uint64_t ttl;			/* progress lifetime, seconds */
+	unsigned ttl;			/* progress lifetime, seconds */
 	int armor;			/* completing: text-form bundles */
+	int no_shares;			/* none can be given: refused at once */
+	const char *image_name;		/* the image, as messages name it */
 	uint64_t now;
 };
 
@@ -191,7 +197,8 @@ struct sym_rekey_submission_info {
 	 * needed for this step. */
 	uint8_t expected[SYM_REKEY_NONCE_BYTES];
 	unsigned needed;
-	int expired;			/* load: old progress was wiped */
+	int expired;			/* load: old progress was wiped... */
+	char warning[SYM_REKEY_WHY_MAX];	/* ...and this says so */
 	size_t saved;			/* load: shares replayed */
 	/* open: what the shares about to be entered will bring about, to
 	 * be shown before anyone enters one (for standard error) */
@@ -238,8 +245,11 @@ struct sym_rekey_submit_result {
 	size_t count;			/* shares in the quorum */
 	unsigned needed;
 	/* A failure that was recorded is followed by a journal or nonce
-	 * write that itself failed: this code (SYM_OK if none). */
+	 * write that itself failed, or the shares accepted before an
+	 * interruption could not be kept: this code (SYM_OK if none), and
+	 * warning says it. */
 	int journal_rc;
+	char warning[SYM_REKEY_WHY_MAX];
 	/* ISSUED, COMPLETED: the new shares, written in out_dir (armor:
 	 * text form); free with sym_rekey_submit_result_free. */
 	struct sym_deal_output deal;
