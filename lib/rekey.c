@@ -43,19 +43,18 @@ sym_rekey_exit_status(int rc, enum sym_rekey_refusal r)
 
 /* Records a refusal and says it in words; returns SYM_OK (a refusal is
  * an answer, not an error). */
-static int refuse(enum sym_rekey_refusal *out, char why[SYM_REKEY_WHY_MAX],
-    enum sym_rekey_refusal r, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+static int refuse(struct sym_rekey_said *out, enum sym_rekey_refusal r,
+    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 static int
-refuse(enum sym_rekey_refusal *out, char why[SYM_REKEY_WHY_MAX],
-    enum sym_rekey_refusal r, const char *fmt, ...)
+refuse(struct sym_rekey_said *out, enum sym_rekey_refusal r,
+    const char *fmt, ...)
 {
 	va_list ap;
 
-	*out = r;
+	out->refusal = r;
 	va_start(ap, fmt);
-	vsnprintf(why, SYM_REKEY_WHY_MAX, fmt, ap);
+	vsnprintf(out->why, SYM_REKEY_WHY_MAX, fmt, ap);
 	va_end(ap);
 	return SYM_OK;
 }
@@ -240,7 +239,7 @@ rekey_alloc(void)
 static void
 status_text(struct sym_rekey_status *s, unsigned flags)
 {
-	struct sym_rekey_text *t = &s->text;
+	struct sym_rekey_text *t = &s->said.text;
 	char n[SYM_UUID_TEXT_BYTES] = "", v[SYM_UUID_TEXT_BYTES] = "", at[32] = "";
 
 	if (s->started)
@@ -373,7 +372,7 @@ start_holders(struct sym_rekey_start_result *out, struct sym_rekey *r,
 			rc = sym_identity_parse_public(&r->identities[i], ids[i],
 			    id_lens[i]);
 		if (rc != SYM_OK)
-			return fail(out->why, p->to[i], rc);
+			return fail(out->said.why, p->to[i], rc);
 	}
 	for (int i = 0; i < p->pgp_count; i++) {
 		struct sym_pgp_recipient *key = NULL;
@@ -383,7 +382,7 @@ start_holders(struct sym_rekey_start_result *out, struct sym_rekey *r,
 		 * holder is called; checked again when the shares are made. */
 		rc = sym_pgp_recipient_resolve_key(&key, &out->pgp[i], p->pgp[i]);
 		if (rc != SYM_OK)
-			return pgp_refused(out->why, p->pgp[i], &out->pgp[i], rc);
+			return pgp_refused(out->said.why, p->pgp[i], &out->pgp[i], rc);
 		if (!r->holder_names[i][0])
 			pgp_holder_name(r->holder_names[i],
 			    sizeof r->holder_names[i], sym_pgp_recipient_key(key));
@@ -396,7 +395,7 @@ start_holders(struct sym_rekey_start_result *out, struct sym_rekey *r,
 		rc = sym_io_read_all(&pgp_keys[i], &r->pgp_key_len[i], p->pgp[i],
 		    SYM_PGP_KEYFILE_MAX);
 		if (rc != SYM_OK)
-			return fail(out->why, p->pgp[i], rc);
+			return fail(out->said.why, p->pgp[i], rc);
 		r->pgp_key[i] = pgp_keys[i];
 	}
 	r->backup = p->backup;
@@ -419,16 +418,17 @@ start_record(struct sym_rekey_start_result *out, struct sym_image *img,
 	if (p->signer != NULL) {
 		rc = sym_identity_load_secret(&signer, p->signer,
 		    p->signer_passphrase_file, p->signer_prompt ?
-		    p->signer_prompt : "Passphrase for the signer key: ");
+		    p->signer_prompt : "Passphrase for the signer key (will be "
+		    "hidden): ");
 		if (rc != SYM_OK)
-			return fail(out->why, p->signer, rc);
+			return fail(out->said.why, p->signer, rc);
 	}
 	rc = sym_rekey_encode(&bundle, &len, r, (const uint8_t *const *)ids,
 	    id_lens, signer ? signer->sign_secret : NULL);
 	if (rc == SYM_OK && (pending->rekey = malloc(len)) == NULL)
 		rc = SYM_ENOMEM;
 	if (rc != SYM_OK)
-		fail(out->why, NULL, rc);
+		fail(out->said.why, NULL, rc);
 	if (rc == SYM_OK) {
 		memcpy(pending->rekey, bundle, len);
 		pending->rekey_len = len;
@@ -453,7 +453,7 @@ static void
 start_text(struct sym_rekey_start_result *out, const struct sym_rekey *r,
     int pgp_count)
 {
-	struct sym_rekey_text *t = &out->text;
+	struct sym_rekey_text *t = &out->said.text;
 	char n[SYM_UUID_TEXT_BYTES], at[32];
 
 	text_row(t, "Key", "%s", "Value");
@@ -536,12 +536,12 @@ sym_rekey_start(struct sym_rekey_start_result *out, struct sym_image *img,
 	memset(&pending, 0, sizeof pending);
 	if (r == NULL)
 		return SYM_ENOMEM;
-	if ((rc = sym_rekey_start_check(out->why, p, 1)) != SYM_OK)
+	if ((rc = sym_rekey_start_check(out->said.why, p, 1)) != SYM_OK)
 		goto out;
 	if ((rc = load_rekey(img, &pending, r, &have)) != SYM_OK)
 		goto out;
 	if (have || pending.has_verification_nonce) {
-		refuse(&out->refusal, out->why, SYM_REKEY_IN_PROGRESS,
+		refuse(&out->said, SYM_REKEY_IN_PROGRESS,
 		    "rekey already in progress");
 		goto out;
 	}
@@ -555,7 +555,7 @@ sym_rekey_start(struct sym_rekey_start_result *out, struct sym_image *img,
 	snprintf(r->out_dir, sizeof r->out_dir, "%s", p->out_dir);
 	if (snprintf(path, sizeof path, "%s/manifest.cbor", p->out_dir) > 0 &&
 	    sym_io_check_absent(path) != SYM_OK) {
-		refuse(&out->refusal, out->why, SYM_REKEY_DEALT_DIR, "%s: already "
+		refuse(&out->said, SYM_REKEY_DEALT_DIR, "%s: already "
 		    "holds a deal; give an empty directory for the new shares",
 		    p->out_dir);
 		goto out;
@@ -600,7 +600,7 @@ sym_rekey_cancel(struct sym_rekey_cancel_result *out, struct sym_image *img,
 		/* Vault's "rekey -cancel -verify": a fresh verification
 		 * nonce, progress cleared, the rekey kept. */
 		if (!verifying(img, &pending)) {
-			refuse(&out->refusal, out->why, SYM_REKEY_NO_VERIFICATION,
+			refuse(&out->said, SYM_REKEY_NO_VERIFICATION,
 			    "no rekey verification in progress");
 			goto out;
 		}
@@ -630,11 +630,11 @@ sym_rekey_cancel(struct sym_rekey_cancel_result *out, struct sym_image *img,
 		out->canceled = 1;
 		memcpy(out->verification_nonce, pending.verification_nonce,
 		    sizeof out->verification_nonce);
-		text_add(&out->text, "Success! Rekey verification canceled; the "
+		text_add(&out->said.text, "Success! Rekey verification canceled; the "
 		    "new verification nonce is %s\n",
 		    uuid(nonce, out->verification_nonce));
 	} else if (rc == SYM_OK) {
-		text_add(&out->text, "Success! Canceled rekeying (if it was "
+		text_add(&out->said.text, "Success! Canceled rekeying (if it was "
 		    "started)\n");
 	}
 out:
@@ -680,7 +680,7 @@ sym_rekey_backup_get(struct sym_rekey_backup *out, const struct sym_image *img)
 	if ((rc = sym_image_pending_get(img, &pending)) != SYM_OK)
 		return rc;
 	if (pending.backup == NULL) {
-		refuse(&out->refusal, out->why, SYM_REKEY_NO_BACKUP,
+		refuse(&out->said, SYM_REKEY_NO_BACKUP,
 		    "no backed-up keys found");
 		sym_image_pending_clear(&pending);
 		return SYM_OK;
@@ -699,15 +699,15 @@ sym_rekey_backup_get(struct sym_rekey_backup *out, const struct sym_image *img)
 		sym_rekey_backup_free(out);
 		return rc;
 	}
-	text_row(&out->text, "Nonce", "%s", uuid(nonce, out->nonce));
+	text_row(&out->said.text, "Nonce", "%s", uuid(nonce, out->nonce));
 	for (size_t i = 0; i < out->count; i++) {
 		const struct sym_rekey_backup_entry *e = &out->entries[i];
 
-		text_add(&out->text, "\n%-22s %u\n%-22s %s\n", "Key", e->index,
+		text_add(&out->said.text, "\n%-22s %u\n%-22s %s\n", "Key", e->index,
 		    "Recipient", e->fpr);
 		if (e->uid[0])
-			text_row(&out->text, "User ID", "%s", e->uid);
-		text_bytes(&out->text, e->message, e->message_len);
+			text_row(&out->said.text, "User ID", "%s", e->uid);
+		text_bytes(&out->said.text, e->message, e->message_len);
 	}
 	return SYM_OK;
 }
@@ -716,7 +716,7 @@ void
 sym_rekey_backup_free(struct sym_rekey_backup *b)
 {
 	free(b->bytes);
-	sym_rekey_text_free(&b->text);
+	sym_rekey_text_free(&b->said.text);
 	memset(b, 0, sizeof *b);
 }
 
@@ -738,7 +738,7 @@ sym_rekey_backup_delete(struct sym_rekey_backup *out, struct sym_image *img,
 	rc = sym_image_pending_put(img, &pending);
 	sym_image_pending_clear(&pending);
 	if (rc == SYM_OK)
-		text_add(&out->text, "Success! Deleted backed-up keys (if any)\n");
+		text_add(&out->said.text, "Success! Deleted backed-up keys (if any)\n");
 	return rc;
 }
 
@@ -916,10 +916,10 @@ submission_check(struct sym_rekey_submission *s,
 	char want[SYM_UUID_TEXT_BYTES];
 
 	if (!s->verification && !have)
-		return refuse(&info->refusal, info->why, SYM_REKEY_NONE,
+		return refuse(&info->said, SYM_REKEY_NONE,
 		    "no rekey in progress");
 	if (s->verification && !verifying(s->img, &s->pending))
-		return refuse(&info->refusal, info->why,
+		return refuse(&info->said,
 		    SYM_REKEY_NO_VERIFICATION, "no rekey verification in "
 		    "progress");
 	memcpy(s->want, s->verification || s->pending.has_verification_nonce ?
@@ -927,20 +927,20 @@ submission_check(struct sym_rekey_submission *s,
 	memcpy(info->expected, s->want, sizeof info->expected);
 	sym_uuid_text(want, s->want);
 	if (!s->verification && s->pending.has_verification_nonce)
-		return refuse(&info->refusal, info->why,
+		return refuse(&info->said,
 		    SYM_REKEY_AWAITS_VERIFICATION, "rekey operation already "
 		    "finished; verification must be performed; nonce for the "
 		    "verification operation is %s", want);
 	if (nonce_text == NULL)
-		return refuse(&info->refusal, info->why, SYM_REKEY_NO_NONCE,
+		return refuse(&info->said, SYM_REKEY_NO_NONCE,
 		    "missing nonce: give it with --nonce (it is %s)", want);
 	if (sym_uuid_parse(nonce, nonce_text) != SYM_OK ||
 	    memcmp(nonce, s->want, sizeof nonce) != 0)
-		return refuse(&info->refusal, info->why, SYM_REKEY_WRONG_NONCE,
+		return refuse(&info->said, SYM_REKEY_WRONG_NONCE,
 		    "incorrect nonce supplied; nonce for this %s operation is "
 		    "%s", s->verification ? "verify" : "rekey", want);
 	if (!s->verification && s->rekey.generation != ii->seal.generation)
-		return refuse(&info->refusal, info->why, SYM_REKEY_STALE,
+		return refuse(&info->said, SYM_REKEY_STALE,
 		    "the rekey was started for generation %llu, but the image "
 		    "is at generation %llu; cancel it",
 		    (unsigned long long)s->rekey.generation,
@@ -968,7 +968,7 @@ sym_rekey_submission_open(struct sym_rekey_submission **out,
 	s->ttl = p->ttl;
 	s->name = p->image_name ? p->image_name : "image";
 	if (p->no_shares) {
-		refuse(&info->refusal, info->why, SYM_REKEY_NO_SHARES, "no share "
+		refuse(&info->said, SYM_REKEY_NO_SHARES, "no share "
 		    "given: use --share FILE, or run at a terminal to be asked "
 		    "for one");
 		free(s);
@@ -979,13 +979,15 @@ sym_rekey_submission_open(struct sym_rekey_submission **out,
 		return rc;
 	}
 	(void)submission_check(s, info, have, p->nonce);
-	if (info->refusal != SYM_REKEY_ACCEPTED) {
+	if (info->said.refusal != SYM_REKEY_ACCEPTED) {
 		sym_rekey_submission_free(s);
 		return SYM_OK;
 	}
 	s->needed = !s->verification ? ii->seal.threshold : p->all ?
 	    ii->pending_seal.shares : ii->pending_seal.threshold;
 	info->needed = s->needed;
+	info->progress_label = s->verification ? "Verification Progress" :
+	    "Rekey Progress";
 	if (!s->verification)
 		plan_text(&info->plan, &s->rekey);
 	*out = s;
@@ -1025,7 +1027,7 @@ sym_rekey_submission_load(struct sym_rekey_submission *s,
 	rc = sym_rekey_progress_load(&s->progress, id, s->want, s->now, s->ttl,
 	    &info->expired);
 	if (rc != SYM_OK)
-		return fail(info->why, NULL, rc);
+		return fail(info->said.why, NULL, rc);
 	if (info->expired)
 		snprintf(info->warning, sizeof info->warning, "warning: shares "
 		    "entered more than %llu seconds ago expired and were wiped; "
@@ -1039,7 +1041,7 @@ sym_rekey_submission_load(struct sym_rekey_submission *s,
 		rc = sym_rekey_progress_replay(s->progress, q);
 	}
 	if (rc != SYM_OK)
-		return fail(info->why, NULL, rc);
+		return fail(info->said.why, NULL, rc);
 	s->saved = info->saved = sym_rekey_progress_count(s->progress);
 	return SYM_OK;
 }
@@ -1141,7 +1143,7 @@ finish_complete(struct sym_rekey_submission *s,
 			snprintf(out->warning, sizeof out->warning, "warning: the "
 			    "failure could not be journaled in %s", s->name);
 		sym_uuid_text(nonce, s->want);
-		refuse(&out->refusal, out->why, SYM_REKEY_NO_UNSEAL, "the shares "
+		refuse(&out->said, SYM_REKEY_NO_UNSEAL, "the shares "
 		    "do not unseal this image: rekey progress cleared, nonce %s "
 		    "kept", nonce);
 		return SYM_OK;
@@ -1151,21 +1153,21 @@ finish_complete(struct sym_rekey_submission *s,
 	if (rc == SYM_EEXIST) {
 		/* Left by an interrupted completion: those shares never took
 		 * effect, but they are not ours to remove. */
-		refuse(&out->refusal, out->why, SYM_REKEY_SHARES_LEFT, "%s: "
+		refuse(&out->said, SYM_REKEY_SHARES_LEFT, "%s: "
 		    "already holds share files (from an interrupted rekey?); "
 		    "move them away and submit again: the current shares still "
 		    "unseal the image", r->out_dir);
 		return SYM_OK;
 	}
 	if (rc != SYM_OK)	/* nothing changed; mostly, writing failed */
-		return fail(out->why, r->out_dir, rc);
+		return fail(out->said.why, r->out_dir, rc);
 	rc = record_new_shares(s, out);
 	if (rc != SYM_OK && info->seqid != seqid) {
 		/* The commit failed after its first header copy was written (a
 		 * failed fsync): that copy may be the state on disk, so the new
 		 * shares may be the only ones that open the image.  Never
 		 * remove them then. */
-		refuse(&out->refusal, out->why, SYM_REKEY_AFTER_HEADER, "%s: %s "
+		refuse(&out->said, SYM_REKEY_AFTER_HEADER, "%s: %s "
 		    "after the new header was written: keep the new shares in "
 		    "%s and the current ones, and see which unseal", s->name,
 		    sym_strerror(rc), r->out_dir);
@@ -1220,7 +1222,7 @@ finish_verify(struct sym_rekey_submission *s,
 			snprintf(out->warning, sizeof out->warning, "warning: the "
 			    "verification nonce could not be rotated in %s",
 			    s->name);
-		refuse(&out->refusal, out->why, SYM_REKEY_VERIFY_FAILED, "rekey "
+		refuse(&out->said, SYM_REKEY_VERIFY_FAILED, "rekey "
 		    "verification failed; incorrect key shares supplied");
 		sym_secmem_free(key);
 		return SYM_OK;
@@ -1254,7 +1256,7 @@ static void
 issued_text(struct sym_rekey_submit_result *out)
 {
 	const struct sym_manifest *m = out->deal.record;
-	struct sym_rekey_text *t = &out->text;
+	struct sym_rekey_text *t = &out->said.text;
 	char file[4096], v[SYM_UUID_TEXT_BYTES];
 
 	for (unsigned i = 1; i <= m->count; i++) {
@@ -1320,9 +1322,9 @@ sym_rekey_submission_finish(struct sym_rekey_submission *s,
 			rc = SYM_OK;
 		}
 		if (rc == SYM_OK && !interrupted)
-			text_add(&out->text, "%s %zu/%u\n", s->verification ?
-			    "Verification Progress" : "Rekey Progress",
-			    out->count, out->needed);
+			text_add(&out->said.text, "%s %zu/%u\n",
+			    s->verification ? "Verification Progress" :
+			    "Rekey Progress", out->count, out->needed);
 	} else if (!s->verification) {
 		rc = finish_complete(s, out, q);
 	} else {
@@ -1332,7 +1334,7 @@ sym_rekey_submission_finish(struct sym_rekey_submission *s,
 	    out->outcome == SYM_REKEY_ISSUED))
 		issued_text(out);
 	if (rc == SYM_OK && out->outcome == SYM_REKEY_VERIFIED)
-		text_add(&out->text, "Rekey verification successful. The new "
+		text_add(&out->said.text, "Rekey verification successful. The new "
 		    "shares (generation %llu) are now active;\nthe old shares "
 		    "no longer unseal the image.\n",
 		    (unsigned long long)out->generation);
@@ -1344,5 +1346,5 @@ void
 sym_rekey_submit_result_free(struct sym_rekey_submit_result *r)
 {
 	sym_deal_output_free(&r->deal);
-	sym_rekey_text_free(&r->text);
+	sym_rekey_text_free(&r->said.text);
 }

@@ -1,8 +1,6 @@
-/*
- * symbolon rekey: Vault's `operator rekey`, offline.  The state machine is
- * lib/rekey.c (rekey.h): this parses options, calls one lib function per
- * action, and prints what it reports.
- */
+/* symbolon rekey: Vault's `operator rekey`, offline.  The state machine is
+ * lib/rekey.c (rekey.h); this parses options, calls one lib function per
+ * action and prints what it says. */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -59,25 +57,23 @@ static struct options {
 	const char *names[SYM_SHAMIR_MAX_SHARES];
 	struct gather_options share_opts;
 } o = {
-	.start = { .names = o.names, .to = o.to, .pgp = o.pgp,
-	    .signer_prompt = "Passphrase for the signer key (will be hidden): " },
+	.start = { .names = o.names, .to = o.to, .pgp = o.pgp },
 	.submit = { .ttl = SYM_REKEY_DEFAULT_TTL },
 };
 
-/* Prints what the library reports, or why it said no; frees the text. */
+/* Prints what the library says, or why not; frees the text. */
 static int
-report(int rc, struct sym_rekey_text *t, enum sym_rekey_refusal r,
-    const char *why)
+report(int rc, struct sym_rekey_said *said)
 {
-	int done = rc == SYM_OK && r == SYM_REKEY_ACCEPTED;
+	int done = rc == SYM_OK && said->refusal == SYM_REKEY_ACCEPTED;
 
 	if (done)
-		fwrite(t->bytes, 1, t->len, stdout);
-	sym_rekey_text_free(t);
-	if (done || why == NULL || why[0] == '\0')
+		fwrite(said->text.bytes, 1, said->text.len, stdout);
+	sym_rekey_text_free(&said->text);
+	if (done || said->why[0] == '\0')
 		return done ? 0 : cli_fail(rc, o.path);
-	cli_error("%s", why);
-	return sym_rekey_exit_status(rc, r);
+	cli_error("%s", said->why);
+	return sym_rekey_exit_status(rc, said->refusal);
 }
 
 /* Current shares toward completion, or the new ones for verification:
@@ -88,28 +84,25 @@ do_submit(struct sym_image *img)
 	static struct sym_rekey_submission_info info;
 	static struct sym_rekey_submit_result r;
 	struct sym_rekey_submission *sub = NULL;
-	struct gather g;
+	struct gather g = { 0 };
 	int rc, status;
 
-	memset(&g, 0, sizeof g);
-	o.submit.no_shares = o.share_opts.source_count == 0 && !sym_io_isatty(0);
+	o.submit.no_shares = !o.share_opts.source_count && !sym_io_isatty(0);
 	rc = sym_rekey_submission_open(&sub, &info, img, &o.submit);
 	if (sub == NULL)
-		return report(rc, &info.plan, info.refusal, info.why);
-	/* Shown before anyone enters a share: the configuration lives
-	 * outside the signed header until the rekey completes. */
+		return report(rc, &info.said);
+	/* Shown before any share: the plan is outside the signed header. */
 	fwrite(info.plan.bytes, 1, info.plan.len, stderr);
 	sym_rekey_text_free(&info.plan);
 	if ((status = gather_init(&g, img, &o.share_opts)) != 0)
 		goto out;
 	if ((rc = sym_rekey_submission_load(sub, &info, g.quorum)) != SYM_OK) {
-		status = report(rc, &info.plan, 0, info.why);
+		status = report(rc, &info.said);
 		goto out;
 	}
 	if (info.expired)
 		cli_error("%s", info.warning);
-	g.progress_label = o.submit.verification ? "Verification Progress" :
-	    "Rekey Progress";
+	g.progress_label = info.progress_label;
 	g.pending_generation = o.submit.verification;
 	g.required = info.needed;
 	g.on_accept = sym_rekey_submission_accept;
@@ -124,7 +117,7 @@ do_submit(struct sym_image *img)
 	if (r.journal_rc != SYM_OK)
 		cli_error("%s", r.warning);
 	if (status == 0)
-		status = report(rc, &r.text, r.refusal, r.why);
+		status = report(rc, &r.said);
 	sym_rekey_submit_result_free(&r);
 out:
 	sym_rekey_submission_free(sub);
@@ -134,37 +127,32 @@ out:
 
 /* Every other action: init, status, cancel, backup (no shares). */
 static int
-do_other(struct sym_image *img, uint64_t now)
+do_other(struct sym_image *img)
 {
+	const uint64_t now = o.submit.now;
 	static struct sym_rekey_start_result i;
 	static struct sym_rekey_status st;
 	static struct sym_rekey_cancel_result c;
 	static struct sym_rekey_backup b;
-	int rc;
+	const unsigned flags = (o.json ? SYM_REKEY_STATUS_JSON : 0) |
+	    (o.submit.all ? SYM_REKEY_STATUS_ALL : 0);
+	int status;
 
-	if (o.init) {
-		rc = sym_rekey_start(&i, img, &o.start);
-		return report(rc, &i.text, i.refusal, i.why);
-	}
-	if (o.status) {
-		rc = sym_rekey_status(&st, img, now, o.submit.ttl, (o.json ?
-		    SYM_REKEY_STATUS_JSON : 0) | (o.submit.all ?
-		    SYM_REKEY_STATUS_ALL : 0));
-		return report(rc, &st.text, SYM_REKEY_ACCEPTED, NULL);
-	}
-	if (o.cancel) {
-		rc = sym_rekey_cancel(&c, img, o.submit.verification, now, o.submit.ttl);
-		return report(rc, &c.text, c.refusal, c.why);
-	}
-	rc = o.backup_delete ? sym_rekey_backup_delete(&b, img, now) :
-	    sym_rekey_backup_get(&b, img);
-	rc = report(rc, &b.text, b.refusal, b.why);
+	if (o.init)
+		return report(sym_rekey_start(&i, img, &o.start), &i.said);
+	if (o.status)
+		return report(sym_rekey_status(&st, img, now, o.submit.ttl,
+		    flags), &st.said);
+	if (o.cancel)
+		return report(sym_rekey_cancel(&c, img, o.submit.verification,
+		    now, o.submit.ttl), &c.said);
+	status = report(o.backup_delete ? sym_rekey_backup_delete(&b, img,
+	    now) : sym_rekey_backup_get(&b, img), &b.said);
 	sym_rekey_backup_free(&b);
-	return rc;
+	return status;
 }
 
-/* Takes one option (getopt's flags set the others); 0 or an exit status,
- * -1 after --help. */
+/* One option (getopt sets the flags): 0, an exit status, -1 after --help. */
 static int
 take(int opt, char *arg)
 {
@@ -175,7 +163,7 @@ take(int opt, char *arg)
 	return cli_list_option(arg, items, &count, synopsis, name, what)
 	switch (opt) {
 	case 0: return 0;
-	case 'i': o.path = arg; return 0;
+	case 'i': o.path = o.submit.image_name = arg; return 0;
 	case 'o': o.start.out_dir = arg; return 0;
 	case 's': o.start.signer = arg; return 0;
 	case 'S': o.start.signer_passphrase_file = arg; return 0;
@@ -186,11 +174,9 @@ take(int opt, char *arg)
 		if (cli_parse_uint(arg, opt == 'L', opt == 'L' ? 0x7fffffff :
 		    65535, n) == 0)
 			return 0;
-		if (opt == 'L')
-			return cli_usage_error(synopsis, "--ttl: a number of "
-			    "seconds, not %s", arg);
-		return cli_usage_error(synopsis, "--key-%s: not a number: %s",
-		    opt == 'n' ? "shares" : "threshold", arg);
+		return cli_usage_error(synopsis, opt == 'L' ? "--ttl: a number "
+		    "of seconds, not %s" : opt == 'n' ? "--key-shares: not a "
+		    "number: %s" : "--key-threshold: not a number: %s", arg);
 	case 'T': LIST(o.to, o.start.to_count, "--to", ".pub files");
 	case 'H': LIST(o.names, o.start.name_count, "--holders", "names");
 	case 'K': LIST(o.pgp, o.start.pgp_count, "--pgp-keys",
@@ -220,13 +206,14 @@ main(int argc, char **argv)
 		ARG("signer", 's'), ARG("signer-passphrase-file", 'S'),
 		ARG("nonce", 'N'), FLAG("status", o.status), ARG("ttl", 'L'),
 		FLAG("cancel", o.cancel), FLAG("all", o.submit.all),
-		ARG("format", 'f'), ARG("pgp-keys", 'K'), FLAG("armor", o.submit.armor),
-		FLAG("backup", o.start.backup), FLAG("backup-delete", o.backup_delete),
+		ARG("format", 'f'), ARG("pgp-keys", 'K'),
+		FLAG("armor", o.submit.armor), FLAG("backup", o.start.backup),
+		FLAG("backup-delete", o.backup_delete),
 		FLAG("backup-retrieve", o.backup_retrieve),
-		{ "help", no_argument, NULL, 'h' }, GATHER_OPTIONS, { NULL, 0, NULL, 0 },
+		{ "help", no_argument, NULL, 'h' }, GATHER_OPTIONS,
+		{ NULL, 0, NULL, 0 },
 	};
 	struct sym_image *img = NULL;
-	uint64_t now = (uint64_t)time(NULL);
 	char why[SYM_REKEY_WHY_MAX];
 	int opt, rc, status;
 
@@ -234,7 +221,7 @@ main(int argc, char **argv)
 	opterr = 0;
 	while ((opt = getopt_long_only(argc, argv, "h", options, NULL)) != -1) {
 		if ((status = gather_option(&o.share_opts, opt, optarg)) == 0)
-			status = take(opt, opt == '?' ? argv[optind - 1] : optarg);
+			status = take(opt, optarg ? optarg : argv[optind - 1]);
 		if (status != 0 && status != 1)
 			return status < 0 ? 0 : status;
 	}
@@ -245,20 +232,19 @@ main(int argc, char **argv)
 		return cli_usage_error(synopsis, "missing --image");
 	if (o.init + o.status + o.cancel + o.backup_retrieve +
 	    o.backup_delete > 1)
-		return cli_usage_error(synopsis, "--init, --status and --cancel "
-		    "exclude each other");
+		return cli_usage_error(synopsis, "--init, --status and "
+		    "--cancel exclude each other");
 	/* Which options go together: the --init rules are the library's. */
 	if (sym_rekey_start_check(why, &o.start, o.init) != SYM_OK)
 		return cli_usage_error(synopsis, "%s", why);
 	o.start.verify = o.submit.verification;
-	o.start.now = o.submit.now = now;
-	o.submit.image_name = o.path;
+	o.start.now = o.submit.now = (uint64_t)time(NULL);
 	rc = sym_image_open(&img, o.path, o.status ? SYM_IMAGE_READ :
 	    SYM_IMAGE_WRITE);
 	if (rc != SYM_OK)
 		return cli_fail(rc, o.path);
 	status = o.init || o.status || o.cancel || o.backup_retrieve ||
-	    o.backup_delete ? do_other(img, now) : do_submit(img);
+	    o.backup_delete ? do_other(img) : do_submit(img);
 	sym_image_close(img);
 	return status;
 }

@@ -71,10 +71,19 @@ struct sym_rekey_text {
 };
 void sym_rekey_text_free(struct sym_rekey_text *t);
 
+/* What every call says: the text to print, or (refusal set, or a negative
+ * return) why not.  Each result below begins with one. */
+struct sym_rekey_said {
+	enum sym_rekey_refusal refusal;
+	char why[SYM_REKEY_WHY_MAX];
+	struct sym_rekey_text text;
+};
+
 /* ---------------------------------------------------------------- */
 /* Status (Vault's rekey -status); needs no shares. */
 
 struct sym_rekey_status {
+	struct sym_rekey_said said;	/* text: the table, or JSON */
 	int started;			/* a rekey is pending */
 	uint8_t nonce[SYM_REKEY_NONCE_BYTES];
 	uint64_t started_at;
@@ -87,7 +96,6 @@ struct sym_rekey_status {
 	uint8_t verification_nonce[SYM_REKEY_NONCE_BYTES];
 	size_t verification_progress;
 	unsigned new_threshold, new_shares;	/* of the pending generation */
-	struct sym_rekey_text text;	/* the table, or JSON */
 };
 
 #define SYM_REKEY_STATUS_JSON 1u	/* text: Vault's -format=json */
@@ -117,13 +125,13 @@ struct sym_rekey_start_params {
 	int backup;			/* keep the sealed new shares (pgp) */
 	const char *signer;		/* operator .key, or NULL: one-time */
 	const char *signer_passphrase_file;
-	const char *signer_prompt;
+	const char *signer_prompt;	/* NULL: "Passphrase for the signer
+					 * key (will be hidden): " */
 	uint64_t now;
 };
 
 struct sym_rekey_start_result {
-	enum sym_rekey_refusal refusal;
-	char why[SYM_REKEY_WHY_MAX];
+	struct sym_rekey_said said;
 	/* On success. */
 	uint8_t nonce[SYM_REKEY_NONCE_BYTES];
 	uint64_t started;
@@ -131,7 +139,6 @@ struct sym_rekey_start_result {
 	struct sym_pgp_key pgp[SYM_SHAMIR_MAX_SHARES];
 	int has_signer;
 	uint8_t signer[SYM_SIGN_PUBLICKEY_BYTES];
-	struct sym_rekey_text text;	/* Vault's table */
 };
 
 /* The rules of a start, before the image is opened: SYM_EUSAGE with why
@@ -151,12 +158,10 @@ int sym_rekey_start(struct sym_rekey_start_result *out, struct sym_image *img,
 /* Cancel (Vault's rekey -cancel, -cancel -verify); needs no shares. */
 
 struct sym_rekey_cancel_result {
-	enum sym_rekey_refusal refusal;
-	char why[SYM_REKEY_WHY_MAX];
+	struct sym_rekey_said said;
 	int canceled;			/* something was pending */
 	/* verification only: the fresh verification nonce */
 	uint8_t verification_nonce[SYM_REKEY_NONCE_BYTES];
-	struct sym_rekey_text text;	/* "Success! ..." */
 };
 
 /* verification 0: the rekey goes, with any issued new shares
@@ -191,12 +196,13 @@ struct sym_rekey_submit_params {
 };
 
 struct sym_rekey_submission_info {
-	enum sym_rekey_refusal refusal;
-	char why[SYM_REKEY_WHY_MAX];
+	struct sym_rekey_said said;
 	/* The nonce expected (for the refusal messages) and the shares
 	 * needed for this step. */
 	uint8_t expected[SYM_REKEY_NONCE_BYTES];
 	unsigned needed;
+	const char *progress_label;	/* "Rekey Progress", or "Verification
+					 * Progress" */
 	int expired;			/* load: old progress was wiped... */
 	char warning[SYM_REKEY_WHY_MAX];	/* ...and this says so */
 	size_t saved;			/* load: shares replayed */
@@ -239,8 +245,7 @@ enum sym_rekey_outcome {
 };
 
 struct sym_rekey_submit_result {
-	enum sym_rekey_refusal refusal;
-	char why[SYM_REKEY_WHY_MAX];
+	struct sym_rekey_said said;
 	enum sym_rekey_outcome outcome;
 	size_t count;			/* shares in the quorum */
 	unsigned needed;
@@ -258,7 +263,6 @@ struct sym_rekey_submit_result {
 	uint64_t generation;		/* of the new shares */
 	unsigned shares, threshold;
 	uint8_t verification_nonce[SYM_REKEY_NONCE_BYTES];	/* ISSUED */
-	struct sym_rekey_text text;	/* progress, new shares, outcome */
 };
 
 /*
@@ -291,14 +295,12 @@ struct sym_rekey_backup_entry {
 };
 
 struct sym_rekey_backup {
-	enum sym_rekey_refusal refusal;
-	char why[SYM_REKEY_WHY_MAX];
+	struct sym_rekey_said said;
 	uint8_t nonce[SYM_REKEY_NONCE_BYTES];	/* of the rekey that made it */
 	size_t count;
 	struct sym_rekey_backup_entry entries[SYM_SHAMIR_MAX_SHARES];
 	uint8_t *bytes;			/* what entries point into; heap */
 	size_t len;
-	struct sym_rekey_text text;	/* nonce, recipients, messages */
 };
 
 /* Reads the kept shares (the recipients' user ids looked up in the
