@@ -9,14 +9,18 @@
  * cancel, a failure) go to the header's pending operations and journal
  * (sym_image_pending_put), unsealed ones are committed with their audit
  * record (sym_image_commit).  The operation names are audit.h's.  Each
- * call fills a result struct that says what happened, and the text a
- * program prints for it (Vault's "Key  Value" table and messages, in a
- * struct sym_rekey_text).  A call that says no (there is no rekey, a wrong nonce, ...)
- * returns SYM_OK with the result's refusal set, and leaves the image and
- * the progress as they were unless the refusal says otherwise; a
- * negative return is an error (I/O, memory, a bad file) and changed
- * nothing, except as SYM_REKEY_AFTER_HEADER says.  The result's why names
- * what failed ("FILE: reason"), or is "" when the failure is the image's.
+ * call fills a result struct that says what happened and begins with a
+ * struct sym_rekey_said: the text a program prints for it (Vault's "Key
+ * Value" table and messages), or why not.  A call that says no (there is
+ * no rekey, a wrong nonce, ...) returns SYM_OK with the refusal set, and
+ * leaves the image and the progress as they were unless the refusal says
+ * otherwise; a negative return is an error (I/O, memory, a bad file) and
+ * changed nothing, except as SYM_REKEY_AFTER_HEADER says.  why names what
+ * failed ("FILE: reason"), or is "" when the failure is the image's.
+ *
+ * Which arguments are secret: none.  The shares a submission takes stay
+ * in secure memory (the progress, rekey_bundle.h); the new unseal key
+ * never leaves lib/rekey.c.
  *
  * The codecs (the rekey bundle, backup, progress file) are rekey_bundle.h.
  */
@@ -32,8 +36,8 @@
 #include "symbolon/rekey_bundle.h"
 
 /* Why a call said no; the result's why says it in words (Vault's, where
- * Vault has them).  NO_NONCE and DEALT_DIR are usage errors, the others
- * answers (NO_SHARES is usage too); AFTER_HEADER comes with the (negative) error itself. */
+ * Vault has them).  NO_SHARES, NO_NONCE and DEALT_DIR are usage errors,
+ * the others answers; AFTER_HEADER comes with the (negative) error. */
 #define SYM_REKEY_WHY_MAX 1200u
 enum sym_rekey_refusal {
 	SYM_REKEY_ACCEPTED = 0,
@@ -110,7 +114,7 @@ int sym_rekey_status(struct sym_rekey_status *out, struct sym_image *img,
 /* Start (Vault's rekey -init); needs no shares. */
 
 struct sym_rekey_start_params {
-	unsigned shares, threshold;	/* checked by the caller: 2..255 */
+	unsigned shares, threshold;	/* sym_rekey_start_check's rules */
 	int verify;
 	const char *out_dir;
 	/* One per new share, or count 0: holder names, identity bundle
