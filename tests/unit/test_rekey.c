@@ -119,17 +119,26 @@ nonce_text(char out[SYM_UUID_TEXT_BYTES], int verification)
 	sym_uuid_text(out, verification ? s.verification_nonce : s.nonce);
 }
 
+/* How a submission goes: the raw share of the last one spoilt (as a
+ * corrupted share would be), the gathering interrupted after the shares
+ * (a later share refused), or two hours later than the others. */
+#define CORRUPT 1
+#define INTERRUPTED 2
+#define LATER 4
+
 /* Hands shares (indices 1..n of deal) to a submission, as gather does,
- * and finishes it; corrupt spoils the raw share of the last one. */
+ * and finishes it. */
 static int
 submit(struct sym_rekey_submit_result *r, int verification, const char *nonce,
     const struct sym_deal_output *deal, const unsigned *which, size_t k,
-    int corrupt)
+    int how)
 {
 	const struct sym_rekey_submit_params p = {
 		.verification = verification, .nonce = nonce,
-		.ttl = SYM_REKEY_DEFAULT_TTL, .image_name = "img", .now = now,
+		.ttl = SYM_REKEY_DEFAULT_TTL, .image_name = "img",
+		.now = how & LATER ? now + 7200 : now,
 	};
+	const int corrupt = how & CORRUPT;
 	struct sym_rekey_submission_info info;
 	struct sym_rekey_submission *sub = NULL;
 	struct sym_quorum *q = NULL;
@@ -147,6 +156,8 @@ submit(struct sym_rekey_submit_result *r, int verification, const char *nonce,
 	sym_rekey_text_free(&info.plan);
 	assert_int_equal(sym_quorum_new(&q), SYM_OK);
 	assert_int_equal(sym_rekey_submission_load(sub, &info, q), SYM_OK);
+	if (how & LATER)
+		assert_true(info.expired);
 	for (size_t i = 0; i < k; i++) {
 		const uint8_t *bundle = deal->shares[which[i] - 1];
 		size_t len = deal->share_lens[which[i] - 1];
@@ -163,7 +174,7 @@ submit(struct sym_rekey_submit_result *r, int verification, const char *nonce,
 		    share), SYM_OK);
 		sym_share_free(share);
 	}
-	rc = sym_rekey_submission_finish(sub, r, q, 0);
+	rc = sym_rekey_submission_finish(sub, r, q, how & INTERRUPTED);
 	sym_quorum_free(q);
 	return rc;
 }
@@ -447,6 +458,91 @@ test_nonce_refusals(void **state)
 }
 
 static void
+test_no_unseal_clears_progress_keeps_nonce(void **state)
+{
+	static struct sym_rekey_start_result st;
+	static struct sym_rekey_submit_result r;
+	struct sym_rekey_status s;
+	char nonce[SYM_UUID_TEXT_BYTES], why[SYM_REKEY_WHY_MAX];
+	const unsigned both[2] = { 1, 2 };
+
+	(void)state;
+	start(0, &st);
+	sym_rekey_text_free(&st.said.text);
+	nonce_text(nonce, 0);
+	assert_int_equal(submit(&r, 0, nonce, &old_deal, both, 2, CORRUPT),
+	    SYM_OK);
+	assert_int_equal(r.said.refusal, SYM_REKEY_NO_UNSEAL);
+	snprintf(why, sizeof why, "the shares do not unseal this image: rekey "
+	    "progress cleared, nonce %s kept", nonce);
+	assert_string_equal(r.said.why, why);
+	assert_int_equal(access(new_dir, F_OK), -1);
+	status(&s);
+	assert_true(s.started);
+	assert_int_equal(s.progress, 0);
+	/* The failure is journaled; the same nonce then completes. */
+	assert_int_equal(submit(&r, 0, nonce, &old_deal, both, 2, 0), SYM_OK);
+	assert_int_equal(r.outcome, SYM_REKEY_COMPLETED);
+	sym_rekey_submit_result_free(&r);
+}
+
+static void
+test_interrupted_keeps_accepted_and_expiry_wipes(void **state)
+{
+	static struct sym_rekey_start_result st;
+	static struct sym_rekey_submit_result r;
+	struct sym_rekey_status s;
+	char nonce[SYM_UUID_TEXT_BYTES];
+	const unsigned one = 1, two = 2;
+
+	(void)state;
+	start(0, &st);
+	sym_rekey_text_free(&st.said.text);
+	nonce_text(nonce, 0);
+	/* A refused share after share 1: share 1 is kept, nothing said. */
+	assert_int_equal(submit(&r, 0, nonce, &old_deal, &one, 1, INTERRUPTED),
+	    SYM_OK);
+	assert_int_equal(r.outcome, SYM_REKEY_KEPT);
+	assert_int_equal(r.said.text.len, 0);
+	sym_rekey_submit_result_free(&r);
+	status(&s);
+	assert_int_equal(s.progress, 1);
+	/* Two hours on, share 1 has expired: share 2 alone is 1 of 2. */
+	assert_int_equal(submit(&r, 0, nonce, &old_deal, &two, 1, LATER),
+	    SYM_OK);
+	assert_string_equal(r.said.text.bytes, "Rekey Progress 1/2\n");
+	sym_rekey_submit_result_free(&r);
+}
+
+static void
+test_shares_left_by_an_interrupted_completion(void **state)
+{
+	static struct sym_rekey_start_result st;
+	static struct sym_rekey_submit_result r;
+	char nonce[SYM_UUID_TEXT_BYTES], stale[192];
+	const unsigned both[2] = { 2, 3 };
+	FILE *f;
+
+	(void)state;
+	start(0, &st);
+	sym_rekey_text_free(&st.said.text);
+	nonce_text(nonce, 0);
+	assert_int_equal(mkdir(new_dir, 0700), 0);
+	snprintf(stale, sizeof stale, "%s/share-2-of-3.cbor", new_dir);
+	assert_non_null(f = fopen(stale, "w"));
+	fclose(f);
+	assert_int_equal(submit(&r, 0, nonce, &old_deal, both, 2, 0), SYM_OK);
+	assert_int_equal(r.said.refusal, SYM_REKEY_SHARES_LEFT);
+	assert_non_null(strstr(r.said.why, "already holds share files"));
+	/* Nothing changed: the old shares still unseal. */
+	assert_true(unseals(&old_deal, 1, 2));
+	assert_int_equal(unlink(stale), 0);
+	assert_int_equal(submit(&r, 0, nonce, &old_deal, both, 2, 0), SYM_OK);
+	assert_int_equal(r.outcome, SYM_REKEY_COMPLETED);
+	sym_rekey_submit_result_free(&r);
+}
+
+static void
 test_start_rules(void **state)
 {
 	const char *names[3] = { "a", "b", "c" };
@@ -562,6 +658,14 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_nonce_refusals, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_backup_get_delete, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_no_unseal_clears_progress_keeps_nonce, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_interrupted_keeps_accepted_and_expiry_wipes, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_shares_left_by_an_interrupted_completion, setup,
 		    teardown),
 		cmocka_unit_test(test_start_rules),
 		cmocka_unit_test(test_uuid_round_trip),
