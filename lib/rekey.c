@@ -70,7 +70,7 @@ sym_rekey_text_free(struct sym_rekey_text *t)
 }
 
 void
-sym_rekey_text_bytes(struct sym_rekey_text *t, const void *bytes, size_t n)
+sym_rekey_say_bytes(struct sym_rekey_text *t, const void *bytes, size_t n)
 {
 	if (t->lost)
 		return;
@@ -91,7 +91,7 @@ sym_rekey_text_bytes(struct sym_rekey_text *t, const void *bytes, size_t n)
 }
 
 void
-sym_rekey_text_add(struct sym_rekey_text *t, const char *fmt, ...)
+sym_rekey_say(struct sym_rekey_text *t, const char *fmt, ...)
 {
 	va_list ap;
 	char *more = NULL;
@@ -104,13 +104,13 @@ sym_rekey_text_add(struct sym_rekey_text *t, const char *fmt, ...)
 		t->lost = 1;
 		return;
 	}
-	sym_rekey_text_bytes(t, more, (size_t)n);
+	sym_rekey_say_bytes(t, more, (size_t)n);
 	free(more);
 }
 
 /* The rows naming a signer: its fingerprint and its words. */
 void
-sym_rekey_text_signer(struct sym_rekey_text *t, const char *label,
+sym_rekey_say_signer(struct sym_rekey_text *t, const char *label,
     const uint8_t *pk)
 {
 	uint8_t fingerprint[SYM_FINGERPRINT_BYTES];
@@ -121,8 +121,8 @@ sym_rekey_text_signer(struct sym_rekey_text *t, const char *label,
 	    sym_fingerprint_words(words, sizeof words, fingerprint,
 	    SYM_FINGERPRINT_WORD_BYTES) != SYM_OK)
 		return;
-	SYM_REKEY_TEXT_ROW(t, label, "%s", hex);
-	SYM_REKEY_TEXT_ROW(t, "", "%s", words);
+	SYM_REKEY_ROW(t, label, "%s", hex);
+	SYM_REKEY_ROW(t, "", "%s", words);
 }
 
 const char *
@@ -177,8 +177,8 @@ sym_rekey_load(const struct sym_image *img, struct sym_image_pending *pending,
 	if (rc != SYM_OK || pending->rekey == NULL)
 		return rc;
 	rc = sym_rekey_parse(rekey, pending->rekey, pending->rekey_len);
-	if (rc == SYM_OK && memcmp(rekey->image_id, sym_image_info(img)->image_id,
-	    SYM_IMAGE_ID_BYTES) != 0)
+	if (rc == SYM_OK && memcmp(rekey->image_id,
+	    sym_image_info(img)->image_id, SYM_IMAGE_ID_BYTES) != 0)
 		rc = SYM_EWRONGIMAGE;
 	*have = rc == SYM_OK;
 	if (rc != SYM_OK)
@@ -235,39 +235,42 @@ static void
 status_text(struct sym_rekey_status *s, unsigned flags)
 {
 	struct sym_rekey_text *t = &s->said.text;
-	char n[SYM_UUID_TEXT_BYTES] = "", v[SYM_UUID_TEXT_BYTES] = "", at[32] = "";
+	char n[SYM_UUID_TEXT_BYTES] = "", v[SYM_UUID_TEXT_BYTES] = "";
+	char at[32] = "";
 
 	if (s->started)
 		sym_rekey_uuid(n, s->nonce), when(at, s->started_at);
 	if (s->verifying)
 		sym_rekey_uuid(v, s->verification_nonce);
 	if (flags & SYM_REKEY_STATUS_JSON) {
-		sym_rekey_text_add(t, "{\n  \"nonce\": \"%s\",\n  \"started\": %s,\n"
+		sym_rekey_say(t, "{\n  \"nonce\": \"%s\",\n  \"started\": %s,\n"
 		    "  \"started_at\": \"%s\",\n  \"t\": %u,\n  \"n\": %u,\n"
 		    "  \"progress\": %zu,\n  \"required\": %u,\n", n,
 		    yes(s->started), at, s->threshold, s->shares, s->progress,
 		    s->required);
-		sym_rekey_text_add(t, "  \"verification_required\": %s,\n  \"verification_"
-		    "nonce\": \"%s\",\n  \"verification_progress\": %zu\n}\n",
+		sym_rekey_say(t, "  \"verification_required\": %s,\n"
+		    "  \"verification_nonce\": \"%s\",\n"
+		    "  \"verification_progress\": %zu\n}\n",
 		    yes(s->verify), v, s->verification_progress);
 		return;
 	}
-	SYM_REKEY_TEXT_ROW(t, "Key", "%s", "Value");
-	SYM_REKEY_TEXT_ROW(t, "---", "%s", "-----");
-	SYM_REKEY_TEXT_ROW(t, "Nonce", "%s", s->started ? n : "n/a");
-	SYM_REKEY_TEXT_ROW(t, "Started", "%s", yes(s->started));
+	SYM_REKEY_ROW(t, "Key", "%s", "Value");
+	SYM_REKEY_ROW(t, "---", "%s", "-----");
+	SYM_REKEY_ROW(t, "Nonce", "%s", s->started ? n : "n/a");
+	SYM_REKEY_ROW(t, "Started", "%s", yes(s->started));
 	if (s->started) {
-		SYM_REKEY_TEXT_ROW(t, "Started At", "%s", at);
-		SYM_REKEY_TEXT_ROW(t, "Rekey Progress", "%zu/%u%s", s->progress, s->required,
-		    s->verifying ? " (verification in progress)" : "");
-		SYM_REKEY_TEXT_ROW(t, "New Shares", "%u", s->shares);
-		SYM_REKEY_TEXT_ROW(t, "New Threshold", "%u", s->threshold);
-		SYM_REKEY_TEXT_ROW(t, "Verification Required", "%s", yes(s->verify));
-		sym_rekey_text_signer(t, "Started By", s->signer);
+		SYM_REKEY_ROW(t, "Started At", "%s", at);
+		SYM_REKEY_ROW(t, "Rekey Progress", "%zu/%u%s", s->progress,
+		    s->required, s->verifying ? " (verification in progress)" :
+		    "");
+		SYM_REKEY_ROW(t, "New Shares", "%u", s->shares);
+		SYM_REKEY_ROW(t, "New Threshold", "%u", s->threshold);
+		SYM_REKEY_ROW(t, "Verification Required", "%s", yes(s->verify));
+		sym_rekey_say_signer(t, "Started By", s->signer);
 	}
 	if (s->verifying) {
-		SYM_REKEY_TEXT_ROW(t, "Verification Nonce", "%s", v);
-		SYM_REKEY_TEXT_ROW(t, "Verification Progress", "%zu/%u",
+		SYM_REKEY_ROW(t, "Verification Nonce", "%s", v);
+		SYM_REKEY_ROW(t, "Verification Progress", "%zu/%u",
 		    s->verification_progress, flags & SYM_REKEY_STATUS_ALL ?
 		    s->new_shares : s->new_threshold);
 	}
@@ -364,8 +367,8 @@ start_holders(struct sym_rekey_start_result *out, struct sym_rekey *r,
 	for (int i = 0; i < p->to_count; i++) {
 		rc = sym_bundle_read_file(&ids[i], &id_lens[i], p->to[i], NULL);
 		if (rc == SYM_OK)
-			rc = sym_identity_parse_public(&r->identities[i], ids[i],
-			    id_lens[i]);
+			rc = sym_identity_parse_public(&r->identities[i],
+			    ids[i], id_lens[i]);
 		if (rc != SYM_OK)
 			return sym_rekey_fail(out->said.why, p->to[i], rc);
 	}
@@ -375,20 +378,23 @@ start_holders(struct sym_rekey_start_result *out, struct sym_rekey *r,
 
 		/* Checked now, so that a bad key stops the rekey before any
 		 * holder is called; checked again when the shares are made. */
-		rc = sym_pgp_recipient_resolve_key(&key, &out->pgp[i], p->pgp[i]);
+		rc = sym_pgp_recipient_resolve_key(&key, &out->pgp[i],
+		    p->pgp[i]);
 		if (rc != SYM_OK)
-			return pgp_refused(out->said.why, p->pgp[i], &out->pgp[i], rc);
+			return pgp_refused(out->said.why, p->pgp[i],
+			    &out->pgp[i], rc);
 		if (!r->holder_names[i][0])
 			pgp_holder_name(r->holder_names[i],
-			    sizeof r->holder_names[i], sym_pgp_recipient_key(key));
+			    sizeof r->holder_names[i],
+			    sym_pgp_recipient_key(key));
 		out->pgp[i] = *sym_pgp_recipient_key(key);
 		sym_pgp_recipient_free(key);
 		if (sym_pgp_parse_fingerprint(fpr, p->pgp[i]) == SYM_OK) {
 			memcpy(r->pgp_fpr[i], fpr, sizeof fpr);
 			continue;
 		}
-		rc = sym_io_read_all(&pgp_keys[i], &r->pgp_key_len[i], p->pgp[i],
-		    SYM_PGP_KEYFILE_MAX);
+		rc = sym_io_read_all(&pgp_keys[i], &r->pgp_key_len[i],
+		    p->pgp[i], SYM_PGP_KEYFILE_MAX);
 		if (rc != SYM_OK)
 			return sym_rekey_fail(out->said.why, p->pgp[i], rc);
 		r->pgp_key[i] = pgp_keys[i];
@@ -437,7 +443,8 @@ start_record(struct sym_rekey_start_result *out, struct sym_image *img,
 	}
 	if (rc == SYM_OK && signer != NULL) {
 		out->has_signer = 1;
-		memcpy(out->signer, signer->pub.sign_public, sizeof out->signer);
+		memcpy(out->signer, signer->pub.sign_public,
+		    sizeof out->signer);
 	}
 	sym_secmem_free(bundle);
 	sym_identity_secret_free(signer);
@@ -451,22 +458,22 @@ start_text(struct sym_rekey_start_result *out, const struct sym_rekey *r,
 	struct sym_rekey_text *t = &out->said.text;
 	char n[SYM_UUID_TEXT_BYTES], at[32];
 
-	SYM_REKEY_TEXT_ROW(t, "Key", "%s", "Value");
-	SYM_REKEY_TEXT_ROW(t, "---", "%s", "-----");
-	SYM_REKEY_TEXT_ROW(t, "Nonce", "%s", sym_rekey_uuid(n, r->nonce));
-	SYM_REKEY_TEXT_ROW(t, "Started", "%s", when(at, r->started));
-	SYM_REKEY_TEXT_ROW(t, "Rekey Progress", "0/%u", out->required);
-	SYM_REKEY_TEXT_ROW(t, "New Shares", "%u", r->shares);
-	SYM_REKEY_TEXT_ROW(t, "New Threshold", "%u", r->threshold);
-	SYM_REKEY_TEXT_ROW(t, "Verification Required", "%s", yes(r->verify));
+	SYM_REKEY_ROW(t, "Key", "%s", "Value");
+	SYM_REKEY_ROW(t, "---", "%s", "-----");
+	SYM_REKEY_ROW(t, "Nonce", "%s", sym_rekey_uuid(n, r->nonce));
+	SYM_REKEY_ROW(t, "Started", "%s", when(at, r->started));
+	SYM_REKEY_ROW(t, "Rekey Progress", "0/%u", out->required);
+	SYM_REKEY_ROW(t, "New Shares", "%u", r->shares);
+	SYM_REKEY_ROW(t, "New Threshold", "%u", r->threshold);
+	SYM_REKEY_ROW(t, "Verification Required", "%s", yes(r->verify));
 	/* Vault prints the fingerprints; the holders confirm them. */
 	for (int i = 0; i < pgp_count; i++)
-		sym_rekey_text_add(t, "PGP Key %-14d %s %s\n", i + 1, out->pgp[i].fpr,
-		    out->pgp[i].uid);
+		sym_rekey_say(t, "PGP Key %-14d %s %s\n", i + 1,
+		    out->pgp[i].fpr, out->pgp[i].uid);
 	if (pgp_count)
-		SYM_REKEY_TEXT_ROW(t, "Backup", "%s", yes(r->backup));
+		SYM_REKEY_ROW(t, "Backup", "%s", yes(r->backup));
 	if (out->has_signer)
-		sym_rekey_text_signer(t, "Started By", out->signer);
+		sym_rekey_say_signer(t, "Started By", out->signer);
 }
 
 int
@@ -478,9 +485,9 @@ sym_rekey_start_check(char why[SYM_REKEY_WHY_MAX],
 	why[0] = '\0';
 	if (!starting && (n || p->threshold || p->out_dir || p->to_count ||
 	    p->name_count || p->signer || p->pgp_count || p->backup))
-		snprintf(why, SYM_REKEY_WHY_MAX, "--key-shares, --key-threshold, "
-		    "--out-dir, --to, --holders, --pgp-keys, --backup and "
-		    "--signer go with --init");
+		snprintf(why, SYM_REKEY_WHY_MAX, "--key-shares, "
+		    "--key-threshold, --out-dir, --to, --holders, --pgp-keys, "
+		    "--backup and --signer go with --init");
 	else if (!starting)
 		return SYM_OK;
 	else if (n < 2 || n > SYM_SHAMIR_MAX_SHARES)
@@ -505,12 +512,13 @@ sym_rekey_start_check(char why[SYM_REKEY_WHY_MAX],
 	else if (p->pgp_count && p->to_count)
 		snprintf(why, SYM_REKEY_WHY_MAX, "--pgp-keys excludes --to");
 	else if (p->backup && !p->pgp_count)
-		snprintf(why, SYM_REKEY_WHY_MAX, "cannot request a backup of the "
-		    "new keys without providing PGP keys for encryption");
+		snprintf(why, SYM_REKEY_WHY_MAX, "cannot request a backup of "
+		    "the new keys without providing PGP keys for encryption");
 	for (int i = 0; !why[0] && i < p->name_count; i++)
 		if (sym_identity_check_name(p->names[i]) != SYM_OK)
-			snprintf(why, SYM_REKEY_WHY_MAX, "--holders: name %d is not "
-			    "1 to %u printable bytes", i + 1, SYM_IDENTITY_NAME_MAX);
+			snprintf(why, SYM_REKEY_WHY_MAX, "--holders: name %d "
+			    "is not 1 to %u printable bytes", i + 1,
+			    SYM_IDENTITY_NAME_MAX);
 	return why[0] ? SYM_EUSAGE : SYM_OK;
 }
 
@@ -608,7 +616,8 @@ sym_rekey_cancel(struct sym_rekey_cancel_result *out, struct sym_image *img,
 		if (have)
 			progress_forget(img, rekey->nonce, now, ttl);
 		if (pending.has_verification_nonce)
-			progress_forget(img, pending.verification_nonce, now, ttl);
+			progress_forget(img, pending.verification_nonce, now,
+			    ttl);
 		out->canceled = have || pending.has_verification_nonce;
 		if (out->canceled)
 			sym_image_journal_add(&pending, now,
@@ -625,12 +634,12 @@ sym_rekey_cancel(struct sym_rekey_cancel_result *out, struct sym_image *img,
 		out->canceled = 1;
 		memcpy(out->verification_nonce, pending.verification_nonce,
 		    sizeof out->verification_nonce);
-		sym_rekey_text_add(&out->said.text, "Success! Rekey verification canceled; the "
-		    "new verification nonce is %s\n",
+		sym_rekey_say(&out->said.text, "Success! Rekey verification "
+		    "canceled; the new verification nonce is %s\n",
 		    sym_rekey_uuid(nonce, out->verification_nonce));
 	} else if (rc == SYM_OK) {
-		sym_rekey_text_add(&out->said.text, "Success! Canceled rekeying (if it was "
-		    "started)\n");
+		sym_rekey_say(&out->said.text, "Success! Canceled rekeying "
+		    "(if it was started)\n");
 	}
 out:
 	sym_image_pending_clear(&pending);
@@ -667,6 +676,7 @@ backup_entry(void *ctx, unsigned index, const uint8_t fingerprint[20],
 int
 sym_rekey_backup_get(struct sym_rekey_backup *out, const struct sym_image *img)
 {
+	struct sym_rekey_text *t = &out->said.text;
 	struct sym_image_pending pending;
 	char nonce[SYM_UUID_TEXT_BYTES];
 	int rc;
@@ -694,15 +704,15 @@ sym_rekey_backup_get(struct sym_rekey_backup *out, const struct sym_image *img)
 		sym_rekey_backup_free(out);
 		return rc;
 	}
-	SYM_REKEY_TEXT_ROW(&out->said.text, "Nonce", "%s", sym_rekey_uuid(nonce, out->nonce));
+	SYM_REKEY_ROW(t, "Nonce", "%s", sym_rekey_uuid(nonce, out->nonce));
 	for (size_t i = 0; i < out->count; i++) {
 		const struct sym_rekey_backup_entry *e = &out->entries[i];
 
-		sym_rekey_text_add(&out->said.text, "\n%-22s %u\n%-22s %s\n", "Key", e->index,
+		sym_rekey_say(t, "\n%-22s %u\n%-22s %s\n", "Key", e->index,
 		    "Recipient", e->fpr);
 		if (e->uid[0])
-			SYM_REKEY_TEXT_ROW(&out->said.text, "User ID", "%s", e->uid);
-		sym_rekey_text_bytes(&out->said.text, e->message, e->message_len);
+			SYM_REKEY_ROW(t, "User ID", "%s", e->uid);
+		sym_rekey_say_bytes(t, e->message, e->message_len);
 	}
 	return SYM_OK;
 }
@@ -733,6 +743,7 @@ sym_rekey_backup_delete(struct sym_rekey_backup *out, struct sym_image *img,
 	rc = sym_image_pending_put(img, &pending);
 	sym_image_pending_clear(&pending);
 	if (rc == SYM_OK)
-		sym_rekey_text_add(&out->said.text, "Success! Deleted backed-up keys (if any)\n");
+		sym_rekey_say(&out->said.text, "Success! Deleted backed-up "
+		    "keys (if any)\n");
 	return rc;
 }

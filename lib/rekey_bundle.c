@@ -103,7 +103,8 @@ put_holders(struct sym_cbor_writer *w, const struct sym_rekey *r,
 		}
 		if (with_id) {
 			sym_cbor_put_uint(w, 2);
-			sym_cbor_put_bytes(w, identity_bundles[i], identity_lens[i]);
+			sym_cbor_put_bytes(w, identity_bundles[i],
+			    identity_lens[i]);
 		}
 		if (with_pgp) {
 			sym_cbor_put_uint(w, 3);
@@ -111,7 +112,8 @@ put_holders(struct sym_cbor_writer *w, const struct sym_rekey *r,
 		}
 		if (with_fpr) {
 			sym_cbor_put_uint(w, 4);
-			sym_cbor_put_text(w, r->pgp_fpr[i], strlen(r->pgp_fpr[i]));
+			sym_cbor_put_text(w, r->pgp_fpr[i],
+			    strlen(r->pgp_fpr[i]));
 		}
 	}
 }

@@ -21,15 +21,15 @@ int sym_rekey_refuse(struct sym_rekey_said *out, enum sym_rekey_refusal r,
 int sym_rekey_fail(char why[SYM_REKEY_WHY_MAX], const char *subject, int rc);
 
 /* Appends to a text (out of memory: sets lost). */
-void sym_rekey_text_bytes(struct sym_rekey_text *t, const void *bytes,
+void sym_rekey_say_bytes(struct sym_rekey_text *t, const void *bytes,
     size_t n);
-void sym_rekey_text_add(struct sym_rekey_text *t, const char *fmt, ...)
+void sym_rekey_say(struct sym_rekey_text *t, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* One row of Vault's "Key  Value" table. */
-#define SYM_REKEY_TEXT_ROW(t, key, fmt, ...) \
-	sym_rekey_text_add((t), "%-22s " fmt "\n", (key), __VA_ARGS__)
+#define SYM_REKEY_ROW(t, key, fmt, ...) \
+	sym_rekey_say((t), "%-22s " fmt "\n", (key), __VA_ARGS__)
 /* The rows naming a signer: its fingerprint and its words. */
-void sym_rekey_text_signer(struct sym_rekey_text *t, const char *label,
+void sym_rekey_say_signer(struct sym_rekey_text *t, const char *label,
     const uint8_t *pk);
 const char *sym_rekey_uuid(char out[SYM_UUID_TEXT_BYTES],
     const uint8_t *nonce);

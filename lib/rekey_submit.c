@@ -5,6 +5,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -147,7 +148,7 @@ out:
 struct sym_rekey_submission {
 	struct sym_image *img;
 	struct sym_image_pending pending;
-	struct sym_rekey rekey;		/* its pgp keys point into pending */
+	struct sym_rekey rekey;	/* its pgp keys point into pending */
 	int verification, armor;
 	const char *name;		/* of the image, for messages */
 	uint64_t now, ttl;
@@ -171,16 +172,16 @@ sym_rekey_submission_free(struct sym_rekey_submission *s)
 static void
 plan_text(struct sym_rekey_text *t, const struct sym_rekey *r)
 {
-	sym_rekey_text_add(t, "Rekey to %u of %u new shares%s, written to %s; holders:",
-	    r->threshold, r->shares, r->verify ? " (verification required)" :
-	    "", r->out_dir);
+	sym_rekey_say(t, "Rekey to %u of %u new shares%s, written to %s; "
+	    "holders:", r->threshold, r->shares, r->verify ?
+	    " (verification required)" : "", r->out_dir);
 	for (unsigned i = 0; i < r->shares; i++)
-		sym_rekey_text_add(t, "%s %s%s", i ? "," : "", r->holder_names[i][0] ?
-		    r->holder_names[i] : r->has_identity[i] ?
-		    r->identities[i].name : "(unnamed)", r->has_identity[i] ?
-		    " (encrypted to their identity)" : "");
-	sym_rekey_text_add(t, "\n");
-	sym_rekey_text_signer(t, "Started by", r->signer);
+		sym_rekey_say(t, "%s %s%s", i ? "," : "",
+		    r->holder_names[i][0] ? r->holder_names[i] :
+		    r->has_identity[i] ? r->identities[i].name : "(unnamed)",
+		    r->has_identity[i] ? " (encrypted to their identity)" : "");
+	sym_rekey_say(t, "\n");
+	sym_rekey_say_signer(t, "Started by", r->signer);
 }
 
 /* The refusals of open, in the order Vault checks them. */
@@ -251,7 +252,8 @@ sym_rekey_submission_open(struct sym_rekey_submission **out,
 		free(s);
 		return SYM_OK;
 	}
-	if ((rc = sym_rekey_load(img, &s->pending, &s->rekey, &have)) != SYM_OK) {
+	rc = sym_rekey_load(img, &s->pending, &s->rekey, &have);
+	if (rc != SYM_OK) {
 		free(s);
 		return rc;
 	}
@@ -306,9 +308,9 @@ sym_rekey_submission_load(struct sym_rekey_submission *s,
 	if (rc != SYM_OK)
 		return sym_rekey_fail(info->said.why, NULL, rc);
 	if (info->expired)
-		snprintf(info->warning, sizeof info->warning, "warning: shares "
-		    "entered more than %llu seconds ago expired and were wiped; "
-		    "enter them again", (unsigned long long)s->ttl);
+		snprintf(info->warning, sizeof info->warning, "warning: "
+		    "shares entered more than %llu seconds ago expired and "
+		    "were wiped; enter them again", (unsigned long long)s->ttl);
 	if (progress_fits(s->progress) != SYM_OK) {
 		sym_rekey_progress_wipe(s->progress);
 		s->progress = NULL;
@@ -339,6 +341,21 @@ sym_rekey_submission_accept(void *ctx, const uint8_t *bundle, size_t len,
 	    SYM_AUDIT_REKEY_SHARE, detail);
 	return sym_rekey_progress_add(s->progress, bundle, len, share->raw,
 	    share->raw_len);
+}
+
+static void warn(struct sym_rekey_submit_result *out, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* A warning about a step that failed after the main one (its text). */
+static void
+warn(struct sym_rekey_submit_result *out, const char *fmt, ...)
+{
+	va_list ap;
+	int n = snprintf(out->warning, sizeof out->warning, "warning: ");
+
+	va_start(ap, fmt);
+	vsnprintf(out->warning + n, sizeof out->warning - (size_t)n, fmt, ap);
+	va_end(ap);
 }
 
 /* Keeps the shares accepted so far on tmpfs and the steps in the journal. */
@@ -389,8 +406,8 @@ record_new_shares(struct sym_rekey_submission *s,
 		    "shares%s", (unsigned long long)info->seal.generation +
 		    (r->verify ? 1 : 0), r->threshold, r->shares,
 		    r->verify ? ", pending verification" : ", active");
-		rc = sym_image_commit(s->img, r->verify ? SYM_AUDIT_REKEY_ISSUED :
-		    SYM_AUDIT_REKEY, detail, s->now);
+		rc = sym_image_commit(s->img, r->verify ?
+		    SYM_AUDIT_REKEY_ISSUED : SYM_AUDIT_REKEY, detail, s->now);
 	}
 	return rc;
 }
@@ -417,12 +434,12 @@ finish_complete(struct sym_rekey_submission *s,
 		    "cleared");
 		out->journal_rc = sym_image_pending_put(s->img, pending);
 		if (out->journal_rc != SYM_OK)
-			snprintf(out->warning, sizeof out->warning, "warning: the "
-			    "failure could not be journaled in %s", s->name);
+			warn(out, "the failure could not be journaled in %s",
+			    s->name);
 		sym_uuid_text(nonce, s->want);
-		sym_rekey_refuse(&out->said, SYM_REKEY_NO_UNSEAL, "the shares "
-		    "do not unseal this image: rekey progress cleared, nonce %s "
-		    "kept", nonce);
+		sym_rekey_refuse(&out->said, SYM_REKEY_NO_UNSEAL, "the "
+		    "shares do not unseal this image: rekey progress cleared, "
+		    "nonce %s kept", nonce);
 		return SYM_OK;
 	}
 	seqid = info->seqid;
@@ -491,14 +508,14 @@ finish_verify(struct sym_rekey_submission *s,
 		    SYM_IMAGE_NONCE_BYTES, SYM_RANDOM_PUBLIC);
 		if (out->journal_rc == SYM_OK) {
 			sym_image_journal_add(pending, s->now,
-			    SYM_AUDIT_REKEY_VERIFY_FAILED, "incorrect key shares "
-			    "supplied; verification nonce rotated");
-			out->journal_rc = sym_image_pending_put(s->img, pending);
+			    SYM_AUDIT_REKEY_VERIFY_FAILED, "incorrect key "
+			    "shares supplied; verification nonce rotated");
+			out->journal_rc = sym_image_pending_put(s->img,
+			    pending);
 		}
 		if (out->journal_rc != SYM_OK)
-			snprintf(out->warning, sizeof out->warning, "warning: the "
-			    "verification nonce could not be rotated in %s",
-			    s->name);
+			warn(out, "the verification nonce could not be rotated "
+			    "in %s", s->name);
 		sym_rekey_refuse(&out->said, SYM_REKEY_VERIFY_FAILED, "rekey "
 		    "verification failed; incorrect key shares supplied");
 		sym_secmem_free(key);
@@ -539,26 +556,26 @@ issued_text(struct sym_rekey_submit_result *out)
 	for (unsigned i = 1; i <= m->count; i++) {
 		const struct sym_manifest_entry *e = &m->entries[i - 1];
 
-		if (sym_deal_path(file, sizeof file, &out->deal, out->out_dir, i,
-		    out->armor) != SYM_OK)
+		if (sym_deal_path(file, sizeof file, &out->deal, out->out_dir,
+		    i, out->armor) != SYM_OK)
 			continue;
-		sym_rekey_text_add(t, "Key %-18u %s%s%s", i, file, e->holder[0] ?
+		sym_rekey_say(t, "Key %-18u %s%s%s", i, file, e->holder[0] ?
 		    "  holder " : "", e->holder);
 		/* Each holder confirms their key by its fingerprint. */
 		if (e->protection == SYM_SHARE_OPENPGP)
-			sym_rekey_text_add(t, "  OpenPGP ");
+			sym_rekey_say(t, "  OpenPGP ");
 		for (size_t j = 0; e->protection == SYM_SHARE_OPENPGP &&
 		    j < sizeof e->pgp_fingerprint; j++)
-			sym_rekey_text_add(t, "%02X", e->pgp_fingerprint[j]);
-		sym_rekey_text_add(t, "\n");
+			sym_rekey_say(t, "%02X", e->pgp_fingerprint[j]);
+		sym_rekey_say(t, "\n");
 	}
 	if (out->outcome == SYM_REKEY_COMPLETED)
-		sym_rekey_text_add(t, "\nRekey complete: generation %llu, %u of %u shares. "
-		    "The old shares no longer\nunseal the image.\n",
+		sym_rekey_say(t, "\nRekey complete: generation %llu, %u of %u "
+		    "shares. The old shares no longer\nunseal the image.\n",
 		    (unsigned long long)out->generation, out->threshold,
 		    out->shares);
 	else
-		sym_rekey_text_add(t, "\n%-22s %s\n\nThese key shares are not valid "
+		sym_rekey_say(t, "\n%-22s %s\n\nThese key shares are not valid "
 		    "until verification is performed.  Do not\nlose or discard "
 		    "your current key shares until after verification is\n"
 		    "complete.  If you cancel the rekey before verification is "
@@ -593,13 +610,12 @@ sym_rekey_submission_finish(struct sym_rekey_submission *s,
 			rc = keep_progress(s);
 		if (rc != SYM_OK && interrupted) {
 			out->journal_rc = rc;
-			snprintf(out->warning, sizeof out->warning, "warning: the "
-			    "shares accepted could not be kept: %s",
+			warn(out, "the shares accepted could not be kept: %s",
 			    sym_strerror(rc));
 			rc = SYM_OK;
 		}
 		if (rc == SYM_OK && !interrupted)
-			sym_rekey_text_add(&out->said.text, "%s %zu/%u\n",
+			sym_rekey_say(&out->said.text, "%s %zu/%u\n",
 			    s->verification ? "Verification Progress" :
 			    "Rekey Progress", out->count, out->needed);
 	} else if (!s->verification) {
@@ -611,9 +627,9 @@ sym_rekey_submission_finish(struct sym_rekey_submission *s,
 	    out->outcome == SYM_REKEY_ISSUED))
 		issued_text(out);
 	if (rc == SYM_OK && out->outcome == SYM_REKEY_VERIFIED)
-		sym_rekey_text_add(&out->said.text, "Rekey verification successful. The new "
-		    "shares (generation %llu) are now active;\nthe old shares "
-		    "no longer unseal the image.\n",
+		sym_rekey_say(&out->said.text, "Rekey verification "
+		    "successful. The new shares (generation %llu) are now "
+		    "active;\nthe old shares no longer unseal the image.\n",
 		    (unsigned long long)out->generation);
 	sym_rekey_submission_free(s);
 	return rc;

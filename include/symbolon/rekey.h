@@ -156,7 +156,8 @@ int sym_rekey_start_check(char why[SYM_REKEY_WHY_MAX],
  * OpenPGP keys are resolved (and refused: expired, revoked...) now, and
  * again at completion.  out is large: keep it off small stacks. */
 int sym_rekey_start(struct sym_rekey_start_result *out, struct sym_image *img,
-    const struct sym_rekey_start_params *p) SYM_WARN_UNUSED SYM_NONNULL(1, 2, 3);
+    const struct sym_rekey_start_params *p)
+    SYM_WARN_UNUSED SYM_NONNULL(1, 2, 3);
 
 /* ---------------------------------------------------------------- */
 /* Cancel (Vault's rekey -cancel, -cancel -verify); needs no shares. */
@@ -241,7 +242,7 @@ int sym_rekey_submission_accept(void *ctx, const uint8_t *bundle, size_t len,
 
 enum sym_rekey_outcome {
 	SYM_REKEY_KEPT = 1,		/* below the threshold: progress kept */
-	SYM_REKEY_COMPLETED,		/* new shares active (SYM_AUDIT_REKEY) */
+	SYM_REKEY_COMPLETED,	/* new shares active (SYM_AUDIT_REKEY) */
 	SYM_REKEY_ISSUED,		/* new shares await verification
 					 * (SYM_AUDIT_REKEY_ISSUED) */
 	SYM_REKEY_VERIFIED,		/* verified, now active
