@@ -76,9 +76,12 @@ build/lib/%.o: lib/%.c
 
 # The picture plugin: qr, raster and sheet with their own copy of the lib
 # modules they need (from libsymbolon.a), exporting only the functions of
-# qr.h, raster.h, sheet.h and the table sym_picture_plugin (lib/picture.map).
+# qr.h, raster.h, sheet.h, qrread.h, qrwrite.h and the table
+# sym_picture_plugin (lib/picture.map).  symbolon-qr takes qrread and
+# qrwrite from it too: they are its only users.
 PICTURE_SO := build/libsymbolon-picture.so
-PICTURE_OBJS := build/lib/qr.o build/lib/raster.o build/lib/sheet.o
+PICTURE_OBJS := build/lib/qr.o build/lib/raster.o build/lib/sheet.o \
+    build/lib/qrread.o build/lib/qrwrite.o
 
 $(PICTURE_SO): $(PICTURE_OBJS) build/libsymbolon.a lib/picture.map
 	$(call say,LD,$@)

@@ -1,6 +1,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "symbolon/bundle.h"
 #include "symbolon/qrwrite.h"
@@ -10,13 +11,10 @@
 /* Text is 1.5 times the binary, plus prefix and white space. */
 #define BUNDLE_FILE_MAX_BYTES (SYM_BUNDLE_MAX_BYTES / 2 * 3 + 4096)
 
-int
-sym_qrwrite_load(struct sym_qrwrite *w, const char *const paths[],
-    size_t count)
+static int
+load(struct sym_qrwrite *w, const char *const paths[], size_t count)
 {
-	memset(w, 0, sizeof *w);
 	w->paths = paths;
-	w->failed = SYM_QRWRITE_NONE;
 	w->bundles = calloc(count ? count : 1, sizeof *w->bundles);
 	if (w->bundles == NULL)
 		return SYM_ENOMEM;
@@ -33,19 +31,20 @@ sym_qrwrite_load(struct sym_qrwrite *w, const char *const paths[],
 		if (rc == SYM_OK)
 			rc = sym_bundle_open(&opened, s.bytes, s.len,
 			    SYM_BUNDLE_ANY);
+		if (rc == SYM_EFORMAT)
+			snprintf(w->why, sizeof w->why, "bad base45 at offset "
+			    "%zu", s.error_offset);
 		if (rc != SYM_OK) {
-			w->failed = i;
-			w->error_offset = s.error_offset;
+			w->subject = sym_source_name(paths[i]);
 			return rc;
 		}
 	}
 	return SYM_OK;
 }
 
-int
-sym_qrwrite_plan(struct sym_qrwrite *w, const struct sym_qrwrite_options *o)
+static int
+plan(struct sym_qrwrite *w, const struct sym_qrwrite_options *o)
 {
-	w->codes = 0;
 	w->texts = calloc(w->count ? w->count : 1, sizeof *w->texts);
 	if (w->texts == NULL)
 		return SYM_ENOMEM;
@@ -54,7 +53,7 @@ sym_qrwrite_plan(struct sym_qrwrite *w, const struct sym_qrwrite_options *o)
 		    w->bundles[i].len, o->level, o->max_version);
 
 		if (rc != SYM_OK) {
-			w->failed = i;
+			w->subject = w->paths[i];
 			return rc;
 		}
 		w->codes += w->texts[i].count;
@@ -165,7 +164,7 @@ put_code(struct sym_fileset *fs, struct stream *s, struct sym_qrwrite *w,
 	stem(base, sizeof base, w->paths[i]);
 	rc = render(&data, &len, w->texts[i].text[k], w->texts[i].len[k], o);
 	if (rc != SYM_OK) {
-		w->failed = i;
+		w->subject = w->paths[i];
 		return rc;
 	}
 	if (o->format == SYM_QRWRITE_TERM) {
@@ -192,18 +191,13 @@ put_code(struct sym_fileset *fs, struct stream *s, struct sym_qrwrite *w,
 	return sym_fileset_add(fs, path, data, len);
 }
 
-int
-sym_qrwrite_render(struct sym_fileset *fs, struct sym_qrwrite *w,
+static int
+render_all(struct sym_fileset *fs, struct sym_qrwrite *w,
     const struct sym_qrwrite_options *o)
 {
 	struct stream s = { NULL, 0, 0 };
 	int rc = SYM_OK;
 
-	w->failed = SYM_QRWRITE_NONE;
-	if (o->format == SYM_QRWRITE_PDF)
-		return render_pdf(fs, w, o);
-	if (w->texts == NULL)
-		return SYM_EUSAGE;
 	for (size_t i = 0; i < w->count && rc == SYM_OK; i++) {
 		for (size_t k = 0; k < w->texts[i].count && rc == SYM_OK; k++)
 			rc = put_code(fs, &s, w, i, k, o);
@@ -213,6 +207,67 @@ sym_qrwrite_render(struct sym_fileset *fs, struct sym_qrwrite *w,
 		s.bytes = NULL;
 	}
 	sym_secmem_free(s.bytes);
+	return rc;
+}
+
+/* Whether the outputs asked for fit the format and the codes. */
+static int
+check_outputs(struct sym_qrwrite *w, const struct sym_qrwrite_options *o)
+{
+	const char *ext = o->format == SYM_QRWRITE_PNG ? "png" : "svg";
+
+	if (o->format == SYM_QRWRITE_PDF && o->out == NULL)
+		snprintf(w->why, sizeof w->why, "--format pdf needs --out FILE");
+	else if (o->format == SYM_QRWRITE_PDF)
+		return SYM_OK;
+	else if (o->format == SYM_QRWRITE_TERM && o->out_dir != NULL)
+		snprintf(w->why, sizeof w->why, "--format term writes one "
+		    "stream: --out FILE or standard output");
+	else if (o->format != SYM_QRWRITE_TERM && o->out_dir == NULL &&
+	    o->out == NULL)
+		snprintf(w->why, sizeof w->why, "--format %s needs --out FILE "
+		    "or --out-dir DIR", ext);
+	else if (o->format != SYM_QRWRITE_TERM && o->out_dir == NULL &&
+	    w->codes > 1)
+		snprintf(w->why, sizeof w->why, "%zu QR codes, one per file: "
+		    "give --out-dir DIR", w->codes);
+	return w->why[0] ? SYM_EUSAGE : SYM_OK;
+}
+
+int
+sym_qrwrite_run(struct sym_qrwrite *w, const char *const paths[],
+    size_t count, const struct sym_qrwrite_options *o)
+{
+	struct sym_qrwrite_options dated = *o;
+	char date[32];
+	time_t now = time(NULL);
+	struct tm tm;
+	int rc;
+
+	memset(w, 0, sizeof *w);
+	sym_fileset_init(&w->fs);
+	if (dated.date == NULL && (localtime_r(&now, &tm) == NULL ||
+	    strftime(date, sizeof date, "%Y-%m-%d", &tm) == 0))
+		date[0] = '\0';
+	if (dated.date == NULL)
+		dated.date = date;
+	if ((rc = load(w, paths, count)) != SYM_OK)
+		return rc;
+	/* The pdf's sheets plan their own codes; the usage check for it
+	 * comes first, as for the others after planning. */
+	if (o->format == SYM_QRWRITE_PDF && (rc = check_outputs(w, o)) != SYM_OK)
+		return rc;
+	if (o->format != SYM_QRWRITE_PDF && ((rc = plan(w, o)) != SYM_OK ||
+	    (rc = check_outputs(w, o)) != SYM_OK))
+		return rc;
+	rc = o->format == SYM_QRWRITE_PDF ? render_pdf(&w->fs, w, &dated) :
+	    render_all(&w->fs, w, o);
+	if (rc != SYM_OK)
+		return rc;
+	rc = sym_fileset_write(&w->fs, o->out_dir, o->force);
+	if (rc != SYM_OK)
+		w->subject = w->fs.failed_stdout ? "standard output" :
+		    w->fs.failed_path;
 	return rc;
 }
 
@@ -227,6 +282,7 @@ sym_qrwrite_free(struct sym_qrwrite *w)
 		sym_qr_texts_free(&w->texts[i]);
 	free(w->bundles);
 	free(w->texts);
+	sym_fileset_free(&w->fs);
 	memset(w, 0, sizeof *w);
 }
 

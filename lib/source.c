@@ -112,6 +112,12 @@ sym_source_read_bytes(struct sym_source *s, const uint8_t *input, size_t len,
 	return finish(s, flags, SYM_OK);
 }
 
+const char *
+sym_source_name(const char *path)
+{
+	return strcmp(path, "-") == 0 ? "standard input" : path;
+}
+
 void
 sym_source_clear(struct sym_source *s)
 {

@@ -5,7 +5,6 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "symbolon/io.h"
@@ -56,17 +55,6 @@ struct options {
 	size_t file_count;
 };
 
-static const char *
-src_name(const struct options *o, unsigned src)
-{
-	if (o->camera)
-		return o->device ? o->device : "camera";
-	if (src >= o->file_count)
-		return "?";
-	return strcmp(o->files[src], "-") == 0 ? "standard input" :
-	    o->files[src];
-}
-
 /* What is wrong with the options of encode (or decode), or NULL. */
 static const char *
 misuse(const struct options *o, int encode)
@@ -95,102 +83,57 @@ misuse(const struct options *o, int encode)
 	return NULL;
 }
 
-/* Writes the set; into a directory, says what went where. */
+/* Prints what went wrong (or, into a directory, what went where). */
 static int
-write_set(struct sym_fileset *fs, const struct options *o, int list)
+report(int rc, const char *subject, const char *why,
+    const struct sym_fileset *fs, int list)
 {
-	int rc = sym_fileset_write(fs, o->w.out_dir, o->force);
-
+	if (rc == SYM_EUSAGE && why[0])
+		return cli_usage_error(synopsis, "%s", why);
+	if (rc != SYM_OK && why[0]) {
+		cli_error("%s: %s", subject, why);
+		return CLI_EXIT_INVALID;
+	}
 	if (rc != SYM_OK)
-		return cli_fail(rc, fs->failed_stdout ? "standard output" :
-		    fs->failed_path);
-	for (size_t i = 0; list && o->w.out_dir && i < fs->count; i++)
+		return cli_fail(rc, subject);
+	for (size_t i = 0; list && i < fs->count; i++)
 		fprintf(stderr, "%s\n", fs->files[i].path);
 	return 0;
-}
-
-static const char *
-today(char *out, size_t cap)
-{
-	time_t now = time(NULL);
-	struct tm tm;
-
-	if (localtime_r(&now, &tm) == NULL || strftime(out, cap, "%Y-%m-%d",
-	    &tm) == 0)
-		out[0] = '\0';
-	return out;
 }
 
 static int
 do_encode(struct options *o)
 {
 	struct sym_qrwrite w;
-	struct sym_fileset fs;
-	const char *why;
-	char date[32];
-	int status = 0, rc;
+	const char *why = misuse(o, 1);
+	int rc, status;
 
-	if ((why = misuse(o, 1)) != NULL)
+	if (why != NULL)
 		return cli_usage_error(synopsis, "%s", why);
-	if (o->w.date == NULL)
-		o->w.date = today(date, sizeof date);
-	sym_fileset_init(&fs);
-	rc = sym_qrwrite_load(&w, o->files, o->file_count);
-	if (rc == SYM_EFORMAT) {
-		cli_error("%s: bad base45 at offset %zu", src_name(o,
-		    (unsigned)w.failed), w.error_offset);
-		status = CLI_EXIT_INVALID;
-	} else if (rc != SYM_OK) {
-		status = cli_fail(rc, src_name(o, (unsigned)w.failed));
-	} else if ((rc = sym_qrwrite_plan(&w, &o->w)) == SYM_EUSAGE) {
-		status = cli_usage_error(synopsis, "%s", w.why);
-	} else if (rc != SYM_OK) {
-		status = cli_fail(rc, o->files[w.failed]);
-	}
-	if (status == 0 && (rc = sym_qrwrite_render(&fs, &w, &o->w)) != SYM_OK)
-		status = cli_fail(rc, w.failed == SYM_QRWRITE_NONE ? NULL :
-		    o->files[w.failed]);
-	if (status == 0)
-		status = write_set(&fs, o, 0);
-	sym_fileset_free(&fs);
+	o->w.force = o->force;
+	rc = sym_qrwrite_run(&w, o->files, o->file_count, &o->w);
+	status = report(rc, w.subject, w.why, &w.fs, 0);
 	sym_qrwrite_free(&w);
 	return status;
-}
-
-/* A reading problem in one line; returns the exit status. */
-static int
-explain(const struct sym_qrread *r, int rc, const struct options *o)
-{
-	if (r->why[0] == '\0')
-		return cli_fail(rc, src_name(o, r->src));
-	cli_error("%s: %s", src_name(o, r->src), r->why);
-	return CLI_EXIT_INVALID;
 }
 
 static int
 do_decode(const struct options *o)
 {
+	struct sym_qrread_request q = {
+		.paths = o->files, .count = o->file_count, .camera = o->camera,
+		.device = o->device, .timeout_ms = o->timeout * 1000u,
+		.out = o->w.out, .out_dir = o->w.out_dir, .armor = o->armor,
+		.force = o->force,
+	};
 	struct sym_qrread r;
-	struct sym_fileset fs;
-	const char *why;
-	int status = 0, rc;
+	const char *why = misuse(o, 0);
+	int rc, status;
 
-	if ((why = misuse(o, 0)) != NULL)
+	if (why != NULL)
 		return cli_usage_error(synopsis, "%s", why);
-	sym_fileset_init(&fs);
-	rc = o->camera ? sym_qrread_camera(&r, o->device, o->timeout * 1000u) :
-	    sym_qrread_files(&r, o->files, o->file_count);
-	if (rc != SYM_OK)
-		status = r.collect == NULL ? cli_fail(rc, NULL) :
-		    explain(&r, rc, o);
-	else if ((rc = sym_qrread_plan(&fs, &r, o->w.out, o->w.out_dir,
-	    o->armor)) == SYM_EUSAGE)
-		status = cli_usage_error(synopsis, "%s", r.why);
-	else if (rc != SYM_OK)
-		status = cli_fail(rc, r.named ? src_name(o, r.src) : NULL);
-	if (status == 0)
-		status = write_set(&fs, o, 1);
-	sym_fileset_free(&fs);
+	rc = sym_qrread_run(&r, &q);
+	status = report(rc, r.subject, r.why, &r.fs, o->w.out_dir != NULL);
 	sym_qrread_free(&r);
 	return status;
 }

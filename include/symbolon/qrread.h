@@ -1,13 +1,18 @@
 /*
- * Reading many pictures (or a camera) into bundles: every QR code of
- * every PNG or JPEG file, in any order, through one collector (qrframe.h)
- * that reassembles parts; then each bundle verified (bundle.h) and planned
- * as an output file (fileset.h).  What symbolon-qr decode does.
+ * Reading many pictures (or a camera) into bundle files: what
+ * symbolon-qr decode does, in one call.  Every QR code of every PNG or
+ * JPEG file, in any order, goes through one collector (qrframe.h) that
+ * reassembles parts; each bundle is then verified (bundle.h) and written,
+ * all or nothing (fileset.h): binary, or its text form with a final
+ * newline (armor); to out (NULL: standard output), or into out_dir as
+ * share-I-of-N.cbor or <type>.cbor (.txt with armor; NAME-2... for a
+ * second of a name).
  *
- * On an error, the report says which source it concerns (src: the index
- * of the file, 0 for the camera), and for the collector's SYM_EQRPART and
- * SYM_EQRMIX which bundle and part (problem).  The bundles belong to the
- * report; they may be clear shares: secure memory.
+ * The report says what the program prints: on error, subject (the file,
+ * camera or directory concerned, or NULL) and, for a refusal that needs
+ * more than sym_strerror (parts missing or mixed, others' QR codes, too
+ * many bundles for the output asked for), why.  The bundles may be clear
+ * shares: secure memory, wiped by sym_qrread_free.
  */
 #ifndef SYMBOLON_QRREAD_H
 #define SYMBOLON_QRREAD_H
@@ -19,42 +24,36 @@
 #include "symbolon/fileset.h"
 #include "symbolon/qrframe.h"
 
-struct sym_qrread {
-	struct sym_qrcollect *collect;
-	size_t count;		/* bundles, after a successful read */
-	/* On error: */
-	unsigned src;		/* the file (or bundle's file) concerned */
-	int named;		/* sym_qrread_plan: the error is src's bundle's */
-	/* SYM_ENOTBUNDLE: src's picture holds QR codes, none symbolon's. */
-	int foreign;
-	struct sym_qrcollect_problem problem;
-	/* Scanning state. */
-	unsigned ours, others;
-	int refused;		/* the collector's error that stopped a scan */
+struct sym_qrread_request {
+	const char *const *paths;	/* picture files ("-": standard input) */
+	size_t count;
+	int camera;			/* instead of files: a video device */
+	const char *device;		/* NULL: zbar's default */
+	unsigned timeout_ms;		/* camera: give up after */
+	const char *out, *out_dir;	/* at most one */
+	int armor, force;
 };
 
-/* Scans each file ("-": standard input) for QR codes and reassembles the
- * bundles.  Errors: those of sym_raster_read_file, sym_qr_scan,
- * sym_qrcollect_add and sym_qrcollect_finish; SYM_ENOTBUNDLE for a file
- * with no symbolon code. */
-int sym_qrread_files(struct sym_qrread *r, const char *const paths[],
-    size_t count) SYM_WARN_UNUSED SYM_NONNULL(1);
-
-/* The same from a video device (NULL: the default) until every bundle
- * begun is complete, or timeout_ms (sym_qr_camera). */
-int sym_qrread_camera(struct sym_qrread *r, const char *device,
-    unsigned timeout_ms) SYM_WARN_UNUSED SYM_NONNULL(1);
+struct sym_qrread {
+	struct sym_fileset fs;		/* the files written, on success */
+	size_t count;			/* bundles read */
+	const char *subject;		/* on error: what it concerns, or NULL */
+	char why[512];			/* on error, if not empty: the text */
+	/* Internal: the collector and the scan of the current source. */
+	struct sym_qrcollect *collect;
+	const struct sym_qrread_request *q;
+	struct sym_qrcollect_problem problem;
+	unsigned src, ours, others;
+	int refused;
+};
 
 /*
- * Verifies each bundle read and adds it to fs: binary, or its text form
- * with a final newline (armor); to out (NULL: standard output), or with
- * out_dir to out_dir/<name>.cbor (.txt with armor), name share-I-of-N or
- * the bundle type ("image-header"), NAME-2... for a second of a name.
- * Errors: those of sym_bundle_open (named set, src the bundle's file),
- * SYM_ENOMEM, SYM_ETOOBIG.
+ * Reads, verifies and writes.  Errors: those of sym_raster_read_file,
+ * sym_qr_scan, sym_qr_camera, the collector (qrframe.h), sym_bundle_open
+ * and sym_fileset_write; SYM_ENOTBUNDLE for a picture with no symbolon
+ * code; SYM_EUSAGE (with why) for several bundles and one output.
  */
-int sym_qrread_plan(struct sym_fileset *fs, struct sym_qrread *r,
-    const char *out, const char *out_dir, int armor)
+int sym_qrread_run(struct sym_qrread *r, const struct sym_qrread_request *q)
     SYM_WARN_UNUSED SYM_NONNULL(1, 2);
 
 void sym_qrread_free(struct sym_qrread *r);

@@ -7,9 +7,8 @@
  * are several), png and svg (one file per code: DIR/STEM.EXT, or
  * DIR/STEM-part-K-of-N.EXT for a bundle in parts), pdf (one file).
  *
- * On an error, failed is the index of the bundle file concerned, or
- * SYM_QRWRITE_NONE.  Bundles, texts and renderings may hold a clear
- * share: secure memory.
+ * Bundles, texts and renderings may hold a clear share: secure memory.
+ * A pdf's date, when not given, is today's (local time).
  */
 #ifndef SYMBOLON_QRWRITE_H
 #define SYMBOLON_QRWRITE_H
@@ -40,33 +39,32 @@ struct sym_qrwrite_options {
 	const char *contact;	/* pdf; NULL: a line to fill in */
 	const char *out;	/* the one output (term: NULL, standard output) */
 	const char *out_dir;	/* png/svg: one file per code */
+	int force;		/* replace existing files */
 };
-
-#define SYM_QRWRITE_NONE ((size_t)-1)
 
 struct sym_qrwrite {
+	struct sym_fileset fs;		/* the files written, on success */
+	const char *subject;		/* on error: what it concerns, or NULL */
+	char why[128];			/* on error, if not empty: the text */
+	/* Internal: the bundles, their QR texts, how many codes in all. */
 	size_t count;
-	const char *const *paths;	/* the caller's, count of them */
+	const char *const *paths;
 	struct sym_sheet_bundle *bundles;	/* bytes in secure memory */
-	struct sym_qr_texts *texts;	/* after sym_qrwrite_plan */
-	size_t codes;			/* QR codes in all */
-	size_t failed;			/* on error: a bundle index, or NONE */
-	size_t error_offset;		/* SYM_EFORMAT: of the bad base45 */
+	struct sym_qr_texts *texts;
+	size_t codes;
 };
 
-/* Reads and verifies the bundle in each file ("-": standard input).
- * Errors: those of sym_source_read and sym_bundle_open. */
-int sym_qrwrite_load(struct sym_qrwrite *w, const char *const paths[],
-    size_t count) SYM_WARN_UNUSED SYM_NONNULL(1, 2);
-
-/* The QR texts of each bundle (sym_qr_plan), and how many codes in all
- * (w->codes).  Not needed for pdf. */
-int sym_qrwrite_plan(struct sym_qrwrite *w, const struct sym_qrwrite_options *o)
-    SYM_WARN_UNUSED SYM_NONNULL(1, 2);
-
-/* Renders the outputs into fs (after sym_qrwrite_plan unless pdf). */
-int sym_qrwrite_render(struct sym_fileset *fs, struct sym_qrwrite *w,
-    const struct sym_qrwrite_options *o) SYM_WARN_UNUSED SYM_NONNULL(1, 2, 3);
+/*
+ * Reads and verifies the bundle in each file ("-": standard input; either
+ * form, or a picture of it: source.h), renders and writes.  Errors: those
+ * of sym_source_read, sym_bundle_open, sym_qr_plan, the renderers,
+ * sym_sheet_pdf and sym_fileset_write; SYM_EFORMAT with why (bad base45);
+ * SYM_EUSAGE with why for outputs that do not fit the format (pdf or png
+ * without --out, several codes without --out-dir, term into a directory).
+ */
+int sym_qrwrite_run(struct sym_qrwrite *w, const char *const paths[],
+    size_t count, const struct sym_qrwrite_options *o)
+    SYM_WARN_UNUSED SYM_NONNULL(1, 2, 4);
 
 void sym_qrwrite_free(struct sym_qrwrite *w);
 

@@ -55,6 +55,9 @@ int sym_source_read(struct sym_source *s, const char *path, size_t max,
 int sym_source_read_bytes(struct sym_source *s, const uint8_t *input,
     size_t len, unsigned flags) SYM_WARN_UNUSED SYM_NONNULL(1);
 
+/* How messages name path: "standard input" for "-", else path. */
+const char *sym_source_name(const char *path) SYM_NONNULL(1);
+
 /* Wipes and frees s->bytes; s is zeroed. */
 void sym_source_clear(struct sym_source *s) SYM_NONNULL(1);
 
