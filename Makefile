@@ -192,8 +192,16 @@ demo: deps
 	@ceremony-scripts/demo.sh
 
 bench: deps
-	$(MAKE) all build/bench/bench_shamir build/bench/bench_image
+	$(MAKE) all build/bench/bench_shamir build/bench/bench_image \
+	    build/bench/bench_startup build/bench/startup_sodium
 	@tests/bench/run.sh
+
+# The start-up floor: a program linked only to libsodium.
+build/bench/startup_sodium: tests/bench/startup_sodium.c
+	@mkdir -p $(dir $@)
+	$(call say,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< \
+	    $(shell $(PKG_CONFIG) --libs libsodium 2>/dev/null)
 
 build/bench/bench_%: tests/bench/bench_%.c build/libsymbolon.a
 	@mkdir -p $(dir $@)
