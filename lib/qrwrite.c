@@ -8,9 +8,6 @@
 #include "symbolon/secmem.h"
 #include "symbolon/source.h"
 
-/* Text is 1.5 times the binary, plus prefix and white space. */
-#define BUNDLE_FILE_MAX_BYTES (SYM_BUNDLE_MAX_BYTES / 2 * 3 + 4096)
-
 static int
 load(struct sym_qrwrite *w, const char *const paths[], size_t count)
 {
@@ -24,7 +21,7 @@ load(struct sym_qrwrite *w, const char *const paths[], size_t count)
 		struct sym_bundle opened;
 		int rc;
 
-		rc = sym_source_read(&s, paths[i], BUNDLE_FILE_MAX_BYTES,
+		rc = sym_source_read(&s, paths[i], SYM_SOURCE_BUNDLE_FILE_MAX_BYTES,
 		    SYM_SOURCE_DECODE);
 		w->bundles[i].bytes = s.bytes;
 		w->bundles[i].len = s.len;

@@ -8,9 +8,6 @@
 #include "symbolon/secmem.h"
 #include "symbolon/source.h"
 
-/* Text is 1.5 times the binary, plus prefix and white space. */
-#define BUNDLE_FILE_MAX_BYTES (SYM_BUNDLE_MAX_BYTES / 2 * 3 + 4096)
-
 static int
 picture_file(struct sym_source *s, const char *path)
 {
@@ -153,7 +150,7 @@ sym_bundle_read_file(uint8_t **bytes, size_t *len, const char *path,
     size_t *error_offset)
 {
 	struct sym_source s;
-	int rc = sym_source_read(&s, path, BUNDLE_FILE_MAX_BYTES,
+	int rc = sym_source_read(&s, path, SYM_SOURCE_BUNDLE_FILE_MAX_BYTES,
 	    SYM_SOURCE_DECODE);
 
 	*bytes = s.bytes;

@@ -14,8 +14,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "symbolon/bundle_text.h"
 #include "symbolon/error.h"
 #include "symbolon/pgp.h"
+
+/* The cap for a bundle file in either form: text is 1.5 times the
+ * binary, plus prefix and white space. */
+#define SYM_SOURCE_BUNDLE_FILE_MAX_BYTES (SYM_BUNDLE_MAX_BYTES / 2 * 3 + 4096)
 
 /* Flags for sym_source_read. */
 #define SYM_SOURCE_DECRYPT 1u	/* open an OpenPGP message, give its content */

@@ -70,9 +70,10 @@ mkdir "$work/bin" "$work/build" && cp bin/symbolon-split bin/symbolon-combine \
     build/bench/startup_sodium "$work/bin/" &&
     cp build/libsymbolon-picture.so "$work/build/" || exit 2
 
-# Start-up (issue 10): status on a small image next to a program linked
-# only to libsodium, interleaved in the same run; status links neither
-# cairo nor zbar (the picture plugin is loaded only for a picture).
+# Start-up (issue 10): status on a small image (and its --help) next to a
+# program linked only to libsodium, interleaved in the same run; status
+# links neither cairo nor zbar (the picture plugin is loaded only for a
+# picture).
 mkdir "$work/startup" &&
     "$work/bin/symbolon-keygen" init --image "$work/startup/img" \
     --key-shares 3 --key-threshold 2 --out-dir "$work/startup/shares" \
@@ -80,6 +81,10 @@ mkdir "$work/startup" &&
     "$work/bin/bench_startup" --runs "${BENCH_STARTUP_RUNS:-300}" \
     "$work/bin/startup_sodium" -- "$work/bin/symbolon-status" \
     --image "$work/startup/img" || exit 2
+# The same program doing nothing but start (its --help): the loader's
+# share, without the work of reading an image.
+"$work/bin/bench_startup" --runs "${BENCH_STARTUP_RUNS:-300}" \
+    "$work/bin/startup_sodium" -- "$work/bin/symbolon-status" --help || exit 2
 
 build/bench/bench_shamir --work "$work" \
 	--split "$work/bin/symbolon-split" --combine "$work/bin/symbolon-combine" \
