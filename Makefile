@@ -180,6 +180,64 @@ fuzz: $(FUZZ_TARGETS)
 unit-tests: $(UNIT_TESTS) $(ASAN_TESTS) $(CT_TESTS) $(FUZZ_TARGETS) \
 	build/tests/cose_sample build/tests/forge
 
+# ---- test build -------------------------------------------------------
+# The crash-safety tests need the fault-injection hook (lib/fault.h:
+# SYMBOLON_FAULT, SYMBOLON_FAULT_LOG); release programs must not have it.
+# The test build compiles again, with -DSYMBOLON_TEST_HOOKS, only the lib
+# sources that see the hook (they include fault.h or name the macro), and
+# links the programs into build/test-bin/ from those objects and the
+# release ones.  Unit tests that set SYMBOLON_FAULT link the same way.
+TESTHOOK_SRCS := $(shell grep -lE 'SYMBOLON_TEST_HOOKS|"fault\.h"' lib/*.c)
+TESTHOOK_OBJS := $(TESTHOOK_SRCS:%.c=build/testhooks/%.o)
+TESTHOOK_LIB_OBJS := $(filter-out $(TESTHOOK_SRCS:%.c=build/%.o),$(LIB_OBJS)) \
+	$(TESTHOOK_OBJS)
+TEST_PROGRAMS := $(PROGRAMS:bin/%=build/test-bin/%)
+HOOK_UNIT_SRCS := $(shell grep -l SYMBOLON_FAULT $(UNIT_SRCS))
+HOOK_UNIT_TESTS := $(HOOK_UNIT_SRCS:tests/unit/%.c=build/tests/%)
+HOOK_ASAN_TESTS := $(HOOK_UNIT_SRCS:tests/unit/%.c=build/asan/tests/%)
+ASAN_TESTHOOK_LIB_OBJS := \
+	$(filter-out $(TESTHOOK_SRCS:%.c=build/asan/%.o),$(ASAN_LIB_OBJS)) \
+	$(TESTHOOK_SRCS:%.c=build/asan/testhooks/%.o)
+
+build/testhooks/lib/%.o: lib/%.c
+	@mkdir -p $(dir $@)
+	$(call say,CC-TEST,$<)
+	$(Q)$(CC) $(ALL_CFLAGS) -DSYMBOLON_TEST_HOOKS -c -o $@ $<
+
+build/asan/testhooks/lib/%.o: lib/%.c
+	@mkdir -p $(dir $@)
+	$(call say,CC-ASAN,$<)
+	$(Q)$(CC) $(ALL_CFLAGS) $(SANITIZE) -DSYMBOLON_TEST_HOOKS -c -o $@ $<
+
+build/testhooks/libsymbolon.a: $(TESTHOOK_LIB_OBJS)
+	$(call say,AR,$@)
+	$(Q)rm -f $@
+	$(Q)$(AR) rcs $@ $^
+
+build/test-bin/symbolon: build/tools/symbolon.o
+	@mkdir -p $(dir $@)
+	$(call say,LD,$@)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^
+
+build/test-bin/symbolon-%: build/tools/%.o $(TOOL_COMMON) build/testhooks/libsymbolon.a
+	@mkdir -p $(dir $@)
+	$(call say,LD,$@)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(HOOK_UNIT_TESTS): build/tests/%: tests/unit/%.c build/testhooks/libsymbolon.a
+	@mkdir -p $(dir $@)
+	$(call say,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(TEST_LIBS)
+
+$(HOOK_ASAN_TESTS): build/asan/tests/%: tests/unit/%.c $(ASAN_TESTHOOK_LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(call say,LD-ASAN,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(SANITIZE) $(ALL_LDFLAGS) -o $@ $^ $(TEST_LIBS)
+
+# `make unit-tests` (and so `make check`) builds the test programs too.
+unit-tests: $(TEST_PROGRAMS)
+# ---- end of test build ------------------------------------------------
+
 deps:
 	@scripts/deps.sh
 
