@@ -54,7 +54,11 @@ program_dir(char *dir, size_t cap)
 static const struct sym_picture_ops *
 load(void)
 {
-	static const char *const beside[] = { "../build", "../lib/symbolon" };
+	/* bin/ beside build/; build/test-bin/ and build/tests/ in it; an
+	 * installed bin/ beside lib/symbolon/. */
+	static const char *const beside[] = {
+		"../build", "..", "../lib/symbolon"
+	};
 	const struct sym_picture_ops *ops = NULL;
 	char dir[PATH_MAX], path[PATH_MAX + 64];
 

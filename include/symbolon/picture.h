@@ -14,8 +14,10 @@
  *   1. <directory of the program>/../build/  (the uninstalled tree: bin/
  *      beside build/; looked at first so that a tree being worked on
  *      never runs an older installed plugin)
- *   2. <directory of the program>/../lib/symbolon/  (installed, relocated)
- *   3. SYM_PICTURE_DIR, set by the Makefile: $(PREFIX)/lib/symbolon
+ *   2. <directory of the program>/../  (programs built inside build/:
+ *      the test build's build/test-bin/, build/tests/)
+ *   3. <directory of the program>/../lib/symbolon/  (installed, relocated)
+ *   4. SYM_PICTURE_DIR, set by the Makefile: $(PREFIX)/lib/symbolon
  *
  * No environment variable names a path: nothing outside the program's
  * own tree and its install prefix is ever loaded.  A program that has the
