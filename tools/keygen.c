@@ -11,7 +11,7 @@
 #include "symbolon/passphrase.h"
 #include "symbolon/secmem.h"
 
-#include "symbolon/image.h"
+#include "symbolon/init.h"
 #include "symbolon/commitment.h"
 
 #include "cli.h"
@@ -183,8 +183,7 @@ init_image(int argc, char **argv)
 	const char *to[SYM_SHAMIR_MAX_SHARES], *names[SYM_SHAMIR_MAX_SHARES];
 	char *passphrases[SYM_SHAMIR_MAX_SHARES] = { 0 };
 	const char *path = NULL, *out_dir = NULL, *passphrase_file = NULL;
-	struct sym_deal_output deal;
-	struct sym_image_info info;
+	struct sym_init_result init;
 	unsigned n = 0, t = 0;
 	int opt, rc, status = 0, armor = 0, to_count = 0, name_count = 0;
 	char image_id[SYM_SET_ID_TEXT_MAX];
@@ -309,8 +308,16 @@ init_image(int argc, char **argv)
 			holders[i].name = pgp_names[i];
 		}
 	}
-	rc = sym_image_create(path, n, t, holders, pgp_count ? pgp : NULL,
-	    (uint64_t)time(NULL), out_dir, armor, &deal, &info);
+	{
+		struct sym_init_shamir req = {
+			.path = path, .shares = n, .threshold = t,
+			.holders = holders, .pgp = pgp_count ? pgp : NULL,
+			.out_dir = out_dir, .armor = armor,
+			.now = (uint64_t)time(NULL),
+		};
+
+		rc = sym_init_shamir(&init, &req);
+	}
 	if (rc == SYM_EEXIST) {
 		cli_error("%s: already holds a manifest or shares; give an empty "
 		    "directory", out_dir);
@@ -321,19 +328,19 @@ init_image(int argc, char **argv)
 		status = cli_fail(rc, path);
 		goto out;
 	}
-	sym_set_id_text(image_id, info.image_id);
+	sym_set_id_text(image_id, init.info.image_id);
 	printf("%-22s %s\n", "Image", path);
 	printf("%-22s %s\n", "Image ID", image_id);
-	cli_print_signer("Identity Fingerprint", info.identity);
+	cli_print_signer("Identity Fingerprint", init.info.identity);
 	printf("%-22s %s\n", "Seal Type", "shamir");
 	printf("%-22s %u\n", "Total Shares", n);
 	printf("%-22s %u\n", "Threshold", t);
 	printf("%-22s %s\n", "Generation", "1");
 	for (unsigned i = 1; i <= n; i++) {
 		char label[32], file[4096];
-		const struct sym_manifest_entry *e = &deal.record->entries[i - 1];
+		const struct sym_manifest_entry *e = &init.deal.record->entries[i - 1];
 
-		if (sym_deal_path(file, sizeof file, &deal, out_dir, i,
+		if (sym_deal_path(file, sizeof file, &init.deal, out_dir, i,
 		    armor) != SYM_OK)
 			continue;
 		snprintf(label, sizeof label, "Unseal Key %u", i);
@@ -358,7 +365,7 @@ init_image(int argc, char **argv)
 	    "in it are lost for good.  Check each share now with\n  symbolon "
 	    "verify --manifest %s/manifest.%s SHARE\n", n, t, t, n - t,
 	    out_dir, armor ? "txt" : "cbor");
-	sym_deal_output_free(&deal);
+	sym_init_result_free(&init);
 out:
 	cli_pgp_free(pgp, pgp_count);
 	for (unsigned i = 0; i < n && i < SYM_SHAMIR_MAX_SHARES; i++)

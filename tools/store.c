@@ -40,7 +40,6 @@ put(struct sym_image *img, const char *path, const char *name,
     const char *in_path)
 {
 	int fd = STDIN_FILENO, rc;
-	char detail[SYM_IMAGE_NAME_MAX + 32];
 
 	if (in_path != NULL && strcmp(in_path, "-") != 0) {
 		fd = open(in_path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
@@ -51,16 +50,13 @@ put(struct sym_image *img, const char *path, const char *name,
 		    "input, not at the terminal");
 		return CLI_EXIT_USAGE;
 	}
+	/* Commits itself (audit "put"). */
 	rc = sym_image_put(img, name, fd, (uint64_t)time(NULL));
 	if (fd != STDIN_FILENO)
 		close(fd);
 	if (rc != SYM_OK)
 		return cli_fail(rc, rc == SYM_EUSAGE ? name : (in_path ?
 		    in_path : path));
-	snprintf(detail, sizeof detail, "entry %s", name);
-	rc = sym_image_commit(img, "put", detail, (uint64_t)time(NULL));
-	if (rc != SYM_OK)
-		return cli_fail(rc, path);
 	return 0;
 }
 
@@ -212,13 +208,7 @@ main(int argc, char **argv)
 	else if (strcmp(verb, "list") == 0)
 		status = list(img);
 	else {
-		char detail[SYM_IMAGE_NAME_MAX + 32];
-
-		rc = sym_image_delete(img, name);
-		snprintf(detail, sizeof detail, "entry %s", name);
-		if (rc == SYM_OK)
-			rc = sym_image_commit(img, "delete", detail,
-			    (uint64_t)time(NULL));
+		rc = sym_image_delete(img, name);	/* commits itself */
 		status = rc == SYM_OK ? 0 : cli_fail(rc, rc == SYM_ENOENTRY ?
 		    name : path);
 	}

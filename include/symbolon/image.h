@@ -4,8 +4,9 @@
  *   entries  --encrypted by-->  keyring term keys
  *   keyring  --encrypted by-->  root key R
  *   R        --encrypted by-->  unseal key U   (a "wrapping")
- *   U        <- Shamir seal: share bundles of set = image id, signed by
- *               the image's own Ed25519 identity, generation 1, 2, ...
+ *   U        <- a seal (symbolon/seal.h) makes and releases it; the
+ *               Shamir seal deals share bundles of set = image id, signed
+ *               by the image's own Ed25519 identity, generation 1, 2, ...
  *
  * Layout (docs/FORMAT.md is the full specification):
  *
@@ -25,8 +26,8 @@
  * reused (docs/DECISIONS.md).
  *
  * Opening an image verifies both slots' checksums and the core signature;
- * status needs nothing more.  Unsealing takes a quorum of share bundles,
- * recovers U, decrypts R, checks the MAC, and decrypts the keyring, the
+ * status needs nothing more.  Unsealing takes U (a seal released it),
+ * decrypts R, checks the MAC, and decrypts the keyring, the
  * identity key and the entry index into secure memory, for this process
  * only.  sym_image_close wipes them.
  */
@@ -36,6 +37,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* deal.h only for programs that include image.h alone and use sym_deal_*:
+ * the image itself deals nothing (symbolon/seal_shamir.h does). */
 #include "symbolon/deal.h"
 #include "symbolon/error.h"
 #include "symbolon/quorum.h"
@@ -133,19 +136,30 @@ struct sym_image;
 int sym_image_check_name(const char *name) SYM_WARN_UNUSED SYM_NONNULL(1);
 
 /*
- * Creates a new image at path (never replacing a file) with a fresh root
- * key, keyring term 1, image identity and unseal key; deals the unseal key
- * as generation 1 of set = image id, signed by the image identity, into
- * *deal (holders as for sym_deal_run; pgp, when not NULL, the keys of
- * holders with SYM_SHARE_OPENPGP) and, when out_dir is given, writes
- * the share bundles and manifest there first.  The image file appears
- * whole, after its shares, or not at all.  *info describes the new image.
+ * Creating an image takes three steps, so that a seal can make the unseal
+ * key in between (the init ceremony, symbolon/init.h, drives them):
+ *
+ *   create       a new image in memory for path (which must not exist):
+ *                fresh image id, identity, root key, keyring term 1.  It
+ *                is unsealed, so sym_image_info and
+ *                sym_image_identity_secret serve the seal being made.
+ *   create_seal  wraps the root key under unseal_key for seal (the record
+ *                the image keeps), and writes the whole image, both header
+ *                copies and its first audit record (SYM_AUDIT_INIT,
+ *                detail), to a temporary file beside path.
+ *   create_link  makes the image appear at path, whole, never replacing a
+ *                file.
+ *
+ * sym_image_close before create_link removes the temporary file: no image.
  */
-int sym_image_create(const char *path, unsigned shares, unsigned threshold,
-    const struct sym_deal_holder *holders,
-    struct sym_pgp_recipient *const pgp[], uint64_t now, const char *out_dir,
-    int armor, struct sym_deal_output *deal, struct sym_image_info *info)
-    SYM_WARN_UNUSED SYM_NONNULL(1, 9, 10);
+int sym_image_create(struct sym_image **out, const char *path, uint64_t now)
+    SYM_WARN_UNUSED SYM_NONNULL(1, 2);
+int sym_image_create_seal(struct sym_image *img,
+    const uint8_t unseal_key[static SYM_IMAGE_KEY_BYTES],
+    const struct sym_image_seal *seal, const char *detail, uint64_t now)
+    SYM_WARN_UNUSED SYM_NONNULL(1, 2, 3, 4);
+int sym_image_create_link(struct sym_image *img)
+    SYM_WARN_UNUSED SYM_NONNULL(1);
 
 /*
  * Opens an image and verifies its headers (checksums, core signature);
@@ -168,11 +182,13 @@ int sym_image_check_share(const struct sym_image *img,
     const struct sym_share *share) SYM_WARN_UNUSED SYM_NONNULL(1, 2);
 
 /* Recovers the unseal key from q and unseals: SYM_EUNSEAL when the shares
- * do not open the image. */
+ * do not open the image.  The Shamir seal provider's shortcut, defined in
+ * lib/seal_shamir.c (symbolon/seal_shamir.h): the image itself only takes
+ * an unseal key (sym_image_unseal_key). */
 int sym_image_unseal(struct sym_image *img, const struct sym_quorum *q)
     SYM_WARN_UNUSED SYM_NONNULL(1, 2);
 
-/* Unseals with the unseal key itself (tests, and rekey). */
+/* Unseals with the unseal key itself, as a seal released it. */
 int sym_image_unseal_key(struct sym_image *img,
     const uint8_t unseal_key[static SYM_IMAGE_KEY_BYTES])
     SYM_WARN_UNUSED SYM_NONNULL(1, 2);
@@ -241,7 +257,9 @@ int sym_image_check_pending_share(const struct sym_image *img,
     const struct sym_share *share) SYM_WARN_UNUSED SYM_NONNULL(1, 2);
 
 /* Entries (entry.c).  put reads from fd until end of input; get writes
- * the plaintext to fd, chunk by chunk, authenticating each chunk first. */
+ * the plaintext to fd, chunk by chunk, authenticating each chunk first.
+ * put and delete commit themselves (audit SYM_AUDIT_PUT, SYM_AUDIT_DELETE,
+ * detail "entry NAME"); after a failed one, close the image. */
 int sym_image_put(struct sym_image *img, const char *name, int fd,
     uint64_t now) SYM_WARN_UNUSED SYM_NONNULL(1, 2);
 int sym_image_get(struct sym_image *img, const char *name, int fd)
@@ -256,7 +274,8 @@ const struct sym_image_entry *sym_image_entry_at(const struct sym_image *img,
 int sym_image_verify_entries(struct sym_image *img, const char **bad)
     SYM_WARN_UNUSED SYM_NONNULL(1);
 
-/* Keyring: adds a term (new writes use it). */
+/* Keyring: adds a term (new writes use it) and commits (SYM_AUDIT_ROTATE,
+ * "term N installed"). */
 int sym_image_rotate(struct sym_image *img, uint64_t now)
     SYM_WARN_UNUSED SYM_NONNULL(1);
 /*
