@@ -282,6 +282,22 @@ to_fd(void *ctx, const uint8_t *buf, size_t len)
 	return rc;
 }
 
+int
+sym_image_check_name(const char *name)
+{
+	size_t len = strlen(name);
+
+	if (len == 0 || len > SYM_IMAGE_NAME_MAX)
+		return SYM_EUSAGE;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)name[i];
+
+		if (c < 0x20 || c == 0x7f)
+			return SYM_EUSAGE;
+	}
+	return SYM_OK;
+}
+
 /* A failed commit leaves the file as it was; the entries in memory then
  * no longer match it, so the image must be closed (as every program
  * does after an error). */

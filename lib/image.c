@@ -28,7 +28,7 @@
 #include "image_index.h"
 #include "image_internal.h"
 #include "image_slot.h"
-#include "journal.h"
+#include "journal_internal.h"
 #include "keyring.h"
 
 /* ---------------------------------------------------------------- */

@@ -15,7 +15,7 @@
 #include <stdint.h>
 
 #include "symbolon/audit.h"
-#include "symbolon/image.h"
+#include "symbolon/image_format.h"
 
 #define SYM_IMAGE_MAC_BYTES 32u
 

@@ -12,22 +12,6 @@ enum {
 	INDEX_SIZE = 5, INDEX_CREATED = 6, INDEX_MODIFIED = 7,
 };
 
-int
-sym_image_check_name(const char *name)
-{
-	size_t len = strlen(name);
-
-	if (len == 0 || len > SYM_IMAGE_NAME_MAX)
-		return SYM_EUSAGE;
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)name[i];
-
-		if (c < 0x20 || c == 0x7f)
-			return SYM_EUSAGE;
-	}
-	return SYM_OK;
-}
-
 long
 sym_image_find_entry(const struct sym_image *img, const char *name)
 {

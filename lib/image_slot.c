@@ -4,7 +4,7 @@
 
 #include <sodium.h>
 
-#include "symbolon/image.h"
+#include "symbolon/image_format.h"
 #include "symbolon/io.h"
 
 #include "image_slot.h"

@@ -7,9 +7,10 @@
 #include "symbolon/audit.h"
 #include "symbolon/bundle.h"
 #include "symbolon/cbor.h"
+#include "symbolon/journal.h"
 
 #include "image_slot.h"
-#include "journal.h"
+#include "journal_internal.h"
 
 /* ---------------------------------------------------------------- */
 /* Pending operations (envelope field 5):

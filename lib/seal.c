@@ -4,26 +4,16 @@
 #include <sodium.h>
 
 #include "symbolon/seal.h"
-#include "symbolon/seal_shamir.h"
 #include "symbolon/secmem.h"
-
-const struct sym_seal_ops *
-sym_seal_provider(const char *type)
-{
-	static const struct sym_seal_ops *const providers[] = {
-		&sym_seal_shamir_ops,
-	};
-
-	for (size_t i = 0; i < sizeof providers / sizeof providers[0]; i++)
-		if (strcmp(providers[i]->type, type) == 0)
-			return providers[i];
-	return NULL;
-}
 
 const char *
 sym_seal_type_name(enum sym_seal_type type)
 {
-	return type == SYM_SEAL_SHAMIR ? sym_seal_shamir_ops.type : "unknown";
+	switch (type) {
+	case SYM_SEAL_SHAMIR:
+		return "shamir";
+	}
+	return "unknown";
 }
 
 int

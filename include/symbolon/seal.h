@@ -93,9 +93,6 @@ struct sym_seal {
 	struct sym_seal_config config;	/* as given; pointers not owned */
 };
 
-/* The provider of a type ("shamir"), or NULL when none is built in. */
-const struct sym_seal_ops *sym_seal_provider(const char *type)
-    SYM_NONNULL(1);
 /* The type name of an image's seal record ("shamir"), or "unknown". */
 const char *sym_seal_type_name(enum sym_seal_type type);
 

@@ -2,11 +2,11 @@
  * Private to the image layer: pending operations and the journal, kept in
  * the header envelope (field 5) outside the signed core, so that steps
  * taken while sealed (rekey init, a share accepted, cancel) can be
- * recorded without shares.  The public half is in symbolon/image.h
+ * recorded without shares.  The public half is in symbolon/journal.h
  * (sym_image_pending_get/put, sym_image_journal_add).
  */
-#ifndef SYMBOLON_JOURNAL_H
-#define SYMBOLON_JOURNAL_H
+#ifndef SYMBOLON_JOURNAL_INTERNAL_H
+#define SYMBOLON_JOURNAL_INTERNAL_H
 
 #include <stdint.h>
 
