@@ -174,8 +174,9 @@ report_shares(struct sym_init_result *out, const struct sym_init_shamir *req)
 		struct sym_init_share *row = &out->shares[i];
 		const struct sym_manifest_entry *e = &out->deal.record->entries[i];
 
-		if (sym_deal_path(row->path, sizeof row->path, &out->deal,
-		    req->out_dir, i + 1, req->armor) != SYM_OK)
+		if (req->out_dir == NULL || sym_deal_path(row->path,
+		    sizeof row->path, &out->deal, req->out_dir, i + 1,
+		    req->armor) != SYM_OK)
 			row->path[0] = '\0';
 		snprintf(row->holder, sizeof row->holder, "%s", e->holder);
 		if (e->protection != SYM_SHARE_OPENPGP)

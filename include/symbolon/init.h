@@ -26,7 +26,7 @@
 
 /* One share of a new image, as the ceremony reports it. */
 struct sym_init_share {
-	char path[4096];		/* where it was written */
+	char path[4096];		/* where it was written, or "" */
 	char holder[SYM_IDENTITY_NAME_MAX + 1];	/* or "" */
 	char pgp_fingerprint[41];	/* hex, or "" when not OpenPGP */
 	/* the OpenPGP key's user id when it is not the holder name
