@@ -85,6 +85,56 @@ image_alloc(void)
 	return img;
 }
 
+/* A slot is usable only if its core verifies too; the higher commit (then
+ * seqid) wins, slot 0 on a tie.  *best is -1 when neither is usable. */
+static int
+pick_slot(struct sym_image *img, struct sym_image_slot slots[2], int *best_out)
+{
+	struct sym_image_info other;
+	int rc, best = -1;
+
+	for (int i = 0; i < 2; i++) {
+		struct sym_image probe;
+
+		if (!slots[i].valid)
+			continue;
+		memset(&probe, 0, sizeof probe);
+		rc = sym_image_core_parse(&probe, slots[i].core,
+		    slots[i].core_len);
+		/* Only the sealed blobs are on the heap: info stays usable. */
+		sym_image_core_probe_free(&probe);
+		if (rc == SYM_ENOMEM)
+			return rc;
+		if (rc != SYM_OK) {
+			slots[i].valid = 0;
+			continue;
+		}
+		if (best >= 0 && (memcmp(other.image_id, probe.info.image_id,
+		    SYM_IMAGE_ID_BYTES) != 0 || memcmp(other.identity,
+		    probe.info.identity, SYM_SIGN_PUBLICKEY_BYTES) != 0)) {
+			/* Two authentic headers of different images: one
+			 * was spliced in.  Trust neither. */
+			return SYM_EBADHEADER;
+		}
+		/* The envelope's seqid is not signed; the core's commit
+		 * counter is.  An envelope claiming less than its core is
+		 * inconsistent; an old core cannot win by a bumped seqid. */
+		if (slots[i].seqid < probe.core_commit) {
+			slots[i].valid = 0;
+			continue;
+		}
+		slots[i].commit = probe.core_commit;
+		other = probe.info;
+		img->info.slot_valid[i] = 1;
+		if (best < 0 || slots[i].commit > slots[best].commit ||
+		    (slots[i].commit == slots[best].commit &&
+		    slots[i].seqid > slots[best].seqid))
+			best = i;
+	}
+	*best_out = best;
+	return SYM_OK;
+}
+
 static int
 load_headers(struct sym_image *img)
 {
@@ -92,7 +142,6 @@ load_headers(struct sym_image *img)
 	uint8_t *buf;
 	struct stat st;
 	int rc, best = -1;
-	struct sym_image_info other;
 
 	memset(slots, 0, sizeof slots);
 	if (fstat(img->fd, &st) != 0)
@@ -115,50 +164,13 @@ load_headers(struct sym_image *img)
 		goto out;
 	}
 	for (int i = 0; i < 2; i++) {
-		rc = sym_image_slot_parse(&slots[i], buf + (size_t)i * SYM_IMAGE_SLOT_BYTES);
+		rc = sym_image_slot_parse(&slots[i],
+		    buf + (size_t)i * SYM_IMAGE_SLOT_BYTES);
 		if (rc != SYM_OK)
 			goto out;
 	}
-	/* A slot is usable only if its core verifies too; the higher seqid
-	 * wins, slot 0 on a tie. */
-	for (int i = 0; i < 2; i++) {
-		struct sym_image probe;
-
-		if (!slots[i].valid)
-			continue;
-		memset(&probe, 0, sizeof probe);
-		rc = sym_image_core_parse(&probe, slots[i].core,
-		    slots[i].core_len);
-		sym_image_core_probe_free(&probe);
-		if (rc == SYM_ENOMEM)
-			goto out;
-		if (rc != SYM_OK) {
-			slots[i].valid = 0;
-			continue;
-		}
-		if (best >= 0 && (memcmp(other.image_id, probe.info.image_id,
-		    SYM_IMAGE_ID_BYTES) != 0 || memcmp(other.identity,
-		    probe.info.identity, SYM_SIGN_PUBLICKEY_BYTES) != 0)) {
-			/* Two authentic headers of different images: one
-			 * was spliced in.  Trust neither. */
-			rc = SYM_EBADHEADER;
-			goto out;
-		}
-		/* The envelope's seqid is not signed; the core's commit
-		 * counter is.  An envelope claiming less than its core is
-		 * inconsistent; an old core cannot win by a bumped seqid. */
-		if (slots[i].seqid < probe.core_commit) {
-			slots[i].valid = 0;
-			continue;
-		}
-		slots[i].commit = probe.core_commit;
-		other = probe.info;
-		img->info.slot_valid[i] = 1;
-		if (best < 0 || slots[i].commit > slots[best].commit ||
-		    (slots[i].commit == slots[best].commit &&
-		    slots[i].seqid > slots[best].seqid))
-			best = i;
-	}
+	if ((rc = pick_slot(img, slots, &best)) != SYM_OK)
+		goto out;
 	if (best < 0) {
 		rc = SYM_EBADHEADER;
 		goto out;

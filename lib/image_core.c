@@ -397,6 +397,80 @@ read_seal(struct sym_cbor_reader *r, struct sym_image_seal *seal)
 	return SYM_OK;
 }
 
+static int
+read_wrappings(struct sym_cbor_reader *r, struct sym_image *img)
+{
+	size_t count;
+
+	if (sym_cbor_read_array(r, &count) != SYM_OK || count == 0 || count > 4)
+		return SYM_ECORRUPT;
+	img->wrapping_count = (unsigned)count;
+	for (unsigned i = 0; i < img->wrapping_count; i++) {
+		struct sym_image_wrapping *w = &img->wrappings[i];
+		size_t n;
+
+		if (sym_cbor_read_map(r, &n) != SYM_OK || n != 4 ||
+		    sym_image_read_key(r, 1) != SYM_OK ||
+		    sym_cbor_read_uint_max(r, &w->role, 2) != SYM_OK ||
+		    w->role == 0 || sym_image_read_key(r, 2) != SYM_OK ||
+		    sym_cbor_read_uint(r, &w->generation) != SYM_OK ||
+		    sym_image_read_key(r, 3) != SYM_OK ||
+		    sym_cbor_read_fixed(r, w->nonce, sizeof w->nonce) != SYM_OK ||
+		    sym_image_read_key(r, 4) != SYM_OK ||
+		    sym_cbor_read_fixed(r, w->ciphertext,
+		    sizeof w->ciphertext) != SYM_OK)
+			return SYM_ECORRUPT;
+	}
+	return SYM_OK;
+}
+
+static int
+read_keyring(struct sym_cbor_reader *r, struct sym_image *img)
+{
+	struct sym_image_info *info = &img->info;
+	const uint8_t *ct;
+	size_t pairs, n;
+
+	if (sym_cbor_read_map(r, &pairs) != SYM_OK || pairs != 4 ||
+	    sym_image_read_key(r, 1) != SYM_OK ||
+	    sym_cbor_read_uint_max(r, &info->terms, SYM_IMAGE_MAX_TERMS) ||
+	    sym_image_read_key(r, 2) != SYM_OK ||
+	    sym_cbor_read_uint_max(r, &info->active_term, UINT32_MAX) ||
+	    sym_image_read_key(r, 3) != SYM_OK ||
+	    sym_cbor_read_fixed(r, img->keyring_blob.nonce,
+	    AEAD_NONCE_BYTES) != SYM_OK ||
+	    sym_image_read_key(r, 4) != SYM_OK ||
+	    sym_cbor_read_bytes(r, &ct, &n) != SYM_OK || n < AEAD_TAG_BYTES)
+		return SYM_ECORRUPT;
+	free(img->keyring_blob.ciphertext);
+	img->keyring_blob.ciphertext = malloc(n);
+	if (img->keyring_blob.ciphertext == NULL)
+		return SYM_ENOMEM;
+	memcpy(img->keyring_blob.ciphertext, ct, n);
+	img->keyring_blob.len = n;
+	return SYM_OK;
+}
+
+static int
+read_audit(struct sym_cbor_reader *r, struct sym_image *img)
+{
+	size_t pairs;
+
+	if (sym_cbor_read_map(r, &pairs) != SYM_OK || pairs != 4 ||
+	    sym_image_read_key(r, 1) != SYM_OK ||
+	    sym_cbor_read_uint(r, &img->audit.count) != SYM_OK ||
+	    sym_image_read_key(r, 2) != SYM_OK ||
+	    sym_cbor_read_uint(r, &img->audit.offset) != SYM_OK ||
+	    sym_image_read_key(r, 3) != SYM_OK ||
+	    sym_cbor_read_uint(r, &img->audit.length) != SYM_OK ||
+	    sym_image_read_key(r, 4) != SYM_OK ||
+	    sym_cbor_read_fixed(r, img->audit.hash,
+	    SYM_AUDIT_HASH_BYTES) != SYM_OK)
+		return SYM_ECORRUPT;
+	img->info.audit_count = img->audit.count;
+	return SYM_OK;
+}
+
 int
 sym_image_core_parse(struct sym_image *img, const uint8_t *bytes, size_t len)
 {
@@ -404,7 +478,6 @@ sym_image_core_parse(struct sym_image *img, const uint8_t *bytes, size_t len)
 	struct sym_bundle b;
 	struct sym_cbor_reader *r;
 	uint64_t key, count;
-	size_t pairs;
 	unsigned seen = 0;
 	int rc;
 
@@ -433,53 +506,10 @@ sym_image_core_parse(struct sym_image *img, const uint8_t *bytes, size_t len)
 			rc = sym_cbor_read_uint(r, &img->core_commit);
 			break;
 		case CORE_WRAPPINGS:
-			if (sym_cbor_read_array(r, &pairs) != SYM_OK ||
-			    pairs == 0 || pairs > 4)
-				return SYM_ECORRUPT;
-			img->wrapping_count = (unsigned)pairs;
-			for (unsigned i = 0; i < img->wrapping_count; i++) {
-				struct sym_image_wrapping *w = &img->wrappings[i];
-				size_t n;
-
-				if (sym_cbor_read_map(r, &n) != SYM_OK || n != 4 ||
-				    sym_image_read_key(r, 1) != SYM_OK ||
-				    sym_cbor_read_uint_max(r, &w->role, 2) != SYM_OK ||
-				    w->role == 0 || sym_image_read_key(r, 2) != SYM_OK ||
-				    sym_cbor_read_uint(r, &w->generation) != SYM_OK ||
-				    sym_image_read_key(r, 3) != SYM_OK ||
-				    sym_cbor_read_fixed(r, w->nonce,
-				    sizeof w->nonce) != SYM_OK ||
-				    sym_image_read_key(r, 4) != SYM_OK ||
-				    sym_cbor_read_fixed(r, w->ciphertext,
-				    sizeof w->ciphertext) != SYM_OK)
-					return SYM_ECORRUPT;
-			}
+			rc = read_wrappings(r, img);
 			break;
 		case CORE_KEYRING:
-			if (sym_cbor_read_map(r, &pairs) != SYM_OK || pairs != 4 ||
-			    sym_image_read_key(r, 1) != SYM_OK ||
-			    sym_cbor_read_uint_max(r, &info->terms, SYM_IMAGE_MAX_TERMS) ||
-			    sym_image_read_key(r, 2) != SYM_OK ||
-			    sym_cbor_read_uint_max(r, &info->active_term, UINT32_MAX) ||
-			    sym_image_read_key(r, 3) != SYM_OK ||
-			    sym_cbor_read_fixed(r, img->keyring_blob.nonce,
-			    AEAD_NONCE_BYTES) != SYM_OK)
-				return SYM_ECORRUPT;
-			{
-				const uint8_t *ct;
-				size_t n;
-
-				if (sym_image_read_key(r, 4) != SYM_OK ||
-				    sym_cbor_read_bytes(r, &ct, &n) != SYM_OK ||
-				    n < AEAD_TAG_BYTES)
-					return SYM_ECORRUPT;
-				free(img->keyring_blob.ciphertext);
-				img->keyring_blob.ciphertext = malloc(n);
-				if (img->keyring_blob.ciphertext == NULL)
-					return SYM_ENOMEM;
-				memcpy(img->keyring_blob.ciphertext, ct, n);
-				img->keyring_blob.len = n;
-			}
+			rc = read_keyring(r, img);
 			break;
 		case CORE_IDENTITY:
 			rc = read_blob(r, &img->identity_blob, 0, NULL);
@@ -496,18 +526,7 @@ sym_image_core_parse(struct sym_image *img, const uint8_t *bytes, size_t len)
 				rc = SYM_ECORRUPT;
 			break;
 		case CORE_AUDIT:
-			if (sym_cbor_read_map(r, &pairs) != SYM_OK || pairs != 4 ||
-			    sym_image_read_key(r, 1) != SYM_OK ||
-			    sym_cbor_read_uint(r, &img->audit.count) != SYM_OK ||
-			    sym_image_read_key(r, 2) != SYM_OK ||
-			    sym_cbor_read_uint(r, &img->audit.offset) != SYM_OK ||
-			    sym_image_read_key(r, 3) != SYM_OK ||
-			    sym_cbor_read_uint(r, &img->audit.length) != SYM_OK ||
-			    sym_image_read_key(r, 4) != SYM_OK ||
-			    sym_cbor_read_fixed(r, img->audit.hash,
-			    SYM_AUDIT_HASH_BYTES) != SYM_OK)
-				return SYM_ECORRUPT;
-			info->audit_count = img->audit.count;
+			rc = read_audit(r, img);
 			break;
 		case CORE_REENCRYPT:
 			rc = sym_cbor_read_uint(r, &img->reencrypt_term);
@@ -532,7 +551,9 @@ sym_image_core_probe_free(struct sym_image *probe)
 	free(probe->keyring_blob.ciphertext);
 	free(probe->identity_blob.ciphertext);
 	free(probe->index_blob.ciphertext);
-	memset(probe, 0, sizeof *probe);
+	probe->keyring_blob.ciphertext = NULL;
+	probe->identity_blob.ciphertext = NULL;
+	probe->index_blob.ciphertext = NULL;
 }
 
 int

@@ -103,7 +103,8 @@ int sym_image_core_encode(uint8_t **payload, size_t *len,
  * into img: info, wrappings, blobs, audit head. */
 int sym_image_core_parse(struct sym_image *img, const uint8_t *bytes,
     size_t len);
-/* Frees what sym_image_core_parse allocated into a probe. */
+/* Frees what sym_image_core_parse allocated into a probe (the sealed
+ * blobs); its info, wrappings and audit head stay readable. */
 void sym_image_core_probe_free(struct sym_image *probe);
 
 /* Verifies a core bundle and reads its audit head: how transcripts prove

@@ -352,6 +352,32 @@ test_higher_commit_wins(void **state)
 	sym_init_result_free(&init);
 }
 
+static void
+test_spliced_slot(void **state)
+{
+	char path[128], other[128];
+	struct sym_init_result a, b;
+	struct sym_image *img = NULL;
+	uint8_t *slot = malloc(SYM_IMAGE_SLOT_BYTES);
+
+	(void)state;
+	assert_non_null(slot);
+	new_path(path, sizeof path, "img");
+	new_path(other, sizeof other, "img");
+	make_image(path, &a);
+	make_image(other, &b);
+	/* Slot 0 from another image: two authentic headers of different
+	 * images, one spliced in.  Trust neither. */
+	copy_bytes(other, 0, slot, SYM_IMAGE_SLOT_BYTES, 0);
+	copy_bytes(path, 0, slot, SYM_IMAGE_SLOT_BYTES, 1);
+	assert_int_equal(sym_image_open(&img, path, SYM_IMAGE_READ),
+	    SYM_EBADHEADER);
+	assert_null(img);
+	free(slot);
+	sym_init_result_free(&a);
+	sym_init_result_free(&b);
+}
+
 static int
 remove_entry(const char *path, const struct stat *st, int flag,
     struct FTW *ftw)
@@ -388,6 +414,7 @@ main(void)
 		cmocka_unit_test(test_not_an_image),
 		cmocka_unit_test(test_one_damaged_slot),
 		cmocka_unit_test(test_higher_commit_wins),
+		cmocka_unit_test(test_spliced_slot),
 	};
 
 	if (sym_secmem_init() != SYM_OK)
