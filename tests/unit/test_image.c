@@ -4,7 +4,6 @@
  * Images live in a mkdtemp directory that the group teardown removes. */
 #define _GNU_SOURCE
 #include <fcntl.h>
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,13 +15,15 @@
 
 #include <cmocka.h>
 
+#define TMPDIR_NAME "image"
+#include "tmpdir.h"
+
 #include "symbolon/audit.h"
 #include "symbolon/image.h"
 #include "symbolon/init.h"
 #include "symbolon/quorum.h"
 #include "symbolon/secmem.h"
 
-static char tmpdir[64];
 static int counter;
 
 static void
@@ -378,31 +379,6 @@ test_spliced_slot(void **state)
 	sym_init_result_free(&b);
 }
 
-static int
-remove_entry(const char *path, const struct stat *st, int flag,
-    struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static int
-group_setup(void **state)
-{
-	(void)state;
-	strcpy(tmpdir, "/tmp/symbolon-test-image.XXXXXX");
-	return mkdtemp(tmpdir) == NULL ? -1 : 0;
-}
-
-static int
-group_teardown(void **state)
-{
-	(void)state;
-	return nftw(tmpdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
 int
 main(void)
 {
@@ -419,6 +395,6 @@ main(void)
 
 	if (sym_secmem_init() != SYM_OK)
 		return 2;
-	return cmocka_run_group_tests_name("image", tests, group_setup,
-	    group_teardown);
+	return cmocka_run_group_tests_name("image", tests, tmpdir_setup,
+	    tmpdir_teardown);
 }

@@ -5,7 +5,6 @@
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,13 +17,15 @@
 
 #include <cmocka.h>
 
+#define TMPDIR_NAME "init"
+#include "tmpdir.h"
+
 #include "symbolon/image.h"
 #include "symbolon/init.h"
 #include "symbolon/io.h"
 #include "symbolon/seal.h"
 #include "symbolon/secmem.h"
 
-static char tmpdir[64];
 static int counter;
 
 static void
@@ -294,31 +295,6 @@ test_identity(void **state)
 	assert_int_equal(files_in(dir), 2);
 }
 
-static int
-remove_entry(const char *path, const struct stat *st, int flag,
-    struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static int
-group_setup(void **state)
-{
-	(void)state;
-	strcpy(tmpdir, "/tmp/symbolon-test-init.XXXXXX");
-	return mkdtemp(tmpdir) == NULL ? -1 : 0;
-}
-
-static int
-group_teardown(void **state)
-{
-	(void)state;
-	return nftw(tmpdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
 int
 main(void)
 {
@@ -334,6 +310,6 @@ main(void)
 
 	if (sym_secmem_init() != SYM_OK)
 		return 2;
-	return cmocka_run_group_tests_name("init", tests, group_setup,
-	    group_teardown);
+	return cmocka_run_group_tests_name("init", tests, tmpdir_setup,
+	    tmpdir_teardown);
 }

@@ -5,7 +5,6 @@
  * signed audit records by the next unsealed commit. */
 #define _GNU_SOURCE
 #include <fcntl.h>
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,6 +16,9 @@
 
 #include <cmocka.h>
 
+#define TMPDIR_NAME "journal"
+#include "tmpdir.h"
+
 #include "symbolon/audit.h"
 #include "symbolon/image.h"
 #include "symbolon/init.h"
@@ -24,7 +26,6 @@
 #include "symbolon/quorum.h"
 #include "symbolon/secmem.h"
 
-static char tmpdir[64];
 static int counter;
 
 static void
@@ -208,31 +209,6 @@ test_pending_put_unsealed_waits_for_commit(void **state)
 	sym_init_result_free(&init);
 }
 
-static int
-remove_entry(const char *path, const struct stat *st, int flag,
-    struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static int
-group_setup(void **state)
-{
-	(void)state;
-	strcpy(tmpdir, "/tmp/symbolon-test-journal.XXXXXX");
-	return mkdtemp(tmpdir) == NULL ? -1 : 0;
-}
-
-static int
-group_teardown(void **state)
-{
-	(void)state;
-	return nftw(tmpdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
 int
 main(void)
 {
@@ -245,6 +221,6 @@ main(void)
 
 	if (sym_secmem_init() != SYM_OK)
 		return 2;
-	return cmocka_run_group_tests_name("journal", tests, group_setup,
-	    group_teardown);
+	return cmocka_run_group_tests_name("journal", tests, tmpdir_setup,
+	    tmpdir_teardown);
 }

@@ -5,7 +5,6 @@
  * an image through the same interface, which the image cannot tell
  * apart. */
 #define _GNU_SOURCE
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,13 +16,15 @@
 
 #include <cmocka.h>
 
+#define TMPDIR_NAME "seal"
+#include "tmpdir.h"
+
 #include "symbolon/image.h"
 #include "symbolon/init.h"
 #include "symbolon/seal.h"
 #include "symbolon/seal_shamir.h"
 #include "symbolon/secmem.h"
 
-static char tmpdir[64];
 static int counter;
 
 static void
@@ -234,31 +235,6 @@ test_device_seal(void **state)
 	sym_init_result_free(&init);
 }
 
-static int
-remove_entry(const char *path, const struct stat *st, int flag,
-    struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static int
-group_setup(void **state)
-{
-	(void)state;
-	strcpy(tmpdir, "/tmp/symbolon-test-seal.XXXXXX");
-	return mkdtemp(tmpdir) == NULL ? -1 : 0;
-}
-
-static int
-group_teardown(void **state)
-{
-	(void)state;
-	return nftw(tmpdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
 int
 main(void)
 {
@@ -270,6 +246,6 @@ main(void)
 
 	if (sym_secmem_init() != SYM_OK)
 		return 2;
-	return cmocka_run_group_tests_name("seal", tests, group_setup,
-	    group_teardown);
+	return cmocka_run_group_tests_name("seal", tests, tmpdir_setup,
+	    tmpdir_teardown);
 }
