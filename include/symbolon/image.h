@@ -46,6 +46,14 @@
 #include "symbolon/quorum.h"
 #include "symbolon/share.h"
 
+/*
+ * Where the parts live (lib/): header slots image_slot.c, the signed core
+ * and data area image_core.c, keyring terms keyring.c, the entry index
+ * image_index.c, pending operations and journal journal.c (public half in
+ * symbolon/journal.h), entries entry.c, the audit log audit.c and its
+ * read-back transcript.c (symbolon/audit.h); this header's open, unseal,
+ * commit, create and rekey wrappings image.c.
+ */
 
 /* SYM_OK if name is 1..255 bytes with no control characters. */
 int sym_image_check_name(const char *name) SYM_WARN_UNUSED SYM_NONNULL(1);
