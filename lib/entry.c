@@ -527,7 +527,8 @@ sym_image_reencrypt(struct sym_image *img, uint64_t now)
 		    (unsigned)img->reencrypt_term);
 		rc = reencrypt_entry(img, i);
 		if (rc == SYM_OK)
-			rc = sym_image_commit(img, SYM_AUDIT_REENCRYPT_ENTRY, detail, now);
+			rc = sym_image_commit(img, SYM_AUDIT_REENCRYPT_ENTRY,
+			    detail, now);
 		if (rc != SYM_OK)
 			return rc;
 	}

@@ -342,7 +342,8 @@ sym_image_unseal_key(struct sym_image *img,
 		 * only the active wrapping opens the image. */
 		if (w->role != 1 || w->generation != img->info.seal.generation)
 			continue;
-		rc = sym_image_unwrap_root(img->root_key, w, unseal_key, img->info.image_id);
+		rc = sym_image_unwrap_root(img->root_key, w, unseal_key,
+		    img->info.image_id);
 		if (rc == SYM_OK)
 			break;
 	}

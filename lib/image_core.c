@@ -84,7 +84,8 @@ sym_image_blob_seal(struct sym_sealed_blob *blob, const uint8_t *key,
 
 /* Opens a blob into a new secure buffer. */
 int
-sym_image_blob_open(uint8_t **plain, size_t *len, const struct sym_sealed_blob *blob,
+sym_image_blob_open(uint8_t **plain, size_t *len,
+    const struct sym_sealed_blob *blob,
     const uint8_t *key, const uint8_t *image_id, const char *label)
 {
 	uint8_t ad[64];
@@ -149,7 +150,8 @@ sym_image_unwrap_root(uint8_t *root_key, const struct sym_image_wrapping *w,
 }
 
 void
-sym_image_core_mac(uint8_t mac[SYM_IMAGE_MAC_BYTES], const uint8_t *root_key, const uint8_t *image_id,
+sym_image_core_mac(uint8_t mac[SYM_IMAGE_MAC_BYTES], const uint8_t *root_key,
+    const uint8_t *image_id,
     const uint8_t *core, size_t core_len)
 {
 	static const unsigned char personal[16] = "symbolon-mac-v1";

@@ -125,7 +125,8 @@ holders_load(struct holders *h, const struct sym_init_shamir *req,
 
 		if (req->to_count) {
 			*failed = req->to[i];
-			rc = sym_identity_load_public(&h->recipients[i], req->to[i]);
+			rc = sym_identity_load_public(&h->recipients[i],
+			    req->to[i]);
 			if (rc != SYM_OK)
 				return rc;
 			d->name = h->recipients[i].name;
@@ -136,7 +137,8 @@ holders_load(struct holders *h, const struct sym_init_shamir *req,
 			d->name = req->names[i];
 		if (req->passphrase_file != NULL) {
 			*failed = req->passphrase_file;
-			h->passphrases[i] = sym_secmem_alloc(SYM_PASSPHRASE_MAX_BYTES + 1);
+			h->passphrases[i] =
+			    sym_secmem_alloc(SYM_PASSPHRASE_MAX_BYTES + 1);
 			if (h->passphrases[i] == NULL)
 				return SYM_ENOMEM;
 			rc = sym_passphrase_get_line(h->passphrases[i],
@@ -152,7 +154,8 @@ holders_load(struct holders *h, const struct sym_init_shamir *req,
 			d->protection = SYM_SHARE_OPENPGP;
 			d->pgp = sym_pgp_recipient_key(req->pgp[i]);
 			if (d->name == NULL)
-				d->name = pgp_holder_name(h->pgp_names[i], d->pgp);
+				d->name = pgp_holder_name(h->pgp_names[i],
+				    d->pgp);
 		}
 	}
 	*failed = NULL;
@@ -172,7 +175,8 @@ report_shares(struct sym_init_result *out, const struct sym_init_shamir *req)
 		return SYM_ENOMEM;
 	for (unsigned i = 0; i < req->shares; i++) {
 		struct sym_init_share *row = &out->shares[i];
-		const struct sym_manifest_entry *e = &out->deal.record->entries[i];
+		const struct sym_manifest_entry *e =
+		    &out->deal.record->entries[i];
 
 		if (req->out_dir == NULL || sym_deal_path(row->path,
 		    sizeof row->path, &out->deal, req->out_dir, i + 1,
@@ -183,7 +187,8 @@ report_shares(struct sym_init_result *out, const struct sym_init_shamir *req)
 			continue;
 		for (size_t j = 0; j < sizeof e->pgp_fingerprint &&
 		    2 * j + 2 < sizeof row->pgp_fingerprint; j++) {
-			row->pgp_fingerprint[2 * j] = hex[e->pgp_fingerprint[j] >> 4];
+			row->pgp_fingerprint[2 * j] =
+			    hex[e->pgp_fingerprint[j] >> 4];
 			row->pgp_fingerprint[2 * j + 1] =
 			    hex[e->pgp_fingerprint[j] & 15];
 		}
@@ -261,10 +266,12 @@ write_identity(struct sym_init_identity_result *out,
 	if (rc != SYM_OK)
 		goto out;
 	out->failed = out->key_path;
-	if ((rc = sym_io_write_file(out->key_path, key, key_len, mode)) != SYM_OK)
+	rc = sym_io_write_file(out->key_path, key, key_len, mode);
+	if (rc != SYM_OK)
 		goto out;
 	out->failed = out->pub_path;
-	rc = sym_bundle_write_file(out->pub_path, pub, pub_len, req->armor, mode);
+	rc = sym_bundle_write_file(out->pub_path, pub, pub_len, req->armor,
+	    mode);
 	if (rc != SYM_OK) {
 		/* Without its public half the key file is of no use. */
 		(void)remove(out->key_path);
@@ -274,7 +281,8 @@ write_identity(struct sym_init_identity_result *out,
 	sym_fingerprint(fingerprint, id->pub.sign_public);
 	if (sym_fingerprint_hex(out->fingerprint, sizeof out->fingerprint,
 	    fingerprint) != SYM_OK || sym_fingerprint_words(out->words,
-	    sizeof out->words, fingerprint, SYM_FINGERPRINT_WORD_BYTES) != SYM_OK)
+	    sizeof out->words, fingerprint,
+	    SYM_FINGERPRINT_WORD_BYTES) != SYM_OK)
 		rc = SYM_EINTERNAL;
 	snprintf(out->name, sizeof out->name, "%s", id->pub.name);
 out:
@@ -307,12 +315,13 @@ sym_init_identity(struct sym_init_identity_result *out,
 		passphrase = sym_secmem_alloc(SYM_PASSPHRASE_MAX_BYTES + 1);
 		if (passphrase == NULL)
 			return SYM_ENOMEM;
-		rc = sym_passphrase_get(passphrase, SYM_PASSPHRASE_MAX_BYTES + 1,
-		    &passphrase_len, "Passphrase for the new key (will be "
-		    "hidden): ", 1, req->passphrase_file);
+		rc = sym_passphrase_get(passphrase,
+		    SYM_PASSPHRASE_MAX_BYTES + 1, &passphrase_len,
+		    "Passphrase for the new key (will be hidden): ", 1,
+		    req->passphrase_file);
 		if (rc != SYM_OK) {
-			out->failed = req->passphrase_file ? req->passphrase_file :
-			    "passphrase";
+			out->failed = req->passphrase_file ?
+			    req->passphrase_file : "passphrase";
 			sym_secmem_free(passphrase);
 			return rc;
 		}

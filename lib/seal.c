@@ -111,7 +111,8 @@ sym_seal_status(struct sym_seal_status *out, const char *path)
 	sym_fingerprint(fingerprint, out->info.identity);
 	if (sym_fingerprint_hex(out->fingerprint, sizeof out->fingerprint,
 	    fingerprint) != SYM_OK || sym_fingerprint_words(out->words,
-	    sizeof out->words, fingerprint, SYM_FINGERPRINT_WORD_BYTES) != SYM_OK)
+	    sizeof out->words, fingerprint,
+	    SYM_FINGERPRINT_WORD_BYTES) != SYM_OK)
 		return SYM_EINTERNAL;
 	hex(out->image_id, out->info.image_id, SYM_IMAGE_ID_BYTES);
 	hex(out->fingerprint_plain, fingerprint, SYM_FINGERPRINT_BYTES);

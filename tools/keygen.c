@@ -67,14 +67,17 @@ struct args {
 static int
 parse(struct args *a, int argc, char **argv, const char *letters)
 {
-	int opt, rc = 0;
+	int opt, rc = 0, at = 0;
 
 	opterr = 0;
 	while (rc == 0 &&
-	    (opt = getopt_long_only(argc, argv, "h", options, NULL)) != -1) {
+	    (opt = getopt_long_only(argc, argv, "h", options, &at)) != -1) {
 		if (opt == '?' || strchr(letters, opt) == NULL)
+			/* Name an option that took the next word, not that. */
 			return cli_usage_error(synopsis, "unknown option or "
-			    "missing value: %s", argv[optind - 1]);
+			    "missing value: %s", opt != '?' && optarg != NULL &&
+			    optarg == argv[optind - 1] ? argv[optind - 2] :
+			    argv[optind - 1]);
 		switch (opt) {
 		case 'N': a->id.name = optarg; break;
 		case 'O': a->id.out = optarg; break;
@@ -84,9 +87,8 @@ parse(struct args *a, int argc, char **argv, const char *letters)
 		case 'n': case 't':
 			if (cli_parse_uint(optarg, 0, 65535, opt == 'n' ?
 			    &a->init.shares : &a->init.threshold) != 0)
-				return cli_usage_error(synopsis, "%s: not a "
-				    "number: %s", opt == 'n' ? "--key-shares" :
-				    "--key-threshold", optarg);
+				return cli_usage_error(synopsis, "--%s: not a "
+				    "number: %s", options[at].name, optarg);
 			break;
 		case 'o': a->init.out_dir = optarg; break;
 		case 'T': rc = cli_list_option(optarg, a->to, &a->to_count,
@@ -177,9 +179,8 @@ print_init(const struct sym_init_shamir *r, const struct sym_init_result *init)
 		    "  holder " : "", s->holder);
 		if (s->pgp_fingerprint[0])
 			printf("  OpenPGP %s", s->pgp_fingerprint);
-		if (s->pgp_uid != NULL)
-			printf(" %s", s->pgp_uid);
-		printf("\n");
+		printf("%s%s\n", s->pgp_uid ? " " : "",
+		    s->pgp_uid ? s->pgp_uid : "");
 	}
 	printf("\nImage initialized with %u key shares and a key threshold of "
 	    "%u.  Give each\nshare to its holder alone.  Every use of the "

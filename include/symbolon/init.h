@@ -51,8 +51,8 @@ int sym_init_image(struct sym_init_result *out, const char *path,
  * bundles written into out_dir.  Each array has one element per share
  * when its count is not 0: to, identity files the shares are sealed to
  * (their names name the holders); names, holder names; pgp (not NULL),
- * the OpenPGP keys the share files are encrypted to.  passphrase_file: line i is share i's
- * passphrase.
+ * the OpenPGP keys the share files are encrypted to.  passphrase_file:
+ * line i is share i's passphrase.
  */
 struct sym_init_shamir {
 	const char *path;
