@@ -1,5 +1,6 @@
 /*
- * Private to the image layer (lib/image.c, lib/entry.c, lib/transcript.c):
+ * Private to the image layer (lib/image.c, lib/entry.c, lib/transcript.c;
+ * lib/rekey.c still reads img->info, mode, unsealed, identity_secret):
  * the open image and the parts it is made of.  Not installed; programs
  * use include/symbolon/image.h.
  */
