@@ -7,9 +7,18 @@
 #ifndef SYMBOLON_TEST_TMPDIR_H
 #define SYMBOLON_TEST_TMPDIR_H
 
+/* Self-contained: the build may compile a header on its own. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#ifndef TMPDIR_NAME
+#define TMPDIR_NAME "unit"
+#endif
+
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 
 static char tmpdir[64];
 
