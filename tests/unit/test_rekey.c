@@ -18,6 +18,7 @@
 
 #include "symbolon/audit.h"
 #include "symbolon/image.h"
+#include "symbolon/init.h"
 #include "symbolon/quorum.h"
 #include "symbolon/rekey.h"
 #include "symbolon/secmem.h"
@@ -35,11 +36,16 @@ static uint64_t now;
 static void
 create_image(const char *path, struct sym_deal_output *deal)
 {
-	struct sym_image_info info;
+	struct sym_init_shamir request = { .path = path, .shares = 3,
+	    .threshold = 2, .now = now };
+	struct sym_init_result init;
 
-	assert_int_equal(sym_image_create(path, 3, 2, NULL, NULL, now, NULL, 0,
-	    deal, &info), SYM_OK);
-	assert_int_equal(info.seal.generation, 1);
+	assert_int_equal(sym_init_shamir(&init, &request, NULL), SYM_OK);
+	assert_int_equal(init.info.seal.generation, 1);
+	/* The deal moves to the caller; the rest of the result goes. */
+	*deal = init.deal;
+	memset(&init.deal, 0, sizeof init.deal);
+	sym_init_result_free(&init);
 }
 
 /* Each step runs on a fresh open of the image, as each invocation does. */
