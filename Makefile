@@ -2,6 +2,9 @@
 
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
+LIBDIR  ?= $(PREFIX)/lib
+# The picture plugin (include/symbolon/picture.h) is installed here.
+PICTUREDIR ?= $(LIBDIR)/symbolon
 MANDIR  ?= $(PREFIX)/share/man
 DESTDIR ?=
 
@@ -10,7 +13,12 @@ CFLAGS  ?= -O2 -g
 PKG_CONFIG ?= pkg-config
 
 # Libraries linked today; `make deps` checks every library of the design.
-PKGS := libsodium libcbor gpgme libqrencode zbar cairo libjpeg
+# The picture libraries are linked only into the picture plugin and the
+# programs that write pictures: the others load the plugin when they meet
+# a picture (picture.h), and do not pay for cairo and zbar at start-up.
+CORE_PKGS := libsodium libcbor gpgme
+PICTURE_PKGS := libqrencode zbar cairo libjpeg
+PKGS := $(CORE_PKGS) $(PICTURE_PKGS)
 
 WARNINGS := -Wall -Wextra -Wshadow -Wconversion -Wsign-conversion \
 	-Wformat=2 -Wstrict-prototypes -Wmissing-prototypes -Wvla
@@ -25,6 +33,8 @@ ALL_CFLAGS = -std=gnu11 $(WARNINGS) $(HARDENING) -Iinclude $(CAMERA_FLAGS) \
 	$(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null) $(CFLAGS) -MMD -MP
 ALL_LDFLAGS = $(LDHARDENING) $(LDFLAGS)
 LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+CORE_LIBS = $(shell $(PKG_CONFIG) --libs $(CORE_PKGS) 2>/dev/null)
+PICTURE_LIBS = $(shell $(PKG_CONFIG) --libs $(PICTURE_PKGS) 2>/dev/null)
 
 ifeq ($(V),1)
 Q :=
@@ -46,7 +56,7 @@ MANPAGES := $(sort $(wildcard docs/man/*.1))
 
 .SECONDARY:
 .PHONY: all deps check demo bench fuzz install uninstall clean unit-tests
-all: $(PROGRAMS)
+all: $(PROGRAMS) $(PICTURE_SO)
 
 build/libsymbolon.a: $(LIB_OBJS)
 	$(call say,AR,$@)
@@ -57,6 +67,29 @@ build/%.o: %.c
 	$(call say,CC,$<)
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
+# lib/ is position-independent code (-fPIC, also fine in a PIE): the
+# same objects make libsymbolon.a and the picture plugin.
+build/lib/%.o: lib/%.c
+	@mkdir -p $(dir $@)
+	$(call say,CC,$<)
+	$(Q)$(CC) $(ALL_CFLAGS) -fPIC -DSYM_PICTURE_DIR='"$(PICTUREDIR)"' -c -o $@ $<
+
+# The picture plugin: qr, raster and sheet with their own copy of the lib
+# modules they need (from libsymbolon.a), exporting only the functions of
+# qr.h, raster.h, sheet.h, qrread.h, qrwrite.h and the table
+# sym_picture_plugin (lib/picture.map).  symbolon-qr takes qrread and
+# qrwrite from it too: they are its only users.
+PICTURE_SO := build/libsymbolon-picture.so
+PICTURE_OBJS := build/lib/qr.o build/lib/raster.o build/lib/sheet.o \
+    build/lib/qrread.o build/lib/qrwrite.o
+
+$(PICTURE_SO): $(PICTURE_OBJS) build/libsymbolon.a lib/picture.map
+	$(call say,LD,$@)
+	$(Q)$(CC) -shared -Wl,-z,relro,-z,now -Wl,--no-undefined \
+	    -Wl,-Bsymbolic -Wl,--version-script=lib/picture.map \
+	    -Wl,-soname,$(notdir $@) $(LDFLAGS) -o $@ $(PICTURE_OBJS) \
+	    build/libsymbolon.a $(PICTURE_LIBS) $(CORE_LIBS)
+
 bin/symbolon: build/tools/symbolon.o
 	@mkdir -p bin
 	$(call say,LD,$@)
@@ -64,10 +97,21 @@ bin/symbolon: build/tools/symbolon.o
 
 TOOL_COMMON := build/tools/cli.o build/tools/gather.o
 
+# Programs link no picture library: reading a picture loads the plugin.
 bin/symbolon-%: build/tools/%.o $(TOOL_COMMON) build/libsymbolon.a
 	@mkdir -p bin
 	$(call say,LD,$@)
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CORE_LIBS)
+
+# symbolon-qr writes pictures: it links the plugin (before libsymbolon.a,
+# so that the picture functions come from it), found at run time where
+# the loader of picture.h looks.
+bin/symbolon-qr: build/tools/qr.o $(TOOL_COMMON) $(PICTURE_SO) \
+    build/libsymbolon.a
+	@mkdir -p bin
+	$(call say,LD,$@)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CORE_LIBS) \
+	    -Wl,-rpath,'$$ORIGIN/../build:$$ORIGIN/../lib/symbolon:$(PICTUREDIR)'
 
 # Unit tests: cmocka, once as built and once under ASan+UBSan.
 TEST_LIBS = $(LIBS) $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
@@ -136,6 +180,64 @@ fuzz: $(FUZZ_TARGETS)
 unit-tests: $(UNIT_TESTS) $(ASAN_TESTS) $(CT_TESTS) $(FUZZ_TARGETS) \
 	build/tests/cose_sample build/tests/forge
 
+# ---- test build -------------------------------------------------------
+# The crash-safety tests need the fault-injection hook (lib/fault.h:
+# SYMBOLON_FAULT, SYMBOLON_FAULT_LOG); release programs must not have it.
+# The test build compiles again, with -DSYMBOLON_TEST_HOOKS, only the lib
+# sources that see the hook (they include fault.h or name the macro), and
+# links the programs into build/test-bin/ from those objects and the
+# release ones.  Unit tests that set SYMBOLON_FAULT link the same way.
+TESTHOOK_SRCS := $(shell grep -lE 'SYMBOLON_TEST_HOOKS|"fault\.h"' lib/*.c)
+TESTHOOK_OBJS := $(TESTHOOK_SRCS:%.c=build/testhooks/%.o)
+TESTHOOK_LIB_OBJS := $(filter-out $(TESTHOOK_SRCS:%.c=build/%.o),$(LIB_OBJS)) \
+	$(TESTHOOK_OBJS)
+TEST_PROGRAMS := $(PROGRAMS:bin/%=build/test-bin/%)
+HOOK_UNIT_SRCS := $(shell grep -l SYMBOLON_FAULT $(UNIT_SRCS))
+HOOK_UNIT_TESTS := $(HOOK_UNIT_SRCS:tests/unit/%.c=build/tests/%)
+HOOK_ASAN_TESTS := $(HOOK_UNIT_SRCS:tests/unit/%.c=build/asan/tests/%)
+ASAN_TESTHOOK_LIB_OBJS := \
+	$(filter-out $(TESTHOOK_SRCS:%.c=build/asan/%.o),$(ASAN_LIB_OBJS)) \
+	$(TESTHOOK_SRCS:%.c=build/asan/testhooks/%.o)
+
+build/testhooks/lib/%.o: lib/%.c
+	@mkdir -p $(dir $@)
+	$(call say,CC-TEST,$<)
+	$(Q)$(CC) $(ALL_CFLAGS) -DSYMBOLON_TEST_HOOKS -c -o $@ $<
+
+build/asan/testhooks/lib/%.o: lib/%.c
+	@mkdir -p $(dir $@)
+	$(call say,CC-ASAN,$<)
+	$(Q)$(CC) $(ALL_CFLAGS) $(SANITIZE) -DSYMBOLON_TEST_HOOKS -c -o $@ $<
+
+build/testhooks/libsymbolon.a: $(TESTHOOK_LIB_OBJS)
+	$(call say,AR,$@)
+	$(Q)rm -f $@
+	$(Q)$(AR) rcs $@ $^
+
+build/test-bin/symbolon: build/tools/symbolon.o
+	@mkdir -p $(dir $@)
+	$(call say,LD,$@)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^
+
+build/test-bin/symbolon-%: build/tools/%.o $(TOOL_COMMON) build/testhooks/libsymbolon.a
+	@mkdir -p $(dir $@)
+	$(call say,LD,$@)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(HOOK_UNIT_TESTS): build/tests/%: tests/unit/%.c build/testhooks/libsymbolon.a
+	@mkdir -p $(dir $@)
+	$(call say,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(TEST_LIBS)
+
+$(HOOK_ASAN_TESTS): build/asan/tests/%: tests/unit/%.c $(ASAN_TESTHOOK_LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(call say,LD-ASAN,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(SANITIZE) $(ALL_LDFLAGS) -o $@ $^ $(TEST_LIBS)
+
+# `make unit-tests` (and so `make check`) builds the test programs too.
+unit-tests: $(TEST_PROGRAMS)
+# ---- end of test build ------------------------------------------------
+
 deps:
 	@scripts/deps.sh
 
@@ -148,8 +250,16 @@ demo: deps
 	@ceremony-scripts/demo.sh
 
 bench: deps
-	$(MAKE) all build/bench/bench_shamir build/bench/bench_image
+	$(MAKE) all build/bench/bench_shamir build/bench/bench_image \
+	    build/bench/bench_startup build/bench/startup_sodium
 	@tests/bench/run.sh
+
+# The start-up floor: a program linked only to libsodium.
+build/bench/startup_sodium: tests/bench/startup_sodium.c
+	@mkdir -p $(dir $@)
+	$(call say,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< \
+	    $(shell $(PKG_CONFIG) --libs libsodium 2>/dev/null)
 
 build/bench/bench_%: tests/bench/bench_%.c build/libsymbolon.a
 	@mkdir -p $(dir $@)
@@ -157,12 +267,15 @@ build/bench/bench_%: tests/bench/bench_%.c build/libsymbolon.a
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(PICTUREDIR)
 	install -m 755 $(PROGRAMS) $(DESTDIR)$(BINDIR)/
+	install -m 644 $(PICTURE_SO) $(DESTDIR)$(PICTUREDIR)/
 	install -m 644 $(MANPAGES) $(DESTDIR)$(MANDIR)/man1/
 
 uninstall:
 	rm -f $(PROGRAMS:bin/%=$(DESTDIR)$(BINDIR)/%) \
+	    $(DESTDIR)$(PICTUREDIR)/$(notdir $(PICTURE_SO)) \
 	    $(MANPAGES:docs/man/%=$(DESTDIR)$(MANDIR)/man1/%)
 
 clean:

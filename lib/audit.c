@@ -9,7 +9,8 @@
 #include "symbolon/random.h"
 #include "symbolon/secmem.h"
 
-#include "image_internal.h"
+#include "symbolon/audit.h"
+#include "symbolon/io.h"
 
 enum {
 	RECORD_IMAGE_ID = 4,
@@ -22,17 +23,8 @@ enum {
 	RECORD_PREV_LENGTH = 11,
 };
 
-enum {
-	TRANSCRIPT_IMAGE_ID = 4,
-	TRANSCRIPT_IDENTITY = 5,
-	TRANSCRIPT_RECORDS = 6,
-	TRANSCRIPT_CORE = 7,	/* the image's signed header core */
-};
-
 /* A record bundle is small: operation, detail and fixed fields. */
 #define RECORD_MAX_BYTES (SYM_AUDIT_DETAIL_MAX + 512u)
-/* Transcripts must fit one bundle. */
-#define TRANSCRIPT_MAX_RECORDS ((SYM_BUNDLE_MAX_BYTES - 1024u) / 200u)
 
 static void
 record_hash(uint8_t out[SYM_AUDIT_HASH_BYTES], const uint8_t *bytes,
@@ -58,7 +50,7 @@ text_ok(const char *text, size_t max)
 }
 
 int
-sym_audit_append(struct sym_image *img, const char *operation,
+sym_audit_append(struct sym_audit_log *log, const char *operation,
     const char *detail, uint64_t now)
 {
 	struct sym_cbor_writer w;
@@ -68,51 +60,45 @@ sym_audit_append(struct sym_image *img, const char *operation,
 	uint64_t offset;
 	int rc;
 
-	if (!img->unsealed)
+	if (log->identity_secret == NULL)
 		return SYM_ESEALED;
 	if (operation[0] == '\0' || !text_ok(operation, SYM_AUDIT_OPERATION_MAX) ||
 	    !text_ok(detail, SYM_AUDIT_DETAIL_MAX))
 		return SYM_EUSAGE;
 	sym_cbor_writer_init(&w, payload, sizeof payload);
-	sym_bundle_begin(&w, 8, SYM_BUNDLE_AUDIT_RECORD, img->info.identity);
+	sym_bundle_begin(&w, 8, SYM_BUNDLE_AUDIT_RECORD, log->identity);
 	sym_cbor_put_uint(&w, RECORD_IMAGE_ID);
-	sym_cbor_put_bytes(&w, img->info.image_id, SYM_IMAGE_ID_BYTES);
+	sym_cbor_put_bytes(&w, log->image_id, SYM_AUDIT_ID_BYTES);
 	sym_cbor_put_uint(&w, RECORD_SEQ);
-	sym_cbor_put_uint(&w, img->audit.count + 1);
+	sym_cbor_put_uint(&w, log->head->count + 1);
 	sym_cbor_put_uint(&w, RECORD_TIME);
 	sym_cbor_put_uint(&w, now);
 	sym_cbor_put_uint(&w, RECORD_PREV);
-	sym_cbor_put_bytes(&w, img->audit.hash, SYM_AUDIT_HASH_BYTES);
+	sym_cbor_put_bytes(&w, log->head->hash, SYM_AUDIT_HASH_BYTES);
 	sym_cbor_put_uint(&w, RECORD_OPERATION);
 	sym_cbor_put_text(&w, operation, strlen(operation));
 	sym_cbor_put_uint(&w, RECORD_DETAIL);
 	sym_cbor_put_text(&w, detail, strlen(detail));
 	sym_cbor_put_uint(&w, RECORD_PREV_OFFSET);
-	sym_cbor_put_uint(&w, img->audit.offset);
+	sym_cbor_put_uint(&w, log->head->offset);
 	sym_cbor_put_uint(&w, RECORD_PREV_LENGTH);
-	sym_cbor_put_uint(&w, img->audit.length);
+	sym_cbor_put_uint(&w, log->head->length);
 	if ((rc = sym_cbor_writer_finish(&w, &payload_len)) != SYM_OK)
 		return rc;
 	rc = sym_bundle_sign(&bundle, &len, payload, payload_len,
-	    img->identity_secret);
+	    log->identity_secret);
 	if (rc == SYM_OK)
-		rc = sym_image_append_data(img, bundle, len, &offset);
+		rc = log->append(log->ctx, bundle, len, &offset);
 	if (rc == SYM_OK) {
-		record_hash(img->audit.hash, bundle, len);
-		img->audit.count++;
-		img->audit.offset = offset;
-		img->audit.length = len;
+		record_hash(log->head->hash, bundle, len);
+		log->head->count++;
+		log->head->offset = offset;
+		log->head->length = len;
 	}
 	sym_secmem_free(bundle);
 	return rc;
 }
 
-/* Parses and verifies one record bundle signed by identity. */
-struct parsed_record {
-	struct sym_audit_record r;
-	uint8_t image_id[SYM_IMAGE_ID_BYTES];
-	uint64_t prev_offset, prev_length;
-};
 
 static int
 read_text_field(struct sym_cbor_reader *r, char *out, size_t max)
@@ -128,9 +114,9 @@ read_text_field(struct sym_cbor_reader *r, char *out, size_t max)
 	return SYM_OK;
 }
 
-static int
-parse_record(struct parsed_record *p, const uint8_t *bytes, size_t len,
-    const uint8_t identity[SYM_SIGN_PUBLICKEY_BYTES])
+int
+sym_audit_record_parse(struct sym_audit_parsed *p, const uint8_t *bytes,
+    size_t len, const uint8_t identity[static SYM_SIGN_PUBLICKEY_BYTES])
 {
 	struct sym_bundle b;
 	const uint8_t *data;
@@ -151,7 +137,7 @@ parse_record(struct parsed_record *p, const uint8_t *bytes, size_t len,
 		switch (key) {
 		case RECORD_IMAGE_ID:
 			rc = sym_cbor_read_bytes(&b.fields, &data, &n);
-			if (rc == SYM_OK && n == SYM_IMAGE_ID_BYTES)
+			if (rc == SYM_OK && n == SYM_AUDIT_ID_BYTES)
 				memcpy(p->image_id, data, n);
 			else
 				rc = SYM_EAUDIT;
@@ -193,10 +179,9 @@ parse_record(struct parsed_record *p, const uint8_t *bytes, size_t len,
 	return SYM_OK;
 }
 
-/* Checks that records[0..count) form the chain that ends in head_hash. */
-static int
-check_chain(struct parsed_record *records, uint64_t count,
-    const uint8_t image_id[SYM_IMAGE_ID_BYTES])
+int
+sym_audit_chain_check(const struct sym_audit_parsed *records, uint64_t count,
+    const uint8_t image_id[static SYM_AUDIT_ID_BYTES])
 {
 	static const uint8_t zero[SYM_AUDIT_HASH_BYTES];
 
@@ -205,20 +190,20 @@ check_chain(struct parsed_record *records, uint64_t count,
 
 		if (records[i].r.seq != i + 1 ||
 		    memcmp(records[i].r.prev, prev, SYM_AUDIT_HASH_BYTES) != 0 ||
-		    memcmp(records[i].image_id, image_id, SYM_IMAGE_ID_BYTES) != 0)
+		    memcmp(records[i].image_id, image_id, SYM_AUDIT_ID_BYTES) != 0)
 			return SYM_EAUDIT;
 	}
 	return SYM_OK;
 }
 
 /* Reads every record from the file, newest first, into a new array. */
-static int
-load_chain(struct sym_image *img, struct parsed_record **out,
-    uint8_t ***raw, size_t **raw_lens)
+int
+sym_audit_load(const struct sym_audit_log *log,
+    struct sym_audit_parsed **out, uint8_t ***raw, size_t **raw_lens)
 {
-	uint64_t count = img->audit.count, offset = img->audit.offset;
-	uint64_t length = img->audit.length;
-	struct parsed_record *records;
+	uint64_t count = log->head->count, offset = log->head->offset;
+	uint64_t length = log->head->length;
+	struct sym_audit_parsed *records;
 	int rc = SYM_OK;
 
 	*out = NULL;
@@ -247,15 +232,15 @@ load_chain(struct sym_image *img, struct parsed_record **out,
 			rc = SYM_ENOMEM;
 			break;
 		}
-		rc = sym_io_pread_all(img->fd, buf, (size_t)length, offset);
-		if (rc == SYM_OK && (offset < SYM_IMAGE_DATA_START ||
-		    offset + length > img->info.data_end))
+		rc = log->read(log->ctx, offset, buf, (size_t)length);
+		if (rc == SYM_OK && (offset < log->start ||
+		    offset + length > log->end))
 			rc = SYM_EAUDIT;
 		if (rc == SYM_OK)
-			rc = parse_record(&records[i], buf, (size_t)length,
-			    img->info.identity);
+			rc = sym_audit_record_parse(&records[i], buf, (size_t)length,
+			    log->identity);
 		if (rc == SYM_OK && i == count - 1 &&
-		    memcmp(records[i].r.hash, img->audit.hash,
+		    memcmp(records[i].r.hash, log->head->hash,
 		    SYM_AUDIT_HASH_BYTES) != 0)
 			rc = SYM_EAUDIT;
 		if (rc == SYM_OK && raw != NULL) {
@@ -272,7 +257,7 @@ load_chain(struct sym_image *img, struct parsed_record **out,
 		length = records[i].prev_length;
 	}
 	if (rc == SYM_OK)
-		rc = check_chain(records, count, img->info.image_id);
+		rc = sym_audit_chain_check(records, count, log->image_id);
 	if (rc != SYM_OK) {
 		free(records);
 		return rc;
@@ -281,8 +266,8 @@ load_chain(struct sym_image *img, struct parsed_record **out,
 	return SYM_OK;
 }
 
-static void
-free_raw(uint8_t **raw, size_t *lens, uint64_t count)
+void
+sym_audit_raw_free(uint8_t **raw, size_t *lens, uint64_t count)
 {
 	if (raw != NULL)
 		for (uint64_t i = 0; i < count; i++)
@@ -292,165 +277,18 @@ free_raw(uint8_t **raw, size_t *lens, uint64_t count)
 }
 
 int
-sym_audit_walk(struct sym_image *img, sym_audit_visit visit, void *ctx)
+sym_audit_log_walk(const struct sym_audit_log *log, sym_audit_visit visit,
+    void *ctx)
 {
-	struct parsed_record *records = NULL;
-	int rc = load_chain(img, &records, NULL, NULL);
+	struct sym_audit_parsed *records = NULL;
+	int rc = sym_audit_load(log, &records, NULL, NULL);
 
 	if (rc != SYM_OK)
 		return rc;
-	for (uint64_t i = 0; i < img->audit.count && visit != NULL; i++)
+	for (uint64_t i = 0; i < log->head->count && visit != NULL; i++)
 		if ((rc = visit(ctx, &records[i].r)) != 0)
 			break;
 	free(records);
 	return rc;
 }
 
-int
-sym_audit_transcript(struct sym_image *img, uint8_t **bundle, size_t *len,
-    const uint8_t *signer_secret)
-{
-	struct parsed_record *records = NULL;
-	uint8_t **raw = NULL, *payload = NULL, *one_time = NULL;
-	size_t *raw_lens = NULL, cap = 256, payload_len;
-	uint64_t count = img->audit.count;
-	struct sym_cbor_writer w;
-	uint8_t public_key[SYM_SIGN_PUBLICKEY_BYTES];
-	int rc;
-
-	*bundle = NULL;
-	*len = 0;
-	if (count > TRANSCRIPT_MAX_RECORDS)
-		return SYM_ETOOBIG;
-	rc = load_chain(img, &records, &raw, &raw_lens);
-	if (rc != SYM_OK)
-		return rc;
-	for (uint64_t i = 0; i < count; i++)
-		cap += raw_lens[i] + 8;
-	cap += img->core_len + 16;
-	payload = malloc(cap);
-	if (payload == NULL) {
-		rc = SYM_ENOMEM;
-		goto out;
-	}
-	if (signer_secret == NULL) {
-		uint8_t seed[32];
-
-		one_time = sym_secmem_alloc(SYM_SIGN_SECRETKEY_BYTES);
-		if (one_time == NULL) {
-			rc = SYM_ENOMEM;
-			goto out;
-		}
-		rc = sym_random_bytes(seed, sizeof seed, SYM_RANDOM_SECRET);
-		if (rc == SYM_OK && crypto_sign_seed_keypair(public_key, one_time,
-		    seed) != 0)
-			rc = SYM_EINTERNAL;
-		sodium_memzero(seed, sizeof seed);
-		if (rc != SYM_OK)
-			goto out;
-		signer_secret = one_time;
-	}
-	memcpy(public_key, signer_secret + 32, sizeof public_key);
-	sym_cbor_writer_init(&w, payload, cap);
-	sym_bundle_begin(&w, 4, SYM_BUNDLE_TRANSCRIPT, public_key);
-	sym_cbor_put_uint(&w, TRANSCRIPT_IMAGE_ID);
-	sym_cbor_put_bytes(&w, img->info.image_id, SYM_IMAGE_ID_BYTES);
-	sym_cbor_put_uint(&w, TRANSCRIPT_IDENTITY);
-	sym_cbor_put_bytes(&w, img->info.identity, SYM_SIGN_PUBLICKEY_BYTES);
-	sym_cbor_put_uint(&w, TRANSCRIPT_RECORDS);
-	sym_cbor_put_array(&w, (size_t)count);
-	for (uint64_t i = 0; i < count; i++)
-		sym_cbor_put_bytes(&w, raw[i], raw_lens[i]);
-	/* The core, signed by the image identity, names the last record: a
-	 * transcript cut short no longer matches it. */
-	sym_cbor_put_uint(&w, TRANSCRIPT_CORE);
-	sym_cbor_put_bytes(&w, img->core_bytes, img->core_len);
-	rc = sym_cbor_writer_finish(&w, &payload_len);
-	if (rc == SYM_OK)
-		rc = sym_bundle_sign(bundle, len, payload, payload_len,
-		    signer_secret);
-out:
-	sym_secmem_free(one_time);
-	free(payload);
-	free(records);
-	free_raw(raw, raw_lens, count);
-	return rc;
-}
-
-int
-sym_audit_verify_transcript(const uint8_t *bytes, size_t len,
-    uint8_t image_id[static SYM_IMAGE_ID_BYTES],
-    uint8_t identity[static SYM_SIGN_PUBLICKEY_BYTES],
-    sym_audit_visit visit, void *ctx)
-{
-	struct sym_bundle b;
-	struct parsed_record *records = NULL;
-	const uint8_t *data;
-	size_t n, count;
-	uint64_t key;
-	int rc;
-
-	rc = sym_bundle_open(&b, bytes, len, SYM_BUNDLE_TRANSCRIPT);
-	if (rc != SYM_OK)
-		return rc;
-	if (sym_bundle_next_field(&b, &key) != SYM_OK ||
-	    key != TRANSCRIPT_IMAGE_ID ||
-	    sym_cbor_read_bytes(&b.fields, &data, &n) != SYM_OK ||
-	    n != SYM_IMAGE_ID_BYTES)
-		return SYM_ESCHEMA;
-	memcpy(image_id, data, n);
-	if (sym_bundle_next_field(&b, &key) != SYM_OK ||
-	    key != TRANSCRIPT_IDENTITY ||
-	    sym_cbor_read_bytes(&b.fields, &data, &n) != SYM_OK ||
-	    n != SYM_SIGN_PUBLICKEY_BYTES)
-		return SYM_ESCHEMA;
-	memcpy(identity, data, n);
-	if (sym_bundle_next_field(&b, &key) != SYM_OK ||
-	    key != TRANSCRIPT_RECORDS ||
-	    sym_cbor_read_array(&b.fields, &count) != SYM_OK ||
-	    count == 0 || count > TRANSCRIPT_MAX_RECORDS)
-		return SYM_ESCHEMA;
-	records = calloc(count, sizeof *records);
-	if (records == NULL)
-		return SYM_ENOMEM;
-	for (size_t i = 0; i < count; i++) {
-		if (sym_cbor_read_bytes(&b.fields, &data, &n) != SYM_OK) {
-			rc = SYM_ESCHEMA;
-			goto out;
-		}
-		rc = parse_record(&records[i], data, n, identity);
-		if (rc != SYM_OK)
-			goto out;
-	}
-	{
-		uint8_t core_id[SYM_IMAGE_ID_BYTES], core_identity[32];
-		uint8_t head[SYM_AUDIT_HASH_BYTES];
-		uint64_t head_count;
-
-		if (sym_bundle_next_field(&b, &key) != SYM_OK ||
-		    key != TRANSCRIPT_CORE ||
-		    sym_cbor_read_bytes(&b.fields, &data, &n) != SYM_OK) {
-			rc = SYM_ESCHEMA;
-			goto out;
-		}
-		rc = sym_image_core_audit_head(data, n, core_id, core_identity,
-		    &head_count, head);
-		if (rc != SYM_OK || memcmp(core_id, image_id, sizeof core_id) ||
-		    memcmp(core_identity, identity, sizeof core_identity) ||
-		    head_count != count ||
-		    memcmp(head, records[count - 1].r.hash, sizeof head)) {
-			rc = SYM_EAUDIT;
-			goto out;
-		}
-	}
-	if (sym_bundle_next_field(&b, &key) != SYM_OK || key != 0) {
-		rc = SYM_ESCHEMA;
-		goto out;
-	}
-	rc = check_chain(records, count, image_id);
-	for (size_t i = 0; rc == SYM_OK && i < count && visit != NULL; i++)
-		rc = visit(ctx, &records[i].r);
-out:
-	free(records);
-	return rc;
-}

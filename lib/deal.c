@@ -8,6 +8,7 @@
 #include <sodium.h>
 
 #include "symbolon/deal.h"
+#include "symbolon/fileset.h"
 #include "symbolon/fingerprint.h"
 #include "symbolon/random.h"
 #include "symbolon/secmem.h"
@@ -196,56 +197,68 @@ sym_deal_file_name(char *out, size_t cap, const char *dir, unsigned index,
 	return n > 0 && (size_t)n < cap ? SYM_OK : SYM_ETOOBIG;
 }
 
+/* The deal's files (index 0 the manifest, then the shares) as a file
+ * set: with their bytes, or (bytes 0) their paths only. */
+static int
+deal_files(struct sym_fileset *fs, const struct sym_deal_output *out,
+    const char *dir, int armor, int bytes)
+{
+	char path[4096];
+	int rc = SYM_OK;
+
+	sym_fileset_init(fs);
+	for (unsigned i = 0; i <= out->record->count && rc == SYM_OK; i++) {
+		const uint8_t *b = i ? out->shares[i - 1] : out->manifest;
+		size_t len = i ? out->share_lens[i - 1] : out->manifest_len;
+		char *text = NULL;
+		size_t text_len = 0;
+
+		if ((rc = sym_deal_path(path, sizeof path, out, dir, i,
+		    armor)) != SYM_OK)
+			break;
+		if (!bytes)
+			rc = sym_fileset_add(fs, path, NULL, 0);
+		else if (i && out->sealed[i - 1] != NULL)
+			rc = sym_fileset_add_copy(fs, path, out->sealed[i - 1],
+			    out->sealed_lens[i - 1]);
+		else if (!armor)
+			rc = sym_fileset_add_copy(fs, path, b, len);
+		else if ((rc = sym_bundle_armor(&text, &text_len, b, len)) ==
+		    SYM_OK) {
+			/* armor leaves room for the NUL: the newline. */
+			text[text_len++] = '\n';
+			rc = sym_fileset_add(fs, path, (uint8_t *)text, text_len);
+		}
+	}
+	if (rc != SYM_OK)
+		sym_fileset_free(fs);
+	return rc;
+}
+
 int
 sym_deal_write(const struct sym_deal_output *out, const char *dir, int armor)
 {
-	unsigned count = out->record->count;
-	char path[4096];
-	unsigned written = 0;
+	struct sym_fileset fs;
 	int rc;
 
 	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
 		return sym_error_from_errno(errno);
-	for (unsigned i = 0; i <= count; i++) {
-		if ((rc = sym_deal_path(path, sizeof path, out, dir, i,
-		    armor)) != SYM_OK)
-			return rc;
-		if ((rc = sym_io_check_absent(path)) != SYM_OK)
-			return rc;
-	}
-	for (unsigned i = 0; i <= count; i++) {
-		const uint8_t *bytes = i ? out->shares[i - 1] : out->manifest;
-		size_t len = i ? out->share_lens[i - 1] : out->manifest_len;
-
-		if ((rc = sym_deal_path(path, sizeof path, out, dir, i,
-		    armor)) != SYM_OK)
-			break;
-		if (i && out->sealed[i - 1] != NULL)
-			rc = sym_io_write_file(path, out->sealed[i - 1],
-			    out->sealed_lens[i - 1], SYM_IO_NO_OVERWRITE);
-		else
-			rc = sym_bundle_write_file(path, bytes, len, armor,
-			    SYM_IO_NO_OVERWRITE);
-		if (rc != SYM_OK)
-			break;
-		written++;
-	}
-	if (written == count + 1)
-		return SYM_OK;
-	for (unsigned i = 0; i < written; i++)
-		if (sym_deal_path(path, sizeof path, out, dir, i, armor) == SYM_OK)
-			(void)unlink(path);
+	if ((rc = deal_files(&fs, out, dir, armor, 1)) != SYM_OK)
+		return rc;
+	rc = sym_fileset_write(&fs, NULL, 0);
+	sym_fileset_free(&fs);
 	return rc;
 }
 
 void
 sym_deal_remove(const struct sym_deal_output *out, const char *dir, int armor)
 {
-	char path[4096];
+	struct sym_fileset fs;
 
-	for (unsigned i = 0; i <= out->record->count; i++)
-		if (sym_deal_path(path, sizeof path, out, dir, i, armor) == SYM_OK)
-			(void)unlink(path);
+	if (deal_files(&fs, out, dir, armor, 0) != SYM_OK)
+		return;
+	sym_fileset_remove(&fs);
+	sym_fileset_free(&fs);
 }
 
 int

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -281,6 +282,35 @@ to_fd(void *ctx, const uint8_t *buf, size_t len)
 	return rc;
 }
 
+int
+sym_image_check_name(const char *name)
+{
+	size_t len = strlen(name);
+
+	if (len == 0 || len > SYM_IMAGE_NAME_MAX)
+		return SYM_EUSAGE;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)name[i];
+
+		if (c < 0x20 || c == 0x7f)
+			return SYM_EUSAGE;
+	}
+	return SYM_OK;
+}
+
+/* A failed commit leaves the file as it was; the entries in memory then
+ * no longer match it, so the image must be closed (as every program
+ * does after an error). */
+static int
+commit_entry(struct sym_image *img, const char *operation, const char *name,
+    uint64_t now)
+{
+	char detail[SYM_IMAGE_NAME_MAX + 32];
+
+	snprintf(detail, sizeof detail, "entry %s", name);
+	return sym_image_commit(img, operation, detail, now);
+}
+
 static int
 writable(const struct sym_image *img)
 {
@@ -317,7 +347,7 @@ sym_image_put(struct sym_image *img, const char *name, int fd, uint64_t now)
 		img->entries[at] = e;
 	else
 		img->entries[img->entry_count++] = e;
-	return SYM_OK;
+	return commit_entry(img, SYM_AUDIT_PUT, name, now);
 }
 
 int
@@ -350,7 +380,8 @@ sym_image_delete(struct sym_image *img, const char *name)
 	img->entry_count--;
 	sodium_memzero(&img->entries[img->entry_count],
 	    sizeof img->entries[0]);
-	return SYM_OK;
+	/* The record's time: delete takes none (its signature is shared). */
+	return commit_entry(img, SYM_AUDIT_DELETE, name, (uint64_t)time(NULL));
 }
 
 size_t
@@ -482,7 +513,7 @@ sym_image_reencrypt(struct sym_image *img, uint64_t now)
 	 * towards the same term rather than starting over. */
 	if (img->reencrypt_term == 0) {
 		img->reencrypt_term = img->info.active_term;
-		rc = sym_image_commit(img, "reencrypt-start", "", now);
+		rc = sym_image_commit(img, SYM_AUDIT_REENCRYPT_START, "", now);
 		if (rc != SYM_OK)
 			return rc;
 	}
@@ -496,11 +527,12 @@ sym_image_reencrypt(struct sym_image *img, uint64_t now)
 		    (unsigned)img->reencrypt_term);
 		rc = reencrypt_entry(img, i);
 		if (rc == SYM_OK)
-			rc = sym_image_commit(img, "reencrypt-entry", detail, now);
+			rc = sym_image_commit(img, SYM_AUDIT_REENCRYPT_ENTRY,
+			    detail, now);
 		if (rc != SYM_OK)
 			return rc;
 	}
 	sym_image_drop_unused_terms(img);
 	img->reencrypt_term = 0;
-	return sym_image_commit(img, "reencrypt-done", "", now);
+	return sym_image_commit(img, SYM_AUDIT_REENCRYPT_DONE, "", now);
 }

@@ -61,6 +61,7 @@ static const struct {
 	{ SYM_EIMAGEFILE, "not a PNG or JPEG image, or a damaged one" },
 	{ SYM_EPIXELS, "image has more pixels than the cap (40 megapixels)" },
 	{ SYM_ENOCAMERA, "camera not available (no video support, or no such device)" },
+	{ SYM_ENOPICTURE, "picture support not installed (libsymbolon-picture.so)" },
 	{ SYM_ENOTBUNDLE, "not a symbolon bundle (neither binary COSE nor SYM1: text)" },
 	{ SYM_ENOTPGPKEY, "not an OpenPGP public key" },
 	{ SYM_EPGPSECRET, "this is an OpenPGP secret key: give the public key (gpg --export)" },

@@ -15,81 +15,16 @@
 #include "symbolon/io.h"
 #include "symbolon/secmem.h"
 
+#include "fault.h"
+
 #define READ_CHUNK 65536u
-#define FAULT_EXIT_STATUS 86
-
-enum fault_mode { FAULT_EIO, FAULT_ENOSPC, FAULT_EROFS, FAULT_EXIT, FAULT_TORN };
-
-static unsigned long fault_counter;
-
-/*
- * The single fault-injection point (see io.h).  Returns 0 to go ahead, or
- * -1 with errno set to fail; may _exit.  *torn is set when the caller
- * should write half and then call fault_torn_exit().
- */
-static int
-fault_point(const char *what, int *torn)
-{
-	const char *spec = getenv("SYMBOLON_FAULT");
-	const char *log = getenv("SYMBOLON_FAULT_LOG");
-	unsigned long target;
-	enum fault_mode mode = FAULT_EIO;
-	char *end;
-
-	if (torn != NULL)
-		*torn = 0;
-	fault_counter++;
-	if (log != NULL) {
-		FILE *f = fopen(log, "a");
-
-		if (f != NULL) {
-			fprintf(f, "%lu %s\n", fault_counter, what);
-			fclose(f);
-		}
-	}
-	if (spec == NULL)
-		return 0;
-	target = strtoul(spec, &end, 10);
-	if (target != fault_counter)
-		return 0;
-	if (*end == ':') {
-		end++;
-		if (strcmp(end, "enospc") == 0)
-			mode = FAULT_ENOSPC;
-		else if (strcmp(end, "erofs") == 0)
-			mode = FAULT_EROFS;
-		else if (strcmp(end, "exit") == 0)
-			mode = FAULT_EXIT;
-		else if (strcmp(end, "torn") == 0)
-			mode = FAULT_TORN;
-	}
-	switch (mode) {
-	case FAULT_EXIT:
-		_exit(FAULT_EXIT_STATUS);
-	case FAULT_TORN:
-		if (torn != NULL) {
-			*torn = 1;
-			return 0;
-		}
-		_exit(FAULT_EXIT_STATUS);
-	case FAULT_ENOSPC:
-		errno = ENOSPC;
-		return -1;
-	case FAULT_EROFS:
-		errno = EROFS;
-		return -1;
-	default:
-		errno = EIO;
-		return -1;
-	}
-}
 
 int
 sym_io_pwrite_all(int fd, const uint8_t *data, size_t len, uint64_t offset)
 {
 	int torn;
 
-	if (fault_point("write", &torn) != 0)
+	if (sym_fault_point("write", &torn) != 0)
 		return sym_error_from_errno(errno);
 	if (torn)
 		len /= 2;
@@ -106,7 +41,7 @@ sym_io_pwrite_all(int fd, const uint8_t *data, size_t len, uint64_t offset)
 		offset += (uint64_t)n;
 	}
 	if (torn)
-		_exit(FAULT_EXIT_STATUS);
+		sym_fault_torn_exit();
 	return SYM_OK;
 }
 
@@ -133,7 +68,7 @@ sym_io_pread_all(int fd, uint8_t *buf, size_t len, uint64_t offset)
 int
 sym_io_fsync(int fd)
 {
-	if (fault_point("fsync", NULL) != 0 || fsync(fd) != 0)
+	if (sym_fault_point("fsync", NULL) != 0 || fsync(fd) != 0)
 		return sym_error_from_errno(errno);
 	return SYM_OK;
 }
@@ -141,7 +76,8 @@ sym_io_fsync(int fd)
 int
 sym_io_ftruncate(int fd, uint64_t len)
 {
-	if (fault_point("ftruncate", NULL) != 0 || ftruncate(fd, (off_t)len) != 0)
+	if (sym_fault_point("ftruncate", NULL) != 0 ||
+	    ftruncate(fd, (off_t)len) != 0)
 		return sym_error_from_errno(errno);
 	return SYM_OK;
 }
@@ -149,7 +85,7 @@ sym_io_ftruncate(int fd, uint64_t len)
 int
 sym_io_rename(const char *from, const char *to)
 {
-	if (fault_point("rename", NULL) != 0 || rename(from, to) != 0)
+	if (sym_fault_point("rename", NULL) != 0 || rename(from, to) != 0)
 		return sym_error_from_errno(errno);
 	return SYM_OK;
 }
@@ -157,7 +93,7 @@ sym_io_rename(const char *from, const char *to)
 int
 sym_io_link(const char *from, const char *to)
 {
-	if (fault_point("link", NULL) != 0 || link(from, to) != 0)
+	if (sym_fault_point("link", NULL) != 0 || link(from, to) != 0)
 		return sym_error_from_errno(errno);
 	return SYM_OK;
 }
@@ -318,7 +254,7 @@ sym_io_write_fd(int fd, const uint8_t *data, size_t len)
 {
 	int torn;
 
-	if (fault_point("write", &torn) != 0)
+	if (sym_fault_point("write", &torn) != 0)
 		return sym_error_from_errno(errno);
 	if (torn)
 		len /= 2;
@@ -334,7 +270,7 @@ sym_io_write_fd(int fd, const uint8_t *data, size_t len)
 		len -= (size_t)n;
 	}
 	if (torn)
-		_exit(FAULT_EXIT_STATUS);
+		sym_fault_torn_exit();
 	return SYM_OK;
 }
 

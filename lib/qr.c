@@ -8,7 +8,8 @@
 #include <sodium.h>
 #include <zbar.h>
 
-#include "symbolon/bundle.h"
+#include "symbolon/bundle_text.h"
+#include "symbolon/picture.h"
 #include "symbolon/qr.h"
 #include "symbolon/qrframe.h"
 #include "symbolon/secmem.h"
@@ -669,3 +670,10 @@ sym_qr_camera(const char *device, sym_qr_found_fn found, void *ctx,
 	return rc;
 }
 #endif
+
+/* The plugin's table (picture.h). */
+const struct sym_picture_ops sym_picture_plugin = {
+	.abi = SYM_PICTURE_ABI,
+	.read_bundle = sym_qr_read_bundle,
+	.read_bundle_file = sym_qr_read_bundle_file,
+};

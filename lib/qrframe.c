@@ -5,7 +5,7 @@
 #include <sodium.h>
 
 #include "symbolon/base45.h"
-#include "symbolon/bundle.h"
+#include "symbolon/bundle_text.h"
 #include "symbolon/qrframe.h"
 #include "symbolon/secmem.h"
 

@@ -14,43 +14,9 @@
 #include "symbolon/raster.h"
 #include "symbolon/secmem.h"
 
-static const uint8_t png_signature[8] = {
-	0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'
-};
-
 /* A progressive JPEG may hold any number of scans, each a pass over the
  * whole image: a small file can cost minutes.  Real ones have about ten. */
 #define JPEG_MAX_SCANS 100
-
-enum sym_raster_kind
-sym_raster_sniff(const uint8_t *bytes, size_t len)
-{
-	if (len >= sizeof png_signature &&
-	    memcmp(bytes, png_signature, sizeof png_signature) == 0)
-		return SYM_RASTER_PNG;
-	if (len >= 3 && bytes[0] == 0xff && bytes[1] == 0xd8 && bytes[2] == 0xff)
-		return SYM_RASTER_JPEG;
-	return SYM_RASTER_NONE;
-}
-
-enum sym_raster_kind
-sym_raster_file_kind(const char *path)
-{
-	uint8_t head[8];
-	ssize_t n;
-	int fd;
-
-	if (strcmp(path, "-") == 0)
-		return SYM_RASTER_NONE;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0)
-		return SYM_RASTER_NONE;
-	do
-		n = read(fd, head, sizeof head);
-	while (n < 0 && errno == EINTR);
-	close(fd);
-	return n > 0 ? sym_raster_sniff(head, (size_t)n) : SYM_RASTER_NONE;
-}
 
 static int
 check_size(uint64_t width, uint64_t height)

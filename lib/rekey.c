@@ -1,784 +1,749 @@
+/*
+ * The rekey ceremony (rekey.h): Vault's rekey state machine on an image,
+ * through image.h's public functions only.  Here: status, start, cancel,
+ * backup, and what they share with the submission (rekey_submit.c: the
+ * shares toward completion, and verification).  The codecs are
+ * rekey_bundle.c.
+ *
+ * States, as the header's pending operations hold them:
+ *    none --start--> rekey pending --submit (threshold)--> done
+ *                         |              \--(verify)--> issued
+ *                         |                   --verify (threshold)--> done
+ *    cancel: back to none from either; cancel -verify: issued, fresh nonce.
+ */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/vfs.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sodium.h>
 
+#include "symbolon/audit.h"
 #include "symbolon/bundle.h"
-#include "symbolon/cbor.h"
+#include "symbolon/fingerprint.h"
 #include "symbolon/io.h"
 #include "symbolon/random.h"
 #include "symbolon/rekey.h"
 #include "symbolon/secmem.h"
-#include "symbolon/share.h"
 
-#include "image_internal.h"
+#include "rekey_internal.h"
 
-#define TMPFS_MAGIC_NUMBER 0x01021994L
-#define RAMFS_MAGIC_NUMBER 0x858458f6L
-#define PROGRESS_MAX_BYTES (4u << 20)
+_Static_assert(SYM_REKEY_NONCE_BYTES == SYM_IMAGE_NONCE_BYTES,
+    "a rekey nonce is an image nonce");
+_Static_assert(SYM_SET_ID_BYTES == SYM_IMAGE_ID_BYTES,
+    "a rekey names its image by the share set id");
 
-enum {
-	FIELD_IMAGE_ID = 4,
-	FIELD_NONCE = 5,
-	FIELD_STARTED = 6,
-	FIELD_GENERATION = 7,
-	FIELD_SHARES = 8,
-	FIELD_THRESHOLD = 9,
-	FIELD_VERIFY = 10,
-	FIELD_HOLDERS = 11,
-	FIELD_OUT_DIR = 12,
-	FIELD_BACKUP = 13,
-};
-
-void
-sym_uuid_text(char out[static SYM_UUID_TEXT_BYTES],
-    const uint8_t n[static SYM_IMAGE_NONCE_BYTES])
+int
+sym_rekey_exit_status(int rc, enum sym_rekey_refusal r)
 {
-	snprintf(out, SYM_UUID_TEXT_BYTES,
-	    "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
-	    "%02x%02x%02x%02x%02x%02x", n[0], n[1], n[2], n[3], n[4], n[5],
-	    n[6], n[7], n[8], n[9], n[10], n[11], n[12], n[13], n[14], n[15]);
+	if (rc != SYM_OK || r == SYM_REKEY_ACCEPTED)
+		return sym_exit_status(rc);
+	return r == SYM_REKEY_NO_NONCE || r == SYM_REKEY_DEALT_DIR ||
+	    r == SYM_REKEY_NO_SHARES ? 2 : 1;
 }
 
 int
-sym_uuid_parse(uint8_t nonce[static SYM_IMAGE_NONCE_BYTES], const char *text)
+sym_rekey_refuse(struct sym_rekey_said *out, enum sym_rekey_refusal r,
+    const char *fmt, ...)
 {
-	char canonical[SYM_UUID_TEXT_BYTES];
-	size_t len;
-	const char *end;
+	va_list ap;
 
-	if (strlen(text) != SYM_UUID_TEXT_BYTES - 1)
-		return SYM_EFORMAT;
-	{
-		char hex[33];
-		size_t j = 0;
-
-		for (size_t i = 0; text[i]; i++) {
-			if (text[i] == '-')
-				continue;
-			if (j == 32)
-				return SYM_EFORMAT;
-			hex[j++] = text[i];
-		}
-		hex[j] = '\0';
-		if (j != 32 || sodium_hex2bin(nonce, SYM_IMAGE_NONCE_BYTES, hex,
-		    32, NULL, &len, &end) != 0 || len != SYM_IMAGE_NONCE_BYTES)
-			return SYM_EFORMAT;
-	}
-	/* Dashes exactly where a UUID has them, hex case ignored. */
-	sym_uuid_text(canonical, nonce);
-	if (strcasecmp(canonical, text) != 0)
-		return SYM_EFORMAT;
-	return SYM_OK;
-}
-
-int
-sym_rekey_encode(uint8_t **bundle, size_t *len, struct sym_rekey *r,
-    const uint8_t *const identity_bundles[], const size_t identity_lens[],
-    const uint8_t *signer_secret)
-{
-	struct sym_cbor_writer w;
-	uint8_t *payload, *one_time = NULL;
-	size_t cap = 2048, payload_len;
-	int rc;
-
-	*bundle = NULL;
-	*len = 0;
-	for (unsigned i = 0; i < r->shares; i++)
-		cap += 160 + r->pgp_key_len[i] + (identity_bundles &&
-		    identity_bundles[i] ? identity_lens[i] : 0);
-	if ((rc = sym_random_bytes(r->nonce, sizeof r->nonce,
-	    SYM_RANDOM_PUBLIC)) != SYM_OK)
-		return rc;
-	if (signer_secret == NULL) {
-		uint8_t seed[32], pk[SYM_SIGN_PUBLICKEY_BYTES];
-
-		one_time = sym_secmem_alloc(SYM_SIGN_SECRETKEY_BYTES);
-		if (one_time == NULL)
-			return SYM_ENOMEM;
-		rc = sym_random_bytes(seed, sizeof seed, SYM_RANDOM_SECRET);
-		if (rc == SYM_OK && crypto_sign_seed_keypair(pk, one_time,
-		    seed) != 0)
-			rc = SYM_EINTERNAL;
-		sodium_memzero(seed, sizeof seed);
-		if (rc != SYM_OK) {
-			sym_secmem_free(one_time);
-			return rc;
-		}
-		signer_secret = one_time;
-	}
-	memcpy(r->signer, signer_secret + 32, sizeof r->signer);
-	payload = malloc(cap);
-	if (payload == NULL) {
-		sym_secmem_free(one_time);
-		return SYM_ENOMEM;
-	}
-	sym_cbor_writer_init(&w, payload, cap);
-	sym_bundle_begin(&w, r->backup ? 10 : 9, SYM_BUNDLE_REKEY, r->signer);
-	sym_cbor_put_uint(&w, FIELD_IMAGE_ID);
-	sym_cbor_put_bytes(&w, r->image_id, sizeof r->image_id);
-	sym_cbor_put_uint(&w, FIELD_NONCE);
-	sym_cbor_put_bytes(&w, r->nonce, sizeof r->nonce);
-	sym_cbor_put_uint(&w, FIELD_STARTED);
-	sym_cbor_put_uint(&w, r->started);
-	sym_cbor_put_uint(&w, FIELD_GENERATION);
-	sym_cbor_put_uint(&w, r->generation);
-	sym_cbor_put_uint(&w, FIELD_SHARES);
-	sym_cbor_put_uint(&w, r->shares);
-	sym_cbor_put_uint(&w, FIELD_THRESHOLD);
-	sym_cbor_put_uint(&w, r->threshold);
-	sym_cbor_put_uint(&w, FIELD_VERIFY);
-	sym_cbor_put_bool(&w, r->verify);
-	sym_cbor_put_uint(&w, FIELD_HOLDERS);
-	sym_cbor_put_array(&w, r->shares);
-	for (unsigned i = 0; i < r->shares; i++) {
-		int named = r->holder_names[i][0] != '\0';
-		int with_id = identity_bundles && identity_bundles[i];
-		int with_pgp = r->pgp_key[i] != NULL;
-		int with_fpr = r->pgp_fpr[i][0] != '\0';
-
-		sym_cbor_put_map(&w, (size_t)named + (size_t)with_id +
-		    (size_t)with_pgp + (size_t)with_fpr);
-		if (named) {
-			sym_cbor_put_uint(&w, 1);
-			sym_cbor_put_text(&w, r->holder_names[i],
-			    strlen(r->holder_names[i]));
-		}
-		if (with_id) {
-			sym_cbor_put_uint(&w, 2);
-			sym_cbor_put_bytes(&w, identity_bundles[i],
-			    identity_lens[i]);
-		}
-		if (with_pgp) {
-			sym_cbor_put_uint(&w, 3);
-			sym_cbor_put_bytes(&w, r->pgp_key[i], r->pgp_key_len[i]);
-		}
-		if (with_fpr) {
-			sym_cbor_put_uint(&w, 4);
-			sym_cbor_put_text(&w, r->pgp_fpr[i], strlen(r->pgp_fpr[i]));
-		}
-	}
-	sym_cbor_put_uint(&w, FIELD_OUT_DIR);
-	sym_cbor_put_text(&w, r->out_dir, strlen(r->out_dir));
-	if (r->backup) {
-		sym_cbor_put_uint(&w, FIELD_BACKUP);
-		sym_cbor_put_bool(&w, 1);
-	}
-	rc = sym_cbor_writer_finish(&w, &payload_len);
-	if (rc == SYM_OK)
-		rc = sym_bundle_sign(bundle, len, payload, payload_len,
-		    signer_secret);
-	free(payload);
-	sym_secmem_free(one_time);
-	return rc;
-}
-
-
-
-static int
-parse_holders(struct sym_rekey *r, struct sym_cbor_reader *c)
-{
-	size_t items, pairs, n;
-	const char *text;
-	const uint8_t *bytes;
-	uint64_t key, last;
-
-	if (sym_cbor_read_array(c, &items) != SYM_OK || items != r->shares)
-		return SYM_ESCHEMA;
-	for (size_t i = 0; i < items; i++) {
-		if (sym_cbor_read_map(c, &pairs) != SYM_OK || pairs > 4)
-			return SYM_ESCHEMA;
-		last = 0;
-		for (size_t j = 0; j < pairs; j++) {
-			if (sym_cbor_read_uint(c, &key) != SYM_OK || key <= last ||
-			    key > 4)
-				return SYM_ESCHEMA;
-			last = key;
-			if (key == 1) {
-				if (sym_identity_read_name(c,
-				    r->holder_names[i]) != SYM_OK)
-					return SYM_ESCHEMA;
-			} else if (key == 2) {
-				if (sym_cbor_read_bytes(c, &bytes, &n) != SYM_OK ||
-				    sym_identity_parse_public(&r->identities[i],
-				    bytes, n) != SYM_OK)
-					return SYM_ESCHEMA;
-				r->has_identity[i] = 1;
-			} else if (key == 3) {
-				if (sym_cbor_read_bytes(c, &bytes, &n) != SYM_OK ||
-				    n == 0 || n > SYM_PGP_KEYFILE_MAX)
-					return SYM_ESCHEMA;
-				r->pgp_key[i] = bytes;
-				r->pgp_key_len[i] = n;
-			} else {
-				char fpr[SYM_PGP_FPR_CHARS + 1];
-
-				if (sym_cbor_read_text(c, &text, &n) != SYM_OK ||
-				    n != SYM_PGP_FPR_CHARS)
-					return SYM_ESCHEMA;
-				memcpy(fpr, text, n);
-				fpr[n] = '\0';
-				if (sym_pgp_parse_fingerprint(r->pgp_fpr[i],
-				    fpr) != SYM_OK)
-					return SYM_ESCHEMA;
-			}
-		}
-	}
-	return SYM_OK;
-}
-
-int
-sym_rekey_parse(struct sym_rekey *r, const uint8_t *bundle, size_t len)
-{
-	struct sym_bundle b;
-	uint64_t key;
-	const char *text;
-	size_t n;
-	int rc;
-
-	memset(r, 0, sizeof *r);
-	if ((rc = sym_bundle_open(&b, bundle, len, SYM_BUNDLE_REKEY)) != SYM_OK)
-		return rc;
-	memcpy(r->signer, b.signer, sizeof r->signer);
-	for (uint64_t expect = FIELD_IMAGE_ID; expect <= FIELD_OUT_DIR;
-	    expect++) {
-		if (sym_bundle_next_field(&b, &key) != SYM_OK || key != expect)
-			return SYM_ESCHEMA;
-		switch (key) {
-		case FIELD_IMAGE_ID:
-			rc = sym_cbor_read_fixed(&b.fields, r->image_id, sizeof r->image_id);
-			break;
-		case FIELD_NONCE:
-			rc = sym_cbor_read_fixed(&b.fields, r->nonce, sizeof r->nonce);
-			break;
-		case FIELD_STARTED:
-			rc = sym_cbor_read_uint(&b.fields, &r->started);
-			break;
-		case FIELD_GENERATION:
-			rc = sym_cbor_read_uint(&b.fields, &r->generation);
-			break;
-		case FIELD_SHARES:
-			rc = sym_cbor_read_uint_max(&b.fields, &r->shares, SYM_SHAMIR_MAX_SHARES);
-			break;
-		case FIELD_THRESHOLD:
-			rc = sym_cbor_read_uint_max(&b.fields, &r->threshold,
-			    SYM_SHAMIR_MAX_SHARES);
-			break;
-		case FIELD_VERIFY:
-			rc = sym_cbor_read_bool(&b.fields, &r->verify);
-			break;
-		case FIELD_HOLDERS:
-			if (r->shares < 2 || r->threshold < 2 ||
-			    r->threshold > r->shares)
-				return SYM_ESCHEMA;
-			rc = parse_holders(r, &b.fields);
-			break;
-		case FIELD_OUT_DIR:
-			rc = sym_cbor_read_text(&b.fields, &text, &n);
-			if (rc == SYM_OK && (n == 0 || n >= sizeof r->out_dir ||
-			    memchr(text, 0, n)))
-				rc = SYM_ESCHEMA;
-			if (rc == SYM_OK) {
-				memcpy(r->out_dir, text, n);
-				r->out_dir[n] = '\0';
-			}
-			break;
-		}
-		if (rc != SYM_OK)
-			return rc == SYM_ENOMEM ? rc : SYM_ESCHEMA;
-	}
-	if (sym_bundle_next_field(&b, &key) != SYM_OK)
-		return SYM_ESCHEMA;
-	if (key == FIELD_BACKUP) {
-		if (sym_cbor_read_bool(&b.fields, &r->backup) != SYM_OK ||
-		    !r->backup || sym_bundle_next_field(&b, &key) != SYM_OK)
-			return SYM_ESCHEMA;
-	}
-	if (key != 0)
-		return SYM_ESCHEMA;
+	out->refusal = r;
+	va_start(ap, fmt);
+	vsnprintf(out->why, SYM_REKEY_WHY_MAX, fmt, ap);
+	va_end(ap);
 	return SYM_OK;
 }
 
 /* ---------------------------------------------------------------- */
-/* Progress on tmpfs */
+/* The text a program prints */
 
-static int
-on_ram(const char *dir)
+void
+sym_rekey_text_free(struct sym_rekey_text *t)
 {
-	struct statfs fs;
-	struct stat st;
+	free(t->bytes);
+	memset(t, 0, sizeof *t);
+}
 
-	if (dir == NULL || dir[0] != '/' || statfs(dir, &fs) != 0 ||
-	    stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
-		return 0;
-	return (long)fs.f_type == TMPFS_MAGIC_NUMBER ||
-	    (long)fs.f_type == RAMFS_MAGIC_NUMBER;
+void
+sym_rekey_say_bytes(struct sym_rekey_text *t, const void *bytes, size_t n)
+{
+	if (t->lost)
+		return;
+	if (t->len + n + 1 > t->cap) {
+		size_t cap = 2 * (t->len + n + 1);
+		char *grown = realloc(t->bytes, cap);
+
+		if (grown == NULL) {
+			t->lost = 1;
+			return;
+		}
+		t->bytes = grown;
+		t->cap = cap;
+	}
+	memcpy(t->bytes + t->len, bytes, n);
+	t->len += n;
+	t->bytes[t->len] = '\0';
+}
+
+void
+sym_rekey_say(struct sym_rekey_text *t, const char *fmt, ...)
+{
+	va_list ap;
+	char *more = NULL;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&more, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		t->lost = 1;
+		return;
+	}
+	sym_rekey_say_bytes(t, more, (size_t)n);
+	free(more);
+}
+
+/* The rows naming a signer: its fingerprint and its words. */
+void
+sym_rekey_say_signer(struct sym_rekey_text *t, const char *label,
+    const uint8_t *pk)
+{
+	uint8_t fingerprint[SYM_FINGERPRINT_BYTES];
+	char hex[SYM_FINGERPRINT_HEX_MAX], words[SYM_FINGERPRINT_WORDS_MAX];
+
+	sym_fingerprint(fingerprint, pk);
+	if (sym_fingerprint_hex(hex, sizeof hex, fingerprint) != SYM_OK ||
+	    sym_fingerprint_words(words, sizeof words, fingerprint,
+	    SYM_FINGERPRINT_WORD_BYTES) != SYM_OK)
+		return;
+	SYM_REKEY_ROW(t, label, "%s", hex);
+	SYM_REKEY_ROW(t, "", "%s", words);
+}
+
+const char *
+sym_rekey_uuid(char out[SYM_UUID_TEXT_BYTES], const uint8_t *nonce)
+{
+	sym_uuid_text(out, nonce);
+	return out;
+}
+
+static const char *
+when(char out[32], uint64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (gmtime_r(&tt, &tm) == NULL ||
+	    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(out, 32, "%llu", (unsigned long long)t);
+	return out;
+}
+
+static const char *
+yes(int b)
+{
+	return b ? "true" : "false";
+}
+
+/* ---------------------------------------------------------------- */
+/* The image's rekey state */
+
+/* A failure that concerns a file (or nothing in particular): why says
+ * "FILE: reason".  Returns rc. */
+int
+sym_rekey_fail(char why[SYM_REKEY_WHY_MAX], const char *subject, int rc)
+{
+	if (subject != NULL)
+		snprintf(why, SYM_REKEY_WHY_MAX, "%s: %s", subject,
+		    sym_strerror(rc));
+	else
+		snprintf(why, SYM_REKEY_WHY_MAX, "%s", sym_strerror(rc));
+	return rc;
+}
+
+/* Loads the pending operations and, if there is one, the rekey. */
+int
+sym_rekey_load(const struct sym_image *img, struct sym_image_pending *pending,
+    struct sym_rekey *rekey, int *have)
+{
+	int rc = sym_image_pending_get(img, pending);
+
+	*have = 0;
+	if (rc != SYM_OK || pending->rekey == NULL)
+		return rc;
+	rc = sym_rekey_parse(rekey, pending->rekey, pending->rekey_len);
+	if (rc == SYM_OK && memcmp(rekey->image_id,
+	    sym_image_info(img)->image_id, SYM_IMAGE_ID_BYTES) != 0)
+		rc = SYM_EWRONGIMAGE;
+	*have = rc == SYM_OK;
+	if (rc != SYM_OK)
+		sym_image_pending_clear(pending);
+	return rc;
+}
+
+/* Where a verification stands: issued, and its nonce recorded. */
+int
+sym_rekey_verifying(const struct sym_image *img,
+    const struct sym_image_pending *p)
+{
+	return p->has_verification_nonce &&
+	    sym_image_info(img)->verification_pending;
+}
+
+static size_t
+progress_count(const struct sym_image *img, const uint8_t *nonce,
+    uint64_t now, uint64_t ttl)
+{
+	struct sym_rekey_progress *p = NULL;
+	size_t n = 0;
+
+	if (sym_rekey_progress_load(&p, sym_image_info(img)->image_id, nonce,
+	    now, ttl, NULL) == SYM_OK) {
+		n = sym_rekey_progress_count(p);
+		sym_rekey_progress_free(p);
+	}
+	return n;
+}
+
+/* Wipes the progress kept for nonce, if there is any to be found. */
+static void
+progress_forget(const struct sym_image *img, const uint8_t *nonce,
+    uint64_t now, uint64_t ttl)
+{
+	struct sym_rekey_progress *p = NULL;
+
+	if (sym_rekey_progress_load(&p, sym_image_info(img)->image_id, nonce,
+	    now, ttl, NULL) == SYM_OK)
+		sym_rekey_progress_wipe(p);
+}
+
+static struct sym_rekey *
+rekey_alloc(void)
+{
+	return calloc(1, sizeof(struct sym_rekey));
+}
+
+/* ---------------------------------------------------------------- */
+/* Status */
+
+static void
+status_text(struct sym_rekey_status *s, unsigned flags)
+{
+	struct sym_rekey_text *t = &s->said.text;
+	char n[SYM_UUID_TEXT_BYTES] = "", v[SYM_UUID_TEXT_BYTES] = "";
+	char at[32] = "";
+
+	if (s->started)
+		sym_rekey_uuid(n, s->nonce), when(at, s->started_at);
+	if (s->verifying)
+		sym_rekey_uuid(v, s->verification_nonce);
+	if (flags & SYM_REKEY_STATUS_JSON) {
+		sym_rekey_say(t, "{\n  \"nonce\": \"%s\",\n  \"started\": %s,\n"
+		    "  \"started_at\": \"%s\",\n  \"t\": %u,\n  \"n\": %u,\n"
+		    "  \"progress\": %zu,\n  \"required\": %u,\n", n,
+		    yes(s->started), at, s->threshold, s->shares, s->progress,
+		    s->required);
+		sym_rekey_say(t, "  \"verification_required\": %s,\n"
+		    "  \"verification_nonce\": \"%s\",\n"
+		    "  \"verification_progress\": %zu\n}\n",
+		    yes(s->verify), v, s->verification_progress);
+		return;
+	}
+	SYM_REKEY_ROW(t, "Key", "%s", "Value");
+	SYM_REKEY_ROW(t, "---", "%s", "-----");
+	SYM_REKEY_ROW(t, "Nonce", "%s", s->started ? n : "n/a");
+	SYM_REKEY_ROW(t, "Started", "%s", yes(s->started));
+	if (s->started) {
+		SYM_REKEY_ROW(t, "Started At", "%s", at);
+		SYM_REKEY_ROW(t, "Rekey Progress", "%zu/%u%s", s->progress,
+		    s->required, s->verifying ? " (verification in progress)" :
+		    "");
+		SYM_REKEY_ROW(t, "New Shares", "%u", s->shares);
+		SYM_REKEY_ROW(t, "New Threshold", "%u", s->threshold);
+		SYM_REKEY_ROW(t, "Verification Required", "%s", yes(s->verify));
+		sym_rekey_say_signer(t, "Started By", s->signer);
+	}
+	if (s->verifying) {
+		SYM_REKEY_ROW(t, "Verification Nonce", "%s", v);
+		SYM_REKEY_ROW(t, "Verification Progress", "%zu/%u",
+		    s->verification_progress, flags & SYM_REKEY_STATUS_ALL ?
+		    s->new_shares : s->new_threshold);
+	}
 }
 
 int
-sym_rekey_progress_dir(char *out, size_t cap)
+sym_rekey_status(struct sym_rekey_status *out, struct sym_image *img,
+    uint64_t now, uint64_t ttl, unsigned flags)
 {
-	const char *candidates[] = { getenv("XDG_RUNTIME_DIR"), "/dev/shm" };
+	const struct sym_image_info *info = sym_image_info(img);
+	struct sym_image_pending pending;
+	struct sym_rekey *rekey = rekey_alloc();
+	int rc;
 
-	for (size_t i = 0; i < sizeof candidates / sizeof candidates[0]; i++)
-		if (on_ram(candidates[i])) {
-			if ((size_t)snprintf(out, cap, "%s", candidates[i]) >= cap)
-				return SYM_ETOOBIG;
-			return SYM_OK;
-		}
-	return SYM_ENOTMPFS;
+	memset(out, 0, sizeof *out);
+	if (rekey == NULL)
+		return SYM_ENOMEM;
+	rc = sym_rekey_load(img, &pending, rekey, &out->started);
+	if (rc != SYM_OK) {
+		free(rekey);
+		return rc;
+	}
+	out->required = info->seal.threshold;
+	if (out->started) {
+		memcpy(out->nonce, rekey->nonce, sizeof out->nonce);
+		memcpy(out->signer, rekey->signer, sizeof out->signer);
+		out->started_at = rekey->started;
+		out->shares = rekey->shares;
+		out->threshold = rekey->threshold;
+		out->verify = rekey->verify;
+		out->progress = progress_count(img, rekey->nonce, now, ttl);
+	}
+	if (sym_rekey_verifying(img, &pending)) {
+		out->verifying = 1;
+		memcpy(out->verification_nonce, pending.verification_nonce,
+		    sizeof out->verification_nonce);
+		out->verification_progress = progress_count(img,
+		    pending.verification_nonce, now, ttl);
+		out->new_threshold = info->pending_seal.threshold;
+		out->new_shares = info->pending_seal.shares;
+		out->progress = 0;
+	}
+	status_text(out, flags);
+	sym_image_pending_clear(&pending);
+	free(rekey);
+	return SYM_OK;
 }
 
-struct progress_share {
-	uint8_t *bundle;	/* secure */
-	size_t bundle_len;
-	uint8_t *raw;		/* secure */
-	size_t raw_len;
-};
+/* ---------------------------------------------------------------- */
+/* Start */
 
-struct sym_rekey_progress {
-	char path[4096];
-	uint8_t image_id[SYM_IMAGE_ID_BYTES];
-	uint8_t nonce[SYM_IMAGE_NONCE_BYTES];
-	uint64_t created;
-	size_t count;
-	struct progress_share shares[SYM_SHAMIR_MAX_SHARES];
-};
-
-void
-sym_rekey_progress_free(struct sym_rekey_progress *p)
+/* A holder name from an OpenPGP user id, as tools/cli.c's
+ * cli_pgp_holder_name makes it for keygen. */
+static void
+pgp_holder_name(char *out, size_t cap, const struct sym_pgp_key *key)
 {
-	if (p == NULL)
-		return;
-	for (size_t i = 0; i < p->count; i++) {
-		sym_secmem_free(p->shares[i].bundle);
-		sym_secmem_free(p->shares[i].raw);
+	snprintf(out, cap, "%.*s", (int)(cap - 1 < SYM_IDENTITY_NAME_MAX ?
+	    cap - 1 : SYM_IDENTITY_NAME_MAX), key->uid);
+	if (sym_identity_check_name(out) != SYM_OK)
+		snprintf(out, cap, "OpenPGP %s", key->keyid);
+}
+
+/* Names the key refused, not only where it came from, as tools/cli.c's
+ * cli_pgp_resolve does for the other programs. */
+static int
+pgp_refused(char why[SYM_REKEY_WHY_MAX], const char *spec,
+    const struct sym_pgp_key *seen, int rc)
+{
+	char fpr[SYM_PGP_FPR_CHARS + 1];
+
+	if (seen->fpr[0] == '\0')
+		return sym_rekey_fail(why, spec, rc);
+	if (sym_pgp_parse_fingerprint(fpr, spec) == SYM_OK)
+		snprintf(why, SYM_REKEY_WHY_MAX, "%s (%s): %s", seen->fpr,
+		    seen->uid, sym_strerror(rc));
+	else
+		snprintf(why, SYM_REKEY_WHY_MAX, "%s: key %s (%s): %s", spec,
+		    seen->fpr, seen->uid, sym_strerror(rc));
+	return rc;
+}
+
+/* The new holders: names, identities (their bundles kept as given, so
+ * that the shares are encrypted to exactly those keys), OpenPGP keys. */
+static int
+start_holders(struct sym_rekey_start_result *out, struct sym_rekey *r,
+    const struct sym_rekey_start_params *p, uint8_t *ids[], size_t id_lens[],
+    uint8_t *pgp_keys[])
+{
+	int rc;
+
+	for (int i = 0; i < p->name_count; i++)
+		snprintf(r->holder_names[i], sizeof r->holder_names[i], "%s",
+		    p->names[i]);
+	for (int i = 0; i < p->to_count; i++) {
+		rc = sym_bundle_read_file(&ids[i], &id_lens[i], p->to[i], NULL);
+		if (rc == SYM_OK)
+			rc = sym_identity_parse_public(&r->identities[i],
+			    ids[i], id_lens[i]);
+		if (rc != SYM_OK)
+			return sym_rekey_fail(out->said.why, p->to[i], rc);
 	}
-	free(p);
+	for (int i = 0; i < p->pgp_count; i++) {
+		struct sym_pgp_recipient *key = NULL;
+		char fpr[SYM_PGP_FPR_CHARS + 1];
+
+		/* Checked now, so that a bad key stops the rekey before any
+		 * holder is called; checked again when the shares are made. */
+		rc = sym_pgp_recipient_resolve_key(&key, &out->pgp[i],
+		    p->pgp[i]);
+		if (rc != SYM_OK)
+			return pgp_refused(out->said.why, p->pgp[i],
+			    &out->pgp[i], rc);
+		if (!r->holder_names[i][0])
+			pgp_holder_name(r->holder_names[i],
+			    sizeof r->holder_names[i],
+			    sym_pgp_recipient_key(key));
+		out->pgp[i] = *sym_pgp_recipient_key(key);
+		sym_pgp_recipient_free(key);
+		if (sym_pgp_parse_fingerprint(fpr, p->pgp[i]) == SYM_OK) {
+			memcpy(r->pgp_fpr[i], fpr, sizeof fpr);
+			continue;
+		}
+		rc = sym_io_read_all(&pgp_keys[i], &r->pgp_key_len[i],
+		    p->pgp[i], SYM_PGP_KEYFILE_MAX);
+		if (rc != SYM_OK)
+			return sym_rekey_fail(out->said.why, p->pgp[i], rc);
+		r->pgp_key[i] = pgp_keys[i];
+	}
+	r->backup = p->backup;
+	return SYM_OK;
+}
+
+/* Signs the rekey bundle and records it with its journal line. */
+static int
+start_record(struct sym_rekey_start_result *out, struct sym_image *img,
+    struct sym_image_pending *pending, struct sym_rekey *r,
+    const struct sym_rekey_start_params *p, uint8_t *ids[],
+    const size_t id_lens[])
+{
+	struct sym_identity_secret *signer = NULL;
+	uint8_t *bundle = NULL;
+	size_t len = 0;
+	char nonce[SYM_UUID_TEXT_BYTES], detail[160];
+	int rc = SYM_OK;
+
+	if (p->signer != NULL) {
+		rc = sym_identity_load_secret(&signer, p->signer,
+		    p->signer_passphrase_file, p->signer_prompt ?
+		    p->signer_prompt : "Passphrase for the signer key (will be "
+		    "hidden): ");
+		if (rc != SYM_OK)
+			return sym_rekey_fail(out->said.why, p->signer, rc);
+	}
+	rc = sym_rekey_encode(&bundle, &len, r, (const uint8_t *const *)ids,
+	    id_lens, signer ? signer->sign_secret : NULL);
+	if (rc == SYM_OK && (pending->rekey = malloc(len)) == NULL)
+		rc = SYM_ENOMEM;
+	if (rc != SYM_OK)
+		sym_rekey_fail(out->said.why, NULL, rc);
+	if (rc == SYM_OK) {
+		memcpy(pending->rekey, bundle, len);
+		pending->rekey_len = len;
+		sym_uuid_text(nonce, r->nonce);
+		snprintf(detail, sizeof detail, "nonce %s, new %u of %u%s%s%s",
+		    nonce, r->threshold, r->shares, r->verify ? ", verify" : "",
+		    signer ? ", by " : "", signer ? signer->pub.name : "");
+		sym_image_journal_add(pending, r->started,
+		    SYM_AUDIT_REKEY_INIT, detail);
+		rc = sym_image_pending_put(img, pending);
+	}
+	if (rc == SYM_OK && signer != NULL) {
+		out->has_signer = 1;
+		memcpy(out->signer, signer->pub.sign_public,
+		    sizeof out->signer);
+	}
+	sym_secmem_free(bundle);
+	sym_identity_secret_free(signer);
+	return rc;
 }
 
 static void
-wipe_file(const char *path)
+start_text(struct sym_rekey_start_result *out, const struct sym_rekey *r,
+    int pgp_count)
 {
-	struct stat st;
-	int fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+	struct sym_rekey_text *t = &out->said.text;
+	char n[SYM_UUID_TEXT_BYTES], at[32];
 
-	if (fd >= 0) {
-		if (fstat(fd, &st) == 0 && st.st_size > 0) {
-			uint8_t zeros[4096] = { 0 };
-
-			for (off_t off = 0; off < st.st_size;
-			    off += (off_t)sizeof zeros)
-				if (pwrite(fd, zeros, sizeof zeros, off) < 0)
-					break;
-		}
-		close(fd);
-	}
-	(void)unlink(path);
-}
-
-void
-sym_rekey_progress_wipe(struct sym_rekey_progress *p)
-{
-	if (p == NULL)
-		return;
-	wipe_file(p->path);
-	sym_rekey_progress_free(p);
-}
-
-static int
-parse_progress(struct sym_rekey_progress *p, const uint8_t *buf, size_t len)
-{
-	struct sym_cbor_reader r;
-	size_t pairs, items, n;
-	const uint8_t *bytes;
-	uint64_t key;
-
-	if (sym_cbor_check_canonical(buf, len, NULL) != SYM_OK)
-		return SYM_ECORRUPT;
-	sym_cbor_reader_init(&r, buf, len);
-	if (sym_cbor_read_map(&r, &pairs) != SYM_OK || pairs != 4 ||
-	    sym_cbor_read_uint(&r, &key) != SYM_OK || key != 1 ||
-	    sym_cbor_read_fixed(&r, p->image_id, sizeof p->image_id) != SYM_OK ||
-	    sym_cbor_read_uint(&r, &key) != SYM_OK || key != 2 ||
-	    sym_cbor_read_fixed(&r, p->nonce, sizeof p->nonce) != SYM_OK ||
-	    sym_cbor_read_uint(&r, &key) != SYM_OK || key != 3 ||
-	    sym_cbor_read_uint(&r, &p->created) != SYM_OK ||
-	    sym_cbor_read_uint(&r, &key) != SYM_OK || key != 4 ||
-	    sym_cbor_read_array(&r, &items) != SYM_OK ||
-	    items > SYM_SHAMIR_MAX_SHARES)
-		return SYM_ECORRUPT;
-	for (size_t i = 0; i < items; i++) {
-		struct progress_share *s = &p->shares[i];
-
-		if (sym_cbor_read_array(&r, &n) != SYM_OK || n != 2 ||
-		    sym_cbor_read_bytes(&r, &bytes, &n) != SYM_OK)
-			return SYM_ECORRUPT;
-		s->bundle = sym_secmem_alloc(n);
-		if (s->bundle == NULL)
-			return SYM_ENOMEM;
-		memcpy(s->bundle, bytes, n);
-		s->bundle_len = n;
-		p->count = i + 1;
-		if (sym_cbor_read_bytes(&r, &bytes, &n) != SYM_OK)
-			return SYM_ECORRUPT;
-		s->raw = sym_secmem_alloc(n);
-		if (s->raw == NULL)
-			return SYM_ENOMEM;
-		memcpy(s->raw, bytes, n);
-		s->raw_len = n;
-	}
-	return SYM_OK;
+	SYM_REKEY_ROW(t, "Key", "%s", "Value");
+	SYM_REKEY_ROW(t, "---", "%s", "-----");
+	SYM_REKEY_ROW(t, "Nonce", "%s", sym_rekey_uuid(n, r->nonce));
+	SYM_REKEY_ROW(t, "Started", "%s", when(at, r->started));
+	SYM_REKEY_ROW(t, "Rekey Progress", "0/%u", out->required);
+	SYM_REKEY_ROW(t, "New Shares", "%u", r->shares);
+	SYM_REKEY_ROW(t, "New Threshold", "%u", r->threshold);
+	SYM_REKEY_ROW(t, "Verification Required", "%s", yes(r->verify));
+	/* Vault prints the fingerprints; the holders confirm them. */
+	for (int i = 0; i < pgp_count; i++)
+		sym_rekey_say(t, "PGP Key %-14d %s %s\n", i + 1,
+		    out->pgp[i].fpr, out->pgp[i].uid);
+	if (pgp_count)
+		SYM_REKEY_ROW(t, "Backup", "%s", yes(r->backup));
+	if (out->has_signer)
+		sym_rekey_say_signer(t, "Started By", out->signer);
 }
 
 int
-sym_rekey_progress_load(struct sym_rekey_progress **out,
-    const uint8_t image_id[static SYM_IMAGE_ID_BYTES],
-    const uint8_t nonce[static SYM_IMAGE_NONCE_BYTES], uint64_t now,
-    uint64_t ttl, int *expired)
+sym_rekey_start_check(char why[SYM_REKEY_WHY_MAX],
+    const struct sym_rekey_start_params *p, int starting)
 {
-	struct sym_rekey_progress *p;
-	char dir[4000], id_hex[2 * SYM_IMAGE_ID_BYTES + 1];
-	char nonce_hex[2 * SYM_IMAGE_NONCE_BYTES + 1];
-	uint8_t *buf = NULL;
-	size_t len = 0;
-	int rc;
+	const unsigned n = p->shares;
 
-	*out = NULL;
-	if (expired != NULL)
-		*expired = 0;
-	if ((rc = sym_rekey_progress_dir(dir, sizeof dir)) != SYM_OK)
-		return rc;
-	p = calloc(1, sizeof *p);
-	if (p == NULL)
-		return SYM_ENOMEM;
-	sodium_bin2hex(id_hex, sizeof id_hex, image_id, SYM_IMAGE_ID_BYTES);
-	sodium_bin2hex(nonce_hex, sizeof nonce_hex, nonce, SYM_IMAGE_NONCE_BYTES);
-	snprintf(p->path, sizeof p->path, "%s/symbolon-rekey-%s-%s", dir,
-	    id_hex, nonce_hex);
-	memcpy(p->image_id, image_id, SYM_IMAGE_ID_BYTES);
-	memcpy(p->nonce, nonce, SYM_IMAGE_NONCE_BYTES);
-	p->created = now;
-	rc = sym_io_read_all(&buf, &len, p->path, PROGRESS_MAX_BYTES);
-	if (rc == SYM_ENOENT) {
-		*out = p;
+	why[0] = '\0';
+	if (!starting && (n || p->threshold || p->out_dir || p->to_count ||
+	    p->name_count || p->signer || p->pgp_count || p->backup))
+		snprintf(why, SYM_REKEY_WHY_MAX, "--key-shares, "
+		    "--key-threshold, --out-dir, --to, --holders, --pgp-keys, "
+		    "--backup and --signer go with --init");
+	else if (!starting)
 		return SYM_OK;
-	}
-	if (rc == SYM_OK) {
-		struct sym_rekey_progress *loaded = calloc(1, sizeof *loaded);
-
-		if (loaded == NULL) {
-			rc = SYM_ENOMEM;
-		} else {
-			memcpy(loaded->path, p->path, sizeof p->path);
-			rc = parse_progress(loaded, buf, len);
-			if (rc == SYM_OK && (memcmp(loaded->image_id, image_id,
-			    SYM_IMAGE_ID_BYTES) != 0 || memcmp(loaded->nonce,
-			    nonce, SYM_IMAGE_NONCE_BYTES) != 0))
-				rc = SYM_ECORRUPT;
-			if (rc == SYM_OK && now > loaded->created + ttl) {
-				/* Expired: the shares go, the rekey stays. */
-				if (expired != NULL)
-					*expired = 1;
-				sym_rekey_progress_wipe(loaded);
-				loaded = NULL;
-			} else if (rc != SYM_OK) {
-				sym_rekey_progress_wipe(loaded);
-				loaded = NULL;
-			}
-			if (loaded != NULL) {
-				sym_rekey_progress_free(p);
-				p = loaded;
-			}
-			rc = SYM_OK;
-		}
-	}
-	sym_secmem_free(buf);
-	if (rc != SYM_OK) {
-		sym_rekey_progress_free(p);
-		return rc;
-	}
-	*out = p;
-	return SYM_OK;
-}
-
-size_t
-sym_rekey_progress_count(const struct sym_rekey_progress *p)
-{
-	return p->count;
+	else if (n < 2 || n > SYM_SHAMIR_MAX_SHARES)
+		snprintf(why, SYM_REKEY_WHY_MAX, "--key-shares: 2 to %u shares",
+		    SYM_SHAMIR_MAX_SHARES);
+	else if (p->threshold < 2 || p->threshold > n)
+		snprintf(why, SYM_REKEY_WHY_MAX, "--key-threshold %u: provided "
+		    "threshold greater than the total shares or less than 2",
+		    p->threshold);
+	else if (p->out_dir == NULL)
+		snprintf(why, SYM_REKEY_WHY_MAX, "missing --out-dir (where the "
+		    "new shares will be written)");
+	else if ((p->to_count && p->to_count != (int)n) ||
+	    (p->name_count && p->name_count != (int)n))
+		snprintf(why, SYM_REKEY_WHY_MAX, "--to and --holders name one "
+		    "holder per new share (%u)", n);
+	else if (p->to_count && p->name_count)
+		snprintf(why, SYM_REKEY_WHY_MAX, "--to excludes --holders");
+	else if (p->pgp_count && p->pgp_count != (int)n)
+		snprintf(why, SYM_REKEY_WHY_MAX, "incorrect number of PGP keys "
+		    "for rekey: %d for %u shares", p->pgp_count, n);
+	else if (p->pgp_count && p->to_count)
+		snprintf(why, SYM_REKEY_WHY_MAX, "--pgp-keys excludes --to");
+	else if (p->backup && !p->pgp_count)
+		snprintf(why, SYM_REKEY_WHY_MAX, "cannot request a backup of "
+		    "the new keys without providing PGP keys for encryption");
+	for (int i = 0; !why[0] && i < p->name_count; i++)
+		if (sym_identity_check_name(p->names[i]) != SYM_OK)
+			snprintf(why, SYM_REKEY_WHY_MAX, "--holders: name %d "
+			    "is not 1 to %u printable bytes", i + 1,
+			    SYM_IDENTITY_NAME_MAX);
+	return why[0] ? SYM_EUSAGE : SYM_OK;
 }
 
 int
-sym_rekey_progress_replay(const struct sym_rekey_progress *p,
-    struct sym_quorum *q)
+sym_rekey_start(struct sym_rekey_start_result *out, struct sym_image *img,
+    const struct sym_rekey_start_params *p)
 {
-	for (size_t i = 0; i < p->count; i++) {
-		struct sym_share *share = NULL;
-		int rc = sym_share_parse(&share, p->shares[i].bundle,
-		    p->shares[i].bundle_len);
+	const struct sym_image_info *info = sym_image_info(img);
+	struct sym_image_pending pending;
+	struct sym_rekey *r = rekey_alloc();
+	uint8_t *ids[SYM_SHAMIR_MAX_SHARES] = { 0 };
+	uint8_t *pgp_keys[SYM_SHAMIR_MAX_SHARES] = { 0 };
+	size_t id_lens[SYM_SHAMIR_MAX_SHARES] = { 0 };
+	char path[4096];
+	int rc, have;
 
-		if (rc == SYM_OK && share->raw == NULL) {
-			share->raw = sym_secmem_alloc(p->shares[i].raw_len);
-			if (share->raw == NULL)
-				rc = SYM_ENOMEM;
-			else {
-				memcpy(share->raw, p->shares[i].raw,
-				    p->shares[i].raw_len);
-				share->raw_len = p->shares[i].raw_len;
-			}
-		}
-		if (rc == SYM_OK)
-			rc = sym_quorum_add(q, share);
-		sym_share_free(share);
-		if (rc != SYM_OK)
-			return rc;
-	}
-	return SYM_OK;
-}
-
-int
-sym_rekey_progress_add(struct sym_rekey_progress *p, const uint8_t *bundle,
-    size_t bundle_len, const uint8_t *raw, size_t raw_len)
-{
-	struct progress_share *s;
-
-	if (p->count == SYM_SHAMIR_MAX_SHARES)
-		return SYM_ETOOBIG;
-	s = &p->shares[p->count];
-	s->bundle = sym_secmem_alloc(bundle_len);
-	s->raw = sym_secmem_alloc(raw_len);
-	if (s->bundle == NULL || s->raw == NULL) {
-		sym_secmem_free(s->bundle);
-		sym_secmem_free(s->raw);
-		s->bundle = s->raw = NULL;
+	memset(out, 0, sizeof *out);
+	memset(&pending, 0, sizeof pending);
+	if (r == NULL)
 		return SYM_ENOMEM;
+	if ((rc = sym_rekey_start_check(out->said.why, p, 1)) != SYM_OK)
+		goto out;
+	if ((rc = sym_rekey_load(img, &pending, r, &have)) != SYM_OK)
+		goto out;
+	if (have || pending.has_verification_nonce) {
+		sym_rekey_refuse(&out->said, SYM_REKEY_IN_PROGRESS,
+		    "rekey already in progress");
+		goto out;
 	}
-	memcpy(s->bundle, bundle, bundle_len);
-	s->bundle_len = bundle_len;
-	memcpy(s->raw, raw, raw_len);
-	s->raw_len = raw_len;
-	p->count++;
-	return SYM_OK;
-}
-
-int
-sym_rekey_progress_save(const struct sym_rekey_progress *p)
-{
-	struct sym_cbor_writer w;
-	uint8_t *buf;
-	size_t cap = 256, len;
-	int rc;
-
-	for (size_t i = 0; i < p->count; i++)
-		cap += p->shares[i].bundle_len + p->shares[i].raw_len + 16;
-	buf = sym_secmem_alloc(cap);
-	if (buf == NULL)
-		return SYM_ENOMEM;
-	sym_cbor_writer_init(&w, buf, cap);
-	sym_cbor_put_map(&w, 4);
-	sym_cbor_put_uint(&w, 1);
-	sym_cbor_put_bytes(&w, p->image_id, sizeof p->image_id);
-	sym_cbor_put_uint(&w, 2);
-	sym_cbor_put_bytes(&w, p->nonce, sizeof p->nonce);
-	sym_cbor_put_uint(&w, 3);
-	sym_cbor_put_uint(&w, p->created);
-	sym_cbor_put_uint(&w, 4);
-	sym_cbor_put_array(&w, p->count);
-	for (size_t i = 0; i < p->count; i++) {
-		sym_cbor_put_array(&w, 2);
-		sym_cbor_put_bytes(&w, p->shares[i].bundle,
-		    p->shares[i].bundle_len);
-		sym_cbor_put_bytes(&w, p->shares[i].raw, p->shares[i].raw_len);
+	memset(r, 0, sizeof *r);
+	memcpy(r->image_id, info->image_id, SYM_IMAGE_ID_BYTES);
+	r->started = p->now;
+	r->generation = info->seal.generation;
+	r->shares = p->shares;
+	r->threshold = p->threshold;
+	r->verify = p->verify;
+	snprintf(r->out_dir, sizeof r->out_dir, "%s", p->out_dir);
+	if (snprintf(path, sizeof path, "%s/manifest.cbor", p->out_dir) > 0 &&
+	    sym_io_check_absent(path) != SYM_OK) {
+		sym_rekey_refuse(&out->said, SYM_REKEY_DEALT_DIR, "%s: already "
+		    "holds a deal; give an empty directory for the new shares",
+		    p->out_dir);
+		goto out;
 	}
-	rc = sym_cbor_writer_finish(&w, &len);
+	rc = start_holders(out, r, p, ids, id_lens, pgp_keys);
 	if (rc == SYM_OK)
-		rc = sym_io_write_file(p->path, buf, len, SYM_IO_OVERWRITE);
-	sym_secmem_free(buf);
+		rc = start_record(out, img, &pending, r, p, ids, id_lens);
+	if (rc == SYM_OK) {
+		memcpy(out->nonce, r->nonce, sizeof out->nonce);
+		out->started = r->started;
+		out->required = info->seal.threshold;
+		start_text(out, r, p->pgp_count);
+	}
+out:
+	for (size_t i = 0; i < SYM_SHAMIR_MAX_SHARES; i++) {
+		sym_secmem_free(ids[i]);
+		sym_secmem_free(pgp_keys[i]);
+	}
+	sym_image_pending_clear(&pending);
+	free(r);
 	return rc;
 }
 
 /* ---------------------------------------------------------------- */
-/* Completion */
-
-/* A holder's OpenPGP key as the rekey recorded it: the key bytes go
- * through a private temporary file, since resolving reads a file. */
-static int
-resolve_pgp(struct sym_pgp_recipient **out, const struct sym_rekey *r,
-    unsigned i)
-{
-	char path[] = "/tmp/symbolon-pgpkey-XXXXXX";
-	int fd, rc;
-
-	if (r->pgp_key[i] == NULL)
-		return sym_pgp_recipient_resolve(out, r->pgp_fpr[i]);
-	fd = mkstemp(path);
-	if (fd < 0)
-		return sym_error_from_errno(errno);
-	rc = sym_io_write_fd(fd, r->pgp_key[i], r->pgp_key_len[i]);
-	close(fd);
-	if (rc == SYM_OK)
-		rc = sym_pgp_recipient_resolve(out, path);
-	(void)unlink(path);
-	return rc;
-}
+/* Cancel */
 
 int
-sym_rekey_complete(struct sym_image *img, const struct sym_rekey *r,
-    uint64_t now, struct sym_deal_output *out)
+sym_rekey_cancel(struct sym_rekey_cancel_result *out, struct sym_image *img,
+    int verification, uint64_t now, uint64_t ttl)
 {
-	struct sym_pgp_recipient *pgp[SYM_SHAMIR_MAX_SHARES] = { 0 };
-	struct sym_deal_holder holders[SYM_SHAMIR_MAX_SHARES];
-	struct sym_image_seal seal;
-	uint8_t *key = NULL;
-	int rc, written = 0;
+	struct sym_image_pending pending;
+	struct sym_rekey *rekey = rekey_alloc();
+	char nonce[SYM_UUID_TEXT_BYTES];
+	int rc, have;
 
 	memset(out, 0, sizeof *out);
-	if (!img->unsealed || img->mode != SYM_IMAGE_WRITE)
-		return SYM_ESEALED;
-	memset(holders, 0, sizeof holders);
-	for (unsigned i = 0; i < r->shares; i++) {
-		holders[i].name = r->holder_names[i][0] ? r->holder_names[i] :
-		    (r->has_identity[i] ? r->identities[i].name : NULL);
-		if (r->has_identity[i]) {
-			holders[i].protection = SYM_SHARE_TO_IDENTITY;
-			holders[i].recipient = &r->identities[i];
+	if (rekey == NULL)
+		return SYM_ENOMEM;
+	if ((rc = sym_rekey_load(img, &pending, rekey, &have)) != SYM_OK)
+		goto done;
+	if (verification) {
+		/* Vault's "rekey -cancel -verify": a fresh verification
+		 * nonce, progress cleared, the rekey kept. */
+		if (!sym_rekey_verifying(img, &pending)) {
+			sym_rekey_refuse(&out->said, SYM_REKEY_NO_VERIFICATION,
+			    "no rekey verification in progress");
+			goto out;
 		}
-		if (r->pgp_key[i] != NULL || r->pgp_fpr[i][0] != '\0') {
-			/* Checked again now: a key may have expired or been
-			 * revoked since the rekey was started. */
-			rc = resolve_pgp(&pgp[i], r, i);
-			if (rc != SYM_OK)
-				goto out;
-			holders[i].protection = SYM_SHARE_OPENPGP;
-			holders[i].pgp = sym_pgp_recipient_key(pgp[i]);
-		}
+		progress_forget(img, pending.verification_nonce, now, ttl);
+		rc = sym_random_bytes(pending.verification_nonce,
+		    SYM_IMAGE_NONCE_BYTES, SYM_RANDOM_PUBLIC);
+		sym_image_journal_add(&pending, now,
+		    SYM_AUDIT_REKEY_VERIFY_CANCEL, "verification restarted");
+	} else {
+		if (have)
+			progress_forget(img, rekey->nonce, now, ttl);
+		if (pending.has_verification_nonce)
+			progress_forget(img, pending.verification_nonce, now,
+			    ttl);
+		out->canceled = have || pending.has_verification_nonce;
+		if (out->canceled)
+			sym_image_journal_add(&pending, now,
+			    SYM_AUDIT_REKEY_CANCEL, "rekey canceled; the new "
+			    "shares, if any, are discarded");
+		free(pending.rekey);
+		pending.rekey = NULL;
+		pending.rekey_len = 0;
+		pending.has_verification_nonce = 0;
 	}
-	key = sym_secmem_alloc(SYM_IMAGE_KEY_BYTES);
-	if (key == NULL) {
-		rc = SYM_ENOMEM;
-		goto out;
-	}
-	rc = sym_random_bytes(key, SYM_IMAGE_KEY_BYTES, SYM_RANDOM_SECRET);
-	if (rc == SYM_OK) {
-		struct sym_deal spec = {
-			.secret = key, .secret_len = SYM_IMAGE_KEY_BYTES,
-			.threshold = r->threshold, .count = r->shares,
-			.generation = img->info.seal.generation + 1,
-			.created = now, .set_id = img->info.image_id,
-			.signer_secret = img->identity_secret,
-			.holders = holders,
-		};
-
-		rc = sym_deal_run(out, &spec);
-		if (rc == SYM_OK)
-			rc = sym_deal_seal_pgp(out, pgp);
-	}
-	/* The new shares reach their directory before anything in the image
-	 * changes: a crash now leaves the old shares valid. */
-	if (rc == SYM_OK) {
-		rc = sym_deal_write(out, r->out_dir, r->armor);
-		written = rc == SYM_OK;
-	}
-	if (rc == SYM_OK) {
-		memset(&seal, 0, sizeof seal);
-		seal.type = SYM_SEAL_SHAMIR;
-		seal.shares = r->shares;
-		seal.threshold = r->threshold;
-		seal.generation = img->info.seal.generation + 1;
-		memcpy(seal.manifest_hash, out->record->hash,
-		    SYM_MANIFEST_HASH_BYTES);
-		rc = sym_image_rekey_install(img, key, &seal, r->verify);
+	if (rc == SYM_OK)
+		rc = sym_image_pending_put(img, &pending);
+	if (rc == SYM_OK && verification) {
+		out->canceled = 1;
+		memcpy(out->verification_nonce, pending.verification_nonce,
+		    sizeof out->verification_nonce);
+		sym_rekey_say(&out->said.text, "Success! Rekey verification "
+		    "canceled; the new verification nonce is %s\n",
+		    sym_rekey_uuid(nonce, out->verification_nonce));
+	} else if (rc == SYM_OK) {
+		sym_rekey_say(&out->said.text, "Success! Canceled rekeying "
+		    "(if it was started)\n");
 	}
 out:
-	if (rc != SYM_OK) {
-		if (written)
-			sym_deal_remove(out, r->out_dir, r->armor);
-		sym_deal_output_free(out);
-	}
-	for (unsigned i = 0; i < r->shares; i++)
-		sym_pgp_recipient_free(pgp[i]);
-	sym_secmem_free(key);
+	sym_image_pending_clear(&pending);
+done:
+	free(rekey);
 	return rc;
 }
 
-int
-sym_rekey_backup_encode(uint8_t **out, size_t *len,
-    const uint8_t nonce[static SYM_IMAGE_NONCE_BYTES],
-    const struct sym_deal_output *deal)
-{
-	const struct sym_manifest *m = deal->record;
-	struct sym_cbor_writer w;
-	size_t cap = 64, count = 0;
-	int rc;
+/* ---------------------------------------------------------------- */
+/* Backup */
 
-	for (unsigned i = 0; i < m->count; i++)
-		if (deal->sealed[i] != NULL) {
-			cap += deal->sealed_lens[i] + 40;
-			count++;
-		}
-	*out = malloc(cap);
-	if (*out == NULL)
-		return SYM_ENOMEM;
-	sym_cbor_writer_init(&w, *out, cap);
-	sym_cbor_put_map(&w, 2);
-	sym_cbor_put_uint(&w, 1);
-	sym_cbor_put_bytes(&w, nonce, SYM_IMAGE_NONCE_BYTES);
-	sym_cbor_put_uint(&w, 2);
-	sym_cbor_put_array(&w, count);
-	for (unsigned i = 0; i < m->count; i++) {
-		if (deal->sealed[i] == NULL)
-			continue;
-		sym_cbor_put_array(&w, 3);
-		sym_cbor_put_uint(&w, i + 1);
-		sym_cbor_put_bytes(&w, m->entries[i].pgp_fingerprint,
-		    sizeof m->entries[i].pgp_fingerprint);
-		sym_cbor_put_bytes(&w, deal->sealed[i], deal->sealed_lens[i]);
-	}
-	rc = sym_cbor_writer_finish(&w, len);
-	if (rc != SYM_OK) {
-		free(*out);
-		*out = NULL;
-	}
-	return rc;
+static int
+backup_entry(void *ctx, unsigned index, const uint8_t fingerprint[20],
+    const uint8_t *message, size_t len)
+{
+	struct sym_rekey_backup *b = ctx;
+	struct sym_rekey_backup_entry *e;
+	struct sym_pgp_key key;
+
+	if (b->count == SYM_SHAMIR_MAX_SHARES)
+		return SYM_ECORRUPT;
+	e = &b->entries[b->count++];
+	e->index = index;
+	for (size_t i = 0; i < 20; i++)
+		snprintf(e->fpr + 2 * i, 3, "%02X", fingerprint[i]);
+	memset(&key, 0, sizeof key);
+	if (sym_pgp_lookup_keyid(&key, e->fpr + 24) == SYM_OK)
+		memcpy(e->uid, key.uid, sizeof e->uid);
+	e->message = message;
+	e->message_len = len;
+	return SYM_OK;
 }
 
 int
-sym_rekey_backup_parse(const uint8_t *backup, size_t len,
-    uint8_t nonce[static SYM_IMAGE_NONCE_BYTES], sym_rekey_backup_visit visit,
-    void *ctx)
+sym_rekey_backup_get(struct sym_rekey_backup *out, const struct sym_image *img)
 {
-	struct sym_cbor_reader r;
-	size_t pairs, items, n;
-	uint64_t key, index;
-	const uint8_t *fpr, *msg;
+	struct sym_rekey_text *t = &out->said.text;
+	struct sym_image_pending pending;
+	char nonce[SYM_UUID_TEXT_BYTES];
 	int rc;
 
-	if (sym_cbor_check_canonical(backup, len, NULL) != SYM_OK)
-		return SYM_ECORRUPT;
-	sym_cbor_reader_init(&r, backup, len);
-	if (sym_cbor_read_map(&r, &pairs) != SYM_OK || pairs != 2 ||
-	    sym_cbor_read_uint(&r, &key) != SYM_OK || key != 1 ||
-	    sym_cbor_read_fixed(&r, nonce, SYM_IMAGE_NONCE_BYTES) != SYM_OK ||
-	    sym_cbor_read_uint(&r, &key) != SYM_OK || key != 2 ||
-	    sym_cbor_read_array(&r, &items) != SYM_OK)
-		return SYM_ECORRUPT;
-	for (size_t i = 0; i < items; i++) {
-		if (sym_cbor_read_array(&r, &n) != SYM_OK || n != 3 ||
-		    sym_cbor_read_uint(&r, &index) != SYM_OK || index == 0 ||
-		    index > SYM_SHAMIR_MAX_SHARES ||
-		    sym_cbor_read_bytes(&r, &fpr, &n) != SYM_OK || n != 20 ||
-		    sym_cbor_read_bytes(&r, &msg, &n) != SYM_OK)
-			return SYM_ECORRUPT;
-		if (visit != NULL &&
-		    (rc = visit(ctx, (unsigned)index, fpr, msg, n)) != 0)
-			return rc;
+	memset(out, 0, sizeof *out);
+	if ((rc = sym_image_pending_get(img, &pending)) != SYM_OK)
+		return rc;
+	if (pending.backup == NULL) {
+		sym_rekey_refuse(&out->said, SYM_REKEY_NO_BACKUP,
+		    "no backed-up keys found");
+		sym_image_pending_clear(&pending);
+		return SYM_OK;
+	}
+	/* The entries point into the bytes: take them from the pending. */
+	out->bytes = pending.backup;
+	out->len = pending.backup_len;
+	pending.backup = NULL;
+	sym_image_pending_clear(&pending);
+	rc = sym_rekey_backup_parse(out->bytes, out->len, out->nonce, NULL,
+	    NULL);
+	if (rc == SYM_OK)
+		rc = sym_rekey_backup_parse(out->bytes, out->len, out->nonce,
+		    backup_entry, out);
+	if (rc != SYM_OK) {
+		sym_rekey_backup_free(out);
+		return rc;
+	}
+	SYM_REKEY_ROW(t, "Nonce", "%s", sym_rekey_uuid(nonce, out->nonce));
+	for (size_t i = 0; i < out->count; i++) {
+		const struct sym_rekey_backup_entry *e = &out->entries[i];
+
+		sym_rekey_say(t, "\n%-22s %u\n%-22s %s\n", "Key", e->index,
+		    "Recipient", e->fpr);
+		if (e->uid[0])
+			SYM_REKEY_ROW(t, "User ID", "%s", e->uid);
+		sym_rekey_say_bytes(t, e->message, e->message_len);
 	}
 	return SYM_OK;
+}
+
+void
+sym_rekey_backup_free(struct sym_rekey_backup *b)
+{
+	free(b->bytes);
+	sym_rekey_text_free(&b->said.text);
+	memset(b, 0, sizeof *b);
+}
+
+int
+sym_rekey_backup_delete(struct sym_rekey_backup *out, struct sym_image *img,
+    uint64_t now)
+{
+	struct sym_image_pending pending;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if ((rc = sym_image_pending_get(img, &pending)) != SYM_OK)
+		return rc;
+	free(pending.backup);
+	pending.backup = NULL;
+	pending.backup_len = 0;
+	sym_image_journal_add(&pending, now, SYM_AUDIT_REKEY_BACKUP_DELETE,
+	    "backed-up shares deleted");
+	rc = sym_image_pending_put(img, &pending);
+	sym_image_pending_clear(&pending);
+	if (rc == SYM_OK)
+		sym_rekey_say(&out->said.text, "Success! Deleted backed-up "
+		    "keys (if any)\n");
+	return rc;
 }

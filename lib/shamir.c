@@ -31,16 +31,14 @@ evaluate_block(uint8_t *const shares[], const uint8_t xs[], unsigned n,
 		uint8_t x = xs[s];
 		uint8_t *y = shares[s] + offset;
 
-		for (size_t i = 0; i < count; i++) {
-			/* Horner: start from the highest coefficient. */
-			uint8_t acc = coefficients[(t - 2) * stride + i];
-
-			for (unsigned d = t - 2; d > 0; d--)
-				acc = sym_gf256_add(sym_gf256_mul(acc, x),
-				    coefficients[(d - 1) * stride + i]);
-			y[i] = sym_gf256_add(sym_gf256_mul(acc, x),
-			    secret[offset + i]);
-		}
+		/* Horner over the whole block: start from the highest
+		 * coefficient, then y = y * x + the next lower one, and last
+		 * y = y * x + the secret byte (the constant term). */
+		memcpy(y, coefficients + (size_t)(t - 2) * stride, count);
+		for (unsigned d = t - 2; d > 0; d--)
+			sym_gf256_mul_add(y, coefficients +
+			    (size_t)(d - 1) * stride, x, count);
+		sym_gf256_mul_add(y, secret + offset, x, count);
 	}
 }
 
@@ -60,18 +58,21 @@ sym_shamir_evaluate(uint8_t *const shares[], const uint8_t xs[], unsigned n,
 	return SYM_OK;
 }
 
-static int
-draw_x_coordinates(uint8_t xs[static SYM_SHAMIR_MAX_SHARES], unsigned n)
+int
+sym_shamir_draw_x(uint8_t xs[static SYM_SHAMIR_MAX_SHARES], unsigned n)
 {
 	uint8_t all[SYM_SHAMIR_MAX_SHARES];
+	struct sym_random_pool pool;
 
+	sym_random_pool_init(&pool);
 	for (unsigned i = 0; i < SYM_SHAMIR_MAX_SHARES; i++)
 		all[i] = (uint8_t)(i + 1);
 	/* Fisher-Yates with j in [0, i] (not Sattolo's [0, i-1], which can
-	 * never leave a value in place). x values are public. */
+	 * never leave a value in place). x values are public, and so is the
+	 * pool they are drawn from: one draw for the whole shuffle. */
 	for (unsigned i = SYM_SHAMIR_MAX_SHARES - 1; i > 0; i--) {
 		uint8_t j, tmp;
-		int rc = sym_random_uniform_byte(&j, (uint8_t)i);
+		int rc = sym_random_pool_uniform(&pool, &j, (uint8_t)i);
 
 		if (rc != SYM_OK)
 			return rc;
@@ -89,6 +90,7 @@ sym_shamir_split(uint8_t *const shares[], unsigned n, unsigned t,
 {
 	uint8_t xs[SYM_SHAMIR_MAX_SHARES];
 	uint8_t *coefficients = NULL;
+	struct sym_random_stream *stream = NULL;
 	size_t block_bytes;
 	int rc = check_parameters(n, t, secret_len);
 
@@ -96,7 +98,7 @@ sym_shamir_split(uint8_t *const shares[], unsigned n, unsigned t,
 		return rc;
 	if (secret == NULL)
 		return SYM_EEMPTYSECRET;
-	rc = draw_x_coordinates(xs, n);
+	rc = sym_shamir_draw_x(xs, n);
 	if (rc != SYM_OK)
 		goto out;
 	block_bytes = (size_t)(t - 1) * COEFFICIENT_BLOCK;
@@ -105,12 +107,20 @@ sym_shamir_split(uint8_t *const shares[], unsigned n, unsigned t,
 		rc = SYM_ENOMEM;
 		goto out;
 	}
+	/* A key-sized secret takes every coefficient from the system, as
+	 * before; a bulk secret takes them from a ChaCha20 stream keyed once
+	 * from the system (random.h), which is what makes it fast. */
+	if (secret_len > COEFFICIENT_BLOCK &&
+	    (rc = sym_random_stream_new(&stream)) != SYM_OK)
+		goto out;
 	for (size_t off = 0; off < secret_len; off += COEFFICIENT_BLOCK) {
 		size_t count = secret_len - off;
 
 		if (count > COEFFICIENT_BLOCK)
 			count = COEFFICIENT_BLOCK;
-		rc = sym_random_bytes(coefficients, block_bytes,
+		rc = stream != NULL ?
+		    sym_random_stream_read(stream, coefficients, block_bytes) :
+		    sym_random_bytes(coefficients, block_bytes,
 		    SYM_RANDOM_SECRET);
 		if (rc != SYM_OK)
 			goto out;
@@ -121,6 +131,7 @@ sym_shamir_split(uint8_t *const shares[], unsigned n, unsigned t,
 		shares[s][secret_len] = xs[s];
 	rc = SYM_OK;
 out:
+	sym_random_stream_free(stream);
 	sodium_free(coefficients);
 	if (rc != SYM_OK)
 		for (unsigned s = 0; s < n; s++)
@@ -155,33 +166,49 @@ sym_shamir_check(const uint8_t *const shares[], const size_t lens[], size_t k,
 }
 
 int
+sym_shamir_basis(uint8_t basis[], const uint8_t xs[], size_t k)
+{
+	if (k < 2)
+		return SYM_ETOOFEW;
+	for (size_t i = 0; i < k; i++) {
+		/* The Lagrange basis at 0 depends only on the public x values. */
+		uint8_t b = 1;
+
+		if (xs[i] == 0)
+			return SYM_EZEROX;
+		for (size_t j = 0; j < k; j++) {
+			if (j == i)
+				continue;
+			if (xs[j] == xs[i])
+				return SYM_EDUPSHARE;
+			b = sym_gf256_mul(b, sym_gf256_div(xs[j],
+			    sym_gf256_add(xs[i], xs[j])));
+		}
+		basis[i] = b;
+	}
+	return SYM_OK;
+}
+
+int
 sym_shamir_combine(uint8_t *secret, const uint8_t *const shares[],
     const size_t lens[], size_t k)
 {
+	uint8_t xs[SYM_SHAMIR_MAX_SHARES], basis[SYM_SHAMIR_MAX_SHARES];
 	size_t secret_len;
 	int rc = sym_shamir_check(shares, lens, k, NULL);
 
 	if (rc != SYM_OK)
 		return rc;
+	if (k > SYM_SHAMIR_MAX_SHARES)
+		return SYM_EDUPSHARE;	/* 255 distinct non-zero x at most */
 	secret_len = lens[0] - SYM_SHAMIR_SHARE_OVERHEAD;
+	for (size_t i = 0; i < k; i++)
+		xs[i] = shares[i][secret_len];
+	rc = sym_shamir_basis(basis, xs, k);
+	if (rc != SYM_OK)
+		return rc;
 	memset(secret, 0, secret_len);
-	for (size_t i = 0; i < k; i++) {
-		/* The Lagrange basis at 0 depends only on the public x values:
-		 * compute it once per share, then one multiply per byte. */
-		uint8_t xi = shares[i][secret_len];
-		uint8_t basis = 1;
-
-		for (size_t j = 0; j < k; j++) {
-			uint8_t xj = shares[j][secret_len];
-
-			if (j == i)
-				continue;
-			basis = sym_gf256_mul(basis,
-			    sym_gf256_div(xj, sym_gf256_add(xi, xj)));
-		}
-		for (size_t b = 0; b < secret_len; b++)
-			secret[b] = sym_gf256_add(secret[b],
-			    sym_gf256_mul(basis, shares[i][b]));
-	}
+	for (size_t i = 0; i < k; i++)
+		sym_gf256_add_mul(secret, shares[i], basis[i], secret_len);
 	return SYM_OK;
 }

@@ -35,6 +35,11 @@ commands=(
 	"rsvg-convert:librsvg2-bin"
 	"softhsm2-util:softhsm2"
 )
+# x86-64 only: the arm64 kernel is cross-built and run under qemu-user
+cross_commands=(
+	"aarch64-linux-gnu-gcc:gcc-aarch64-linux-gnu"
+	"qemu-aarch64:qemu-user"
+)
 # files -> Debian package (headers and runtimes found by path)
 files=(
 	"/usr/include/valgrind/memcheck.h:valgrind"
@@ -56,6 +61,12 @@ for entry in "${commands[@]}"; do
 	command=${entry%%:*} package=${entry#*:}
 	command -v "$command" >/dev/null 2>&1 || missing+=("$package")
 done
+if [ "$(uname -m)" = x86_64 ]; then
+	for entry in "${cross_commands[@]}"; do
+		command=${entry%%:*} package=${entry#*:}
+		command -v "$command" >/dev/null 2>&1 || missing+=("$package")
+	done
+fi
 for entry in "${files[@]}"; do
 	file=${entry%%:*} package=${entry#*:}
 	[ -e "$file" ] || [ "$(uname -m)" != x86_64 ] || missing+=("$package")

@@ -5,8 +5,7 @@
 #include "symbolon/bundle.h"
 #include "symbolon/io.h"
 #include "symbolon/pgp.h"
-#include "symbolon/qr.h"
-#include "symbolon/raster.h"
+#include "symbolon/source.h"
 #include "symbolon/secmem.h"
 
 #include "cli.h"
@@ -149,73 +148,29 @@ gather_add_bundle(struct gather *g, const uint8_t *input, size_t input_len,
 	return take(g, input, input_len, name, SYM_GATHER_LINE);
 }
 
-static void
-name_recipients(char *out, size_t cap, const struct sym_pgp_keyids *to)
-{
-	size_t used = 0;
-
-	out[0] = '\0';
-	for (size_t i = 0; i < to->count && used + 40 < cap; i++) {
-		struct sym_pgp_key key;
-		int n;
-
-		if (sym_pgp_lookup_keyid(&key, to->key[i].keyid) == SYM_OK)
-			n = snprintf(out + used, cap - used, "%s%s (%s)",
-			    i ? ", " : "", key.fpr, key.uid);
-		else
-			n = snprintf(out + used, cap - used, "%skey id %s",
-			    i ? ", " : "", to->key[i].keyid);
-		if (n < 0 || (size_t)n >= cap - used)
-			break;
-		used += (size_t)n;
-	}
-}
-
 int
 gather_read_input(uint8_t **input, size_t *len, const char *path, size_t max)
 {
 	const char *name = strcmp(path, "-") == 0 ? "standard input" : path;
-	struct sym_pgp_keyids to;
-	uint8_t *plain = NULL;
-	size_t plain_len = 0;
+	struct sym_source s;
 	char whom[600];
-	int rc;
+	int rc = sym_source_read(&s, path, max, SYM_SOURCE_DECRYPT);
 
-	if (sym_raster_file_kind(path) != SYM_RASTER_NONE)
-		rc = sym_qr_read_bundle_file(input, len, path);
-	else
-		rc = sym_io_read_all(input, len, path, max);
-	/* Standard input cannot be peeked at: an image there is found here. */
-	if (rc == SYM_OK && sym_raster_sniff(*input, *len) != SYM_RASTER_NONE) {
-		uint8_t *image = *input;
-
-		rc = sym_qr_read_bundle(input, len, image, *len);
-		sym_secmem_free(image);
-	}
-	if (rc != SYM_OK)
-		return cli_fail(rc, name);
-	if (sym_pgp_sniff(*input, *len) == SYM_PGP_NONE)
+	*input = s.bytes;
+	*len = s.len;
+	if (rc == SYM_OK)
 		return 0;
-	memset(&to, 0, sizeof to);
-	rc = sym_pgp_decrypt(&plain, &plain_len, &to, *input, *len);
-	sym_secmem_free(*input);
-	*input = NULL;
-	*len = 0;
-	if (rc != SYM_OK) {
-		name_recipients(whom, sizeof whom, &to);
-		if (rc == SYM_ENOSECKEY && whom[0])
-			cli_error("%s: encrypted to %s, whose secret key is not "
-			    "here", name, whom);
-		else if (whom[0])
-			cli_error("%s: %s (encrypted to %s)", name,
-			    sym_strerror(rc), whom);
-		else
-			cli_error("%s: %s", name, sym_strerror(rc));
-		return sym_exit_status(rc);
-	}
-	*input = plain;
-	*len = plain_len;
-	return 0;
+	if (s.kind != SYM_SOURCE_PGP)
+		return cli_fail(rc, name);
+	sym_source_recipients(whom, sizeof whom, &s);
+	if (rc == SYM_ENOSECKEY && whom[0])
+		cli_error("%s: encrypted to %s, whose secret key is not here",
+		    name, whom);
+	else if (whom[0])
+		cli_error("%s: %s (encrypted to %s)", name, sym_strerror(rc), whom);
+	else
+		cli_error("%s: %s", name, sym_strerror(rc));
+	return sym_exit_status(rc);
 }
 
 int

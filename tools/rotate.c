@@ -77,13 +77,7 @@ main(int argc, char **argv)
 		goto out;
 	/* A re-encryption left unfinished is resumed, not restarted. */
 	if (!sym_image_info(img)->reencrypt_pending) {
-		char detail[64];
-
-		rc = sym_image_rotate(img, now);
-		snprintf(detail, sizeof detail, "term %u installed",
-		    sym_image_info(img)->active_term);
-		if (rc == SYM_OK)
-			rc = sym_image_commit(img, "rotate", detail, now);
+		rc = sym_image_rotate(img, now);	/* commits itself */
 		if (rc != SYM_OK) {
 			status = cli_fail(rc, path);
 			goto out;

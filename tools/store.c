@@ -40,7 +40,6 @@ put(struct sym_image *img, const char *path, const char *name,
     const char *in_path)
 {
 	int fd = STDIN_FILENO, rc;
-	char detail[SYM_IMAGE_NAME_MAX + 32];
 
 	if (in_path != NULL && strcmp(in_path, "-") != 0) {
 		fd = open(in_path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
@@ -51,16 +50,13 @@ put(struct sym_image *img, const char *path, const char *name,
 		    "input, not at the terminal");
 		return CLI_EXIT_USAGE;
 	}
+	/* Commits itself (audit "put"). */
 	rc = sym_image_put(img, name, fd, (uint64_t)time(NULL));
 	if (fd != STDIN_FILENO)
 		close(fd);
 	if (rc != SYM_OK)
 		return cli_fail(rc, rc == SYM_EUSAGE ? name : (in_path ?
 		    in_path : path));
-	snprintf(detail, sizeof detail, "entry %s", name);
-	rc = sym_image_commit(img, "put", detail, (uint64_t)time(NULL));
-	if (rc != SYM_OK)
-		return cli_fail(rc, path);
 	return 0;
 }
 
@@ -124,6 +120,66 @@ list(struct sym_image *img)
 	return 0;
 }
 
+struct args {
+	const char *path, *in_path, *out_path, *verb, *name;
+	int force;
+};
+
+/* After the options: the verb, its NAME, and the rules that tie options
+ * to verbs.  0, or the exit status. */
+static int
+check_args(struct args *a, int argc, char **argv)
+{
+	int rc;
+
+	if (a->path == NULL)
+		return cli_usage_error(synopsis, "missing --image");
+	if (optind >= argc)
+		return cli_usage_error(synopsis, "missing operation: put, get, "
+		    "list or delete");
+	a->verb = argv[optind++];
+	if (strcmp(a->verb, "list") != 0) {
+		if (strcmp(a->verb, "put") != 0 && strcmp(a->verb, "get") != 0 &&
+		    strcmp(a->verb, "delete") != 0)
+			return cli_usage_error(synopsis, "unknown operation: %s",
+			    a->verb);
+		if (optind >= argc)
+			return cli_usage_error(synopsis, "%s: missing NAME",
+			    a->verb);
+		a->name = argv[optind++];
+		if (sym_image_check_name(a->name) != SYM_OK)
+			return cli_usage_error(synopsis, "NAME: 1 to %u bytes, no "
+			    "control characters", SYM_IMAGE_NAME_MAX);
+	}
+	if (optind < argc)
+		return cli_usage_error(synopsis, "unexpected argument: %s",
+		    argv[optind]);
+	if (a->out_path != NULL && strcmp(a->verb, "get") != 0)
+		return cli_usage_error(synopsis, "--out goes with get");
+	if (a->in_path != NULL && strcmp(a->verb, "put") != 0)
+		return cli_usage_error(synopsis, "--in goes with put");
+	if (a->out_path != NULL && !a->force &&
+	    (rc = sym_io_check_absent(a->out_path)) != SYM_OK)
+		return cli_fail(rc, a->out_path);
+	return 0;
+}
+
+static int
+run(struct sym_image *img, const struct args *a)
+{
+	int rc;
+
+	if (strcmp(a->verb, "put") == 0)
+		return put(img, a->path, a->name, a->in_path);
+	if (strcmp(a->verb, "get") == 0)
+		return get(img, a->name, a->out_path, a->force);
+	if (strcmp(a->verb, "list") == 0)
+		return list(img);
+	rc = sym_image_delete(img, a->name);	/* commits itself */
+	return rc == SYM_OK ? 0 : cli_fail(rc, rc == SYM_ENOENTRY ? a->name :
+	    a->path);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -139,13 +195,13 @@ main(int argc, char **argv)
 	struct gather g;
 	struct gather_options share_opts;
 	struct sym_image *img = NULL;
-	const char *path = NULL, *in_path = NULL, *out_path = NULL;
-	const char *verb, *name = NULL;
-	int opt, rc, status, force = 0, writes;
+	struct args a;
+	int opt, rc, status, writes;
 
 	cli_init("symbolon-store");
 	memset(&g, 0, sizeof g);
 	memset(&share_opts, 0, sizeof share_opts);
+	memset(&a, 0, sizeof a);
 	opterr = 0;
 	/* '+' would stop at the verb; options may come after it too. */
 	while ((opt = getopt_long_only(argc, argv, "h", options, NULL)) != -1) {
@@ -156,10 +212,10 @@ main(int argc, char **argv)
 		if (taken)
 			continue;
 		switch (opt) {
-		case 'i': path = optarg; break;
-		case 'I': in_path = optarg; break;
-		case 'o': out_path = optarg; break;
-		case 'F': force = 1; break;
+		case 'i': a.path = optarg; break;
+		case 'I': a.in_path = optarg; break;
+		case 'o': a.out_path = optarg; break;
+		case 'F': a.force = 1; break;
 		case 'h':
 			fputs(synopsis, stdout);
 			return 0;
@@ -168,61 +224,16 @@ main(int argc, char **argv)
 			    "missing value: %s", argv[optind - 1]);
 		}
 	}
-	if (path == NULL)
-		return cli_usage_error(synopsis, "missing --image");
-	if (optind >= argc)
-		return cli_usage_error(synopsis, "missing operation: put, get, "
-		    "list or delete");
-	verb = argv[optind++];
-	if (strcmp(verb, "list") != 0) {
-		if (strcmp(verb, "put") != 0 && strcmp(verb, "get") != 0 &&
-		    strcmp(verb, "delete") != 0)
-			return cli_usage_error(synopsis, "unknown operation: %s",
-			    verb);
-		if (optind >= argc)
-			return cli_usage_error(synopsis, "%s: missing NAME", verb);
-		name = argv[optind++];
-		if (sym_image_check_name(name) != SYM_OK)
-			return cli_usage_error(synopsis, "NAME: 1 to %u bytes, no "
-			    "control characters", SYM_IMAGE_NAME_MAX);
-	}
-	if (optind < argc)
-		return cli_usage_error(synopsis, "unexpected argument: %s",
-		    argv[optind]);
-	if (out_path != NULL && strcmp(verb, "get") != 0)
-		return cli_usage_error(synopsis, "--out goes with get");
-	if (in_path != NULL && strcmp(verb, "put") != 0)
-		return cli_usage_error(synopsis, "--in goes with put");
-	if (out_path != NULL && !force &&
-	    (rc = sym_io_check_absent(out_path)) != SYM_OK)
-		return cli_fail(rc, out_path);
-
-	writes = strcmp(verb, "put") == 0 || strcmp(verb, "delete") == 0;
-	rc = sym_image_open(&img, path, writes ? SYM_IMAGE_WRITE : SYM_IMAGE_READ);
+	if ((status = check_args(&a, argc, argv)) != 0)
+		return status;
+	writes = strcmp(a.verb, "put") == 0 || strcmp(a.verb, "delete") == 0;
+	rc = sym_image_open(&img, a.path, writes ? SYM_IMAGE_WRITE :
+	    SYM_IMAGE_READ);
 	if (rc != SYM_OK)
-		return cli_fail(rc, path);
-	if ((status = gather_init(&g, img, &share_opts)) != 0)
-		goto out;
-	if ((status = gather_unseal(&g)) != 0)
-		goto out;
-	if (strcmp(verb, "put") == 0)
-		status = put(img, path, name, in_path);
-	else if (strcmp(verb, "get") == 0)
-		status = get(img, name, out_path, force);
-	else if (strcmp(verb, "list") == 0)
-		status = list(img);
-	else {
-		char detail[SYM_IMAGE_NAME_MAX + 32];
-
-		rc = sym_image_delete(img, name);
-		snprintf(detail, sizeof detail, "entry %s", name);
-		if (rc == SYM_OK)
-			rc = sym_image_commit(img, "delete", detail,
-			    (uint64_t)time(NULL));
-		status = rc == SYM_OK ? 0 : cli_fail(rc, rc == SYM_ENOENTRY ?
-		    name : path);
-	}
-out:
+		return cli_fail(rc, a.path);
+	if ((status = gather_init(&g, img, &share_opts)) == 0 &&
+	    (status = gather_unseal(&g)) == 0)
+		status = run(img, &a);
 	gather_free(&g);
 	sym_image_close(img);
 	return status;

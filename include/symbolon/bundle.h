@@ -23,6 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "symbolon/bundle_text.h"
 #include "symbolon/cbor.h"
 #include "symbolon/error.h"
 #include "symbolon/io.h"
@@ -40,8 +41,6 @@ enum sym_bundle_type {
 #define SYM_BUNDLE_TYPE_MAX 7u
 
 #define SYM_BUNDLE_VERSION 1u
-#define SYM_BUNDLE_MAX_BYTES (1u << 20)
-#define SYM_BUNDLE_TEXT_PREFIX "SYM1:"
 #define SYM_BUNDLE_KEY_TYPE 1u
 #define SYM_BUNDLE_KEY_VERSION 2u
 #define SYM_BUNDLE_KEY_SIGNER 3u
@@ -99,26 +98,11 @@ int sym_bundle_next_field(struct sym_bundle *b, uint64_t *key)
 int sym_bundle_read_fixed(struct sym_bundle *b, uint8_t *out, size_t len)
     SYM_WARN_UNUSED SYM_NONNULL(1, 2);
 
-/* The text form "SYM1:<base45>" of bytes, NUL-terminated, in a new secure
- * buffer. */
-int sym_bundle_armor(char **text, size_t *text_len, const uint8_t *bytes,
-    size_t len) SYM_WARN_UNUSED SYM_NONNULL(1, 2, 3);
-
-/*
- * Turns input in either form into binary bundle bytes (a new secure
- * buffer).  Surrounding white space is ignored.  SYM_ENOTBUNDLE when the
- * input is neither form; base45 errors set *error_offset.
- */
-int sym_bundle_decode(uint8_t **bytes, size_t *len, const uint8_t *input,
-    size_t input_len, size_t *error_offset)
-    SYM_WARN_UNUSED SYM_NONNULL(1, 2, 3);
-
-/* 1 if input looks like a bundle in either form (first non-space bytes are
- * the COSE_Sign1 tag or the text prefix), else 0.  Does not validate. */
-int sym_bundle_sniff(const uint8_t *input, size_t input_len) SYM_NONNULL(1);
-
 /* Reads a file holding a bundle in either form, or a PNG or JPEG image
- * of its QR code(s) (qr.h: one bundle per image; *error_offset is 0). */
+ * of its QR code(s) (qr.h: one bundle per image; *error_offset is 0).
+ * Kept for its callers: it is defined by lib/source.c (the source layer,
+ * the only one that reads pictures) as sym_source_read with
+ * SYM_SOURCE_DECODE; new code calls that (source.h). */
 int sym_bundle_read_file(uint8_t **bytes, size_t *len, const char *path,
     size_t *error_offset) SYM_WARN_UNUSED SYM_NONNULL(1, 2, 3);
 

@@ -24,6 +24,10 @@ enum sym_text_format {
 	SYM_TEXT_VAULT = 2,	/* input only: Vault's rule, hex then base64 */
 };
 
+/* Base64 uses AVX2 where the CPU has it (identical bytes); off forces
+ * the scalar code, for tests and benchmarks. */
+void sym_codec_use_vector(int on);
+
 /* Characters needed to encode len bytes, including the final NUL. */
 size_t sym_codec_encoded_len(size_t len, enum sym_text_format format);
 

@@ -93,6 +93,7 @@ enum sym_error {
 	SYM_EMISMATCH = -79,    /* the two passphrases typed differ */
 	SYM_ENOTMPFS = -81,     /* no RAM-backed file system for progress */
 	SYM_ENOCAMERA = -88,    /* no camera support, or the camera failed */
+	SYM_ENOPICTURE = -89,   /* the picture plugin (picture.h) is missing */
 
 	/* OpenPGP (pgp.h): the GnuPG machinery */
 	SYM_ENOAGENT = -90,     /* gpg-agent (or its pinentry) unavailable */

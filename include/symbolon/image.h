@@ -4,8 +4,9 @@
  *   entries  --encrypted by-->  keyring term keys
  *   keyring  --encrypted by-->  root key R
  *   R        --encrypted by-->  unseal key U   (a "wrapping")
- *   U        <- Shamir seal: share bundles of set = image id, signed by
- *               the image's own Ed25519 identity, generation 1, 2, ...
+ *   U        <- a seal (symbolon/seal.h) makes and releases it; the
+ *               Shamir seal deals share bundles of set = image id, signed
+ *               by the image's own Ed25519 identity, generation 1, 2, ...
  *
  * Layout (docs/FORMAT.md is the full specification):
  *
@@ -25,8 +26,8 @@
  * reused (docs/DECISIONS.md).
  *
  * Opening an image verifies both slots' checksums and the core signature;
- * status needs nothing more.  Unsealing takes a quorum of share bundles,
- * recovers U, decrypts R, checks the MAC, and decrypts the keyring, the
+ * status needs nothing more.  Unsealing takes U (a seal released it),
+ * decrypts R, checks the MAC, and decrypts the keyring, the
  * identity key and the entry index into secure memory, for this process
  * only.  sym_image_close wipes them.
  */
@@ -36,116 +37,52 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* deal.h only for programs that include image.h alone and use sym_deal_*:
+ * the image itself deals nothing (symbolon/seal_shamir.h does). */
 #include "symbolon/deal.h"
 #include "symbolon/error.h"
+#include "symbolon/image_format.h"
+#include "symbolon/journal.h"
 #include "symbolon/quorum.h"
 #include "symbolon/share.h"
 
-#define SYM_IMAGE_FORMAT_VERSION 1u
-#define SYM_IMAGE_ID_BYTES SYM_SET_ID_BYTES
-#define SYM_IMAGE_KEY_BYTES 32u
-#define SYM_IMAGE_SLOT_BYTES (256u * 1024u)
-#define SYM_IMAGE_DATA_START (2u * SYM_IMAGE_SLOT_BYTES)
-#define SYM_IMAGE_NAME_MAX 255u
-#define SYM_IMAGE_MAX_ENTRIES 2000u
-#define SYM_IMAGE_MAX_TERMS 1000u
-
-enum sym_seal_type {
-	SYM_SEAL_SHAMIR = 1,
-};
-
-enum sym_image_mode {
-	SYM_IMAGE_READ = 0,	/* shared lock; nothing is written */
-	SYM_IMAGE_WRITE = 1,	/* exclusive lock */
-};
-
-struct sym_image_seal {
-	enum sym_seal_type type;
-	unsigned shares, threshold;
-	uint64_t generation;
-	uint8_t manifest_hash[SYM_MANIFEST_HASH_BYTES];
-};
-
-/* Everything that can be known without shares: all public. */
-struct sym_image_info {
-	unsigned format_version;
-	uint8_t image_id[SYM_IMAGE_ID_BYTES];
-	uint8_t identity[SYM_SIGN_PUBLICKEY_BYTES];
-	uint64_t created;
-	uint64_t seqid;
-	int slot_valid[2];
-	int slot_current;
-	struct sym_image_seal seal;
-	unsigned terms, active_term;
-	size_t entries;
-	uint64_t data_end;
-	uint64_t audit_count;
-	int reencrypt_pending;		/* rotate --reencrypt unfinished */
-	uint64_t file_size;
-	/* rekey --verify: new shares issued, awaiting verification */
-	int verification_pending;
-	struct sym_image_seal pending_seal;
-};
-
-#define SYM_IMAGE_NONCE_BYTES 16u
-#define SYM_IMAGE_MAX_JOURNAL 64u
-#define SYM_IMAGE_JOURNAL_TEXT_MAX 200u
-
-/* A step taken while the image was sealed (rekey init, a share accepted,
- * cancel), kept in the header until the next unsealed commit turns it
- * into signed audit records.  Not signed by the image: marked so. */
-struct sym_image_journal_entry {
-	uint64_t time;
-	char operation[SYM_IMAGE_JOURNAL_TEXT_MAX + 1];
-	char detail[SYM_IMAGE_JOURNAL_TEXT_MAX + 1];
-};
-
 /*
- * Pending operations, in the header envelope outside the signed core so
- * that they can be recorded without shares (rekey --init, --cancel, a new
- * verification nonce), exactly as Vault keeps them outside the barrier.
- * What they may do is limited: a rekey completes only with a quorum of the
- * current shares, and its new configuration is shown at every step.
+ * Where the parts live (lib/): header slots image_slot.c, the signed core
+ * and data area image_core.c, keyring terms keyring.c, the entry index
+ * image_index.c, pending operations and journal journal.c (public half in
+ * symbolon/journal.h), entries entry.c, the audit log audit.c and its
+ * read-back transcript.c (symbolon/audit.h); this header's open, unseal,
+ * commit, create and rekey wrappings image.c.
  */
-struct sym_image_pending {
-	uint8_t *rekey;			/* a signed rekey bundle, or NULL; heap */
-	size_t rekey_len;
-	int has_verification_nonce;
-	uint8_t verification_nonce[SYM_IMAGE_NONCE_BYTES];
-	size_t journal_count;
-	struct sym_image_journal_entry journal[SYM_IMAGE_MAX_JOURNAL];
-	uint8_t *backup;		/* rekey --backup (rekey.h), or NULL */
-	size_t backup_len;
-};
-
-struct sym_image_entry {
-	char name[SYM_IMAGE_NAME_MAX + 1];
-	unsigned term;
-	uint64_t offset;	/* of its secretstream header in the file */
-	uint64_t stored;	/* bytes in the data area */
-	uint64_t size;		/* plaintext bytes */
-	uint64_t created, modified;
-};
-
-struct sym_image;
 
 /* SYM_OK if name is 1..255 bytes with no control characters. */
 int sym_image_check_name(const char *name) SYM_WARN_UNUSED SYM_NONNULL(1);
 
 /*
- * Creates a new image at path (never replacing a file) with a fresh root
- * key, keyring term 1, image identity and unseal key; deals the unseal key
- * as generation 1 of set = image id, signed by the image identity, into
- * *deal (holders as for sym_deal_run; pgp, when not NULL, the keys of
- * holders with SYM_SHARE_OPENPGP) and, when out_dir is given, writes
- * the share bundles and manifest there first.  The image file appears
- * whole, after its shares, or not at all.  *info describes the new image.
+ * Creating an image takes three steps, so that a seal can make the unseal
+ * key in between (the init ceremony, symbolon/init.h, drives them):
+ *
+ *   create       a new image in memory for path (which must not exist):
+ *                fresh image id, identity, root key, keyring term 1.  It
+ *                is unsealed, so sym_image_info and
+ *                sym_image_identity_secret serve the seal being made.
+ *   create_seal  wraps the root key under unseal_key for seal (the record
+ *                the image keeps), and writes the whole image, both header
+ *                copies and its first audit record (SYM_AUDIT_INIT,
+ *                detail), to a temporary file beside path.
+ *   create_link  makes the image appear at path, whole, never replacing a
+ *                file.
+ *
+ * sym_image_close before create_link removes the temporary file: no image.
  */
-int sym_image_create(const char *path, unsigned shares, unsigned threshold,
-    const struct sym_deal_holder *holders,
-    struct sym_pgp_recipient *const pgp[], uint64_t now, const char *out_dir,
-    int armor, struct sym_deal_output *deal, struct sym_image_info *info)
-    SYM_WARN_UNUSED SYM_NONNULL(1, 9, 10);
+int sym_image_create(struct sym_image **out, const char *path, uint64_t now)
+    SYM_WARN_UNUSED SYM_NONNULL(1, 2);
+int sym_image_create_seal(struct sym_image *img,
+    const uint8_t unseal_key[static SYM_IMAGE_KEY_BYTES],
+    const struct sym_image_seal *seal, const char *detail, uint64_t now)
+    SYM_WARN_UNUSED SYM_NONNULL(1, 2, 3, 4);
+int sym_image_create_link(struct sym_image *img)
+    SYM_WARN_UNUSED SYM_NONNULL(1);
 
 /*
  * Opens an image and verifies its headers (checksums, core signature);
@@ -168,11 +105,13 @@ int sym_image_check_share(const struct sym_image *img,
     const struct sym_share *share) SYM_WARN_UNUSED SYM_NONNULL(1, 2);
 
 /* Recovers the unseal key from q and unseals: SYM_EUNSEAL when the shares
- * do not open the image. */
+ * do not open the image.  The Shamir seal provider's shortcut, defined in
+ * lib/seal_shamir.c (symbolon/seal_shamir.h): the image itself only takes
+ * an unseal key (sym_image_unseal_key). */
 int sym_image_unseal(struct sym_image *img, const struct sym_quorum *q)
     SYM_WARN_UNUSED SYM_NONNULL(1, 2);
 
-/* Unseals with the unseal key itself (tests, and rekey). */
+/* Unseals with the unseal key itself, as a seal released it. */
 int sym_image_unseal_key(struct sym_image *img,
     const uint8_t unseal_key[static SYM_IMAGE_KEY_BYTES])
     SYM_WARN_UNUSED SYM_NONNULL(1, 2);
@@ -194,25 +133,6 @@ const uint8_t *sym_image_identity_secret(const struct sym_image *img)
  */
 int sym_image_commit(struct sym_image *img, const char *operation,
     const char *detail, uint64_t now) SYM_WARN_UNUSED SYM_NONNULL(1, 2);
-
-/* Reads the pending operations (an empty struct when there are none);
- * free with sym_image_pending_clear. */
-int sym_image_pending_get(const struct sym_image *img,
-    struct sym_image_pending *out) SYM_WARN_UNUSED SYM_NONNULL(1, 2);
-void sym_image_pending_clear(struct sym_image_pending *p);
-
-/*
- * Replaces the pending operations.  Sealed (no shares): rewrites both
- * header copies at once with the same signed core, a new sequence number
- * and the new envelope, crash-safe like a commit.  Unsealed: takes effect
- * at the next sym_image_commit.
- */
-int sym_image_pending_put(struct sym_image *img,
-    const struct sym_image_pending *p) SYM_WARN_UNUSED SYM_NONNULL(1, 2);
-
-/* Adds a journal line to p (the oldest is dropped when full). */
-void sym_image_journal_add(struct sym_image_pending *p, uint64_t time,
-    const char *operation, const char *detail) SYM_NONNULL(1, 3, 4);
 
 /*
  * Rekey (rekey.c drives these).  install: the unseal key becomes new_key
@@ -241,7 +161,9 @@ int sym_image_check_pending_share(const struct sym_image *img,
     const struct sym_share *share) SYM_WARN_UNUSED SYM_NONNULL(1, 2);
 
 /* Entries (entry.c).  put reads from fd until end of input; get writes
- * the plaintext to fd, chunk by chunk, authenticating each chunk first. */
+ * the plaintext to fd, chunk by chunk, authenticating each chunk first.
+ * put and delete commit themselves (audit SYM_AUDIT_PUT, SYM_AUDIT_DELETE,
+ * detail "entry NAME"); after a failed one, close the image. */
 int sym_image_put(struct sym_image *img, const char *name, int fd,
     uint64_t now) SYM_WARN_UNUSED SYM_NONNULL(1, 2);
 int sym_image_get(struct sym_image *img, const char *name, int fd)
@@ -256,7 +178,8 @@ const struct sym_image_entry *sym_image_entry_at(const struct sym_image *img,
 int sym_image_verify_entries(struct sym_image *img, const char **bad)
     SYM_WARN_UNUSED SYM_NONNULL(1);
 
-/* Keyring: adds a term (new writes use it). */
+/* Keyring: adds a term (new writes use it) and commits (SYM_AUDIT_ROTATE,
+ * "term N installed"). */
 int sym_image_rotate(struct sym_image *img, uint64_t now)
     SYM_WARN_UNUSED SYM_NONNULL(1);
 /*

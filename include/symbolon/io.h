@@ -61,13 +61,9 @@ int sym_io_write_fd(int fd, const uint8_t *data, size_t len)
 /*
  * Mutating file operations used for images and output files.  They all
  * pass through one fault-injection point so the crash-safety tests can
- * interrupt an update at every step: with SYMBOLON_FAULT="K" or
- * "K:MODE" in the environment, the K-th such operation of the process
- * fails with MODE: eio (default), enospc or erofs; or, with "exit", the
- * process _exits (status 86) before doing it; or, with "torn" (writes
- * only), writes the first half of the buffer and then _exits, as a power
- * cut would.  SYMBOLON_FAULT_LOG=FILE appends one line per operation
- * ("K write"), so a test can see how many steps an update takes.
+ * interrupt an update at every step.  The hook (SYMBOLON_FAULT,
+ * SYMBOLON_FAULT_LOG: see lib/fault.h) exists only in the test build
+ * (build/test-bin/); a release build has none and reads no environment.
  */
 int sym_io_pwrite_all(int fd, const uint8_t *data, size_t len, uint64_t offset)
     SYM_WARN_UNUSED;

@@ -38,7 +38,8 @@
  * the public-key encrypted session key packets (RFC 4880 5.1) itself: each
  * carries the 8-byte key id of the (sub)key it is encrypted to.  This
  * works without any secret key and without running gpg; it reads only
- * packet headers (and undoes ASCII armour), never the encrypted data.
+ * packet headers (and undoes ASCII armour), never the encrypted data;
+ * the parser is symbolon/pgp_packet.h, which needs no GPGME.
  *
  * Everything read from files and messages is untrusted: sizes are capped
  * (SYM_PGP_*_MAX), user ids are copied with control characters replaced.
@@ -50,24 +51,19 @@
 #include <stdint.h>
 
 #include "symbolon/error.h"
+#include "symbolon/pgp_packet.h"
 
 #define SYM_PGP_FPR_CHARS 40u           /* v4 fingerprint, upper-case hex */
-#define SYM_PGP_KEYID_CHARS 16u         /* long key id, upper-case hex */
 #define SYM_PGP_UID_MAX 255u            /* bytes of a user id we keep */
 #define SYM_PGP_ALGO_MAX 31u            /* "cv25519", "rsa3072", ... */
 #define SYM_PGP_KEYFILE_MAX (1u << 20)  /* a key file */
-#define SYM_PGP_MESSAGE_MAX (16u << 20) /* a message to decrypt or list */
 #define SYM_PGP_PLAINTEXT_MAX (16u << 20) /* what decryption may yield */
 #define SYM_PGP_SIGNATURE_MAX (1u << 20) /* a detached signature */
-#define SYM_PGP_RECIPIENTS_MAX 32u
 #define SYM_PGP_SIGNATURES_MAX 8u
 
-/* Binary or ASCII-armoured: what sym_pgp_sniff finds, what encrypt makes. */
-enum sym_pgp_form {
-	SYM_PGP_NONE = 0,
-	SYM_PGP_BINARY = 1,
-	SYM_PGP_ARMORED = 2,
-};
+/* enum sym_pgp_form (binary or armoured), struct sym_pgp_keyids (the
+ * recipients of a message), SYM_PGP_KEYID_CHARS, SYM_PGP_MESSAGE_MAX and
+ * SYM_PGP_RECIPIENTS_MAX come from pgp_packet.h. */
 
 /* A key as resolved or looked up.  All fields public. */
 struct sym_pgp_key {
@@ -157,22 +153,9 @@ int sym_pgp_encrypt(uint8_t **out, size_t *out_len, const uint8_t *plain,
     const struct sym_pgp_recipient *to)
     SYM_WARN_UNUSED SYM_NONNULL(1, 2, 6);
 
-/* Recipients of a message, as its session key packets name them. */
-struct sym_pgp_keyids {
-	size_t count;           /* public-key packets stored in key[] */
-	size_t passphrases;     /* passphrase (symmetric) packets */
-	int more;               /* 1 if more than SYM_PGP_RECIPIENTS_MAX */
-	struct {
-		/* The (sub)key id; "0000000000000000" for a hidden
-		 * recipient (gpg --throw-keyids). */
-		char keyid[SYM_PGP_KEYID_CHARS + 1];
-		int algo;       /* public-key algorithm, RFC 4880 9.1 */
-	} key[SYM_PGP_RECIPIENTS_MAX];
-};
-
 /*
  * Lists the recipients of msg (binary or armoured) without decrypting
- * and without GnuPG.  SYM_OK, SYM_ENOTPGPMSG (not an encrypted message),
+ * and without GnuPG: sym_pgp_packet_list_recipients (pgp_packet.h).  SYM_OK, SYM_ENOTPGPMSG (not an encrypted message),
  * SYM_EPGPCORRUPT (bad armour, truncated packets), SYM_EVERSION (a
  * session key packet of a version other than 3), SYM_ETOOBIG.
  */
@@ -273,7 +256,7 @@ int sym_pgp_verify_detached_fd(struct sym_pgp_signatures *out,
  * marker packet) with a well-formed session key packet, public-key (v3)
  * or passphrase (v4/v5); else SYM_PGP_NONE.  Neither a COSE bundle
  * (0xD2), CBOR, base45 text nor a key or signature passes.  Reads at
- * most the first packet; no GnuPG.
+ * most the first packet; no GnuPG: sym_pgp_packet_sniff (pgp_packet.h).
  */
 enum sym_pgp_form sym_pgp_sniff(const uint8_t *buf, size_t len);
 

@@ -1,27 +1,28 @@
 /*
- * Rekey, Vault's `operator rekey`, offline: replace the unseal key and
- * its shares (optionally with a new count and threshold) by a quorum of
- * the current holders, with an optional -verify step in which the new
- * holders prove their shares before they take effect.
+ * Rekey, Vault's `operator rekey`, offline (ceremony layer): replace the
+ * unseal key and its shares (optionally with a new count and threshold)
+ * by a quorum of the current holders, with an optional -verify step in
+ * which the new holders prove their shares before they take effect.
  *
- * The pending rekey is a signed bundle (type rekey) kept in the image
- * header's envelope, so that starting, cancelling and showing a rekey
- * need no shares:
- *    4 image id (bstr 16)    5 nonce (bstr 16)     6 started (uint)
- *    7 generation it replaces (uint)    8 new share count (uint)
- *    9 new threshold (uint)  10 verification required (bool)
- *   11 holders: array of n maps { ? 1: name (tstr), ? 2: identity bundle,
- *      ? 3: OpenPGP public key (bstr, as given), ? 4: OpenPGP fingerprint
- *      (tstr, 40 hex: a key in the keyring of whoever completes) }
- *   12 output directory for the new shares (tstr)
- *   13 backup (bool, optional): keep the OpenPGP-sealed new shares in the
- *      image header until `rekey --backup-delete` (Vault's -backup)
- * signed by the operator who started it (--signer) or a one-time key.
+ * Every action is one call on an image opened for writing (status: for
+ * reading) that records itself: sealed steps (start, a share accepted,
+ * cancel, a failure) go to the header's pending operations and journal
+ * (sym_image_pending_put), unsealed ones are committed with their audit
+ * record (sym_image_commit).  The operation names are audit.h's.  Each
+ * call fills a result struct that says what happened and begins with a
+ * struct sym_rekey_said: the text a program prints for it (Vault's "Key
+ * Value" table and messages), or why not.  A call that says no (there is
+ * no rekey, a wrong nonce, ...) returns SYM_OK with the refusal set, and
+ * leaves the image and the progress as they were unless the refusal says
+ * otherwise; a negative return is an error (I/O, memory, a bad file) and
+ * changed nothing, except as SYM_REKEY_AFTER_HEADER says.  why names what
+ * failed ("FILE: reason"), or is "" when the failure is the image's.
  *
- * Shares entered in earlier invocations are kept only in a progress file
- * on a RAM-backed file system (tmpfs: $XDG_RUNTIME_DIR, else /dev/shm),
- * mode 0600, bound to the image and nonce, wiped on completion, cancel,
- * failure, and expiry.
+ * Which arguments are secret: none.  The shares a submission takes stay
+ * in secure memory (the progress, rekey_bundle.h); the new unseal key
+ * never leaves lib/rekey.c.
+ *
+ * The codecs (the rekey bundle, backup, progress file) are rekey_bundle.h.
  */
 #ifndef SYMBOLON_REKEY_H
 #define SYMBOLON_REKEY_H
@@ -30,102 +31,293 @@
 #include <stdint.h>
 
 #include "symbolon/error.h"
-#include "symbolon/identity.h"
 #include "symbolon/image.h"
 #include "symbolon/pgp.h"
-#include "symbolon/quorum.h"
+#include "symbolon/rekey_bundle.h"
 
-#define SYM_REKEY_DEFAULT_TTL 3600u
-#define SYM_UUID_TEXT_BYTES 37u
-
-struct sym_rekey {
-	uint8_t signer[SYM_SIGN_PUBLICKEY_BYTES];
-	uint8_t image_id[SYM_IMAGE_ID_BYTES];
-	uint8_t nonce[SYM_IMAGE_NONCE_BYTES];
-	uint64_t started;
-	uint64_t generation;
-	unsigned shares, threshold;
-	int verify;
-	char holder_names[SYM_SHAMIR_MAX_SHARES][SYM_IDENTITY_NAME_MAX + 1];
-	int has_identity[SYM_SHAMIR_MAX_SHARES];
-	struct sym_identity identities[SYM_SHAMIR_MAX_SHARES];
-	/* OpenPGP holders: the key as given (pointing into the parsed
-	 * bundle's bytes, valid while they are), or a fingerprint. */
-	const uint8_t *pgp_key[SYM_SHAMIR_MAX_SHARES];
-	size_t pgp_key_len[SYM_SHAMIR_MAX_SHARES];
-	char pgp_fpr[SYM_SHAMIR_MAX_SHARES][SYM_PGP_FPR_CHARS + 1];
-	int backup;
-	char out_dir[1024];
-	/* Not recorded: set by the invocation that completes the rekey
-	 * (--armor), to write the new bundles in text form (.txt). */
-	int armor;
+/* Why a call said no; the result's why says it in words (Vault's, where
+ * Vault has them).  NO_SHARES, NO_NONCE and DEALT_DIR are usage errors,
+ * the others answers; AFTER_HEADER comes with the (negative) error. */
+#define SYM_REKEY_WHY_MAX 1200u
+enum sym_rekey_refusal {
+	SYM_REKEY_ACCEPTED = 0,
+	SYM_REKEY_IN_PROGRESS,		/* start: one is pending already */
+	SYM_REKEY_DEALT_DIR,		/* start: out_dir holds a manifest */
+	SYM_REKEY_NONE,			/* no rekey in progress */
+	SYM_REKEY_NO_VERIFICATION,	/* no verification in progress */
+	SYM_REKEY_AWAITS_VERIFICATION,	/* submit: verification nonce is due */
+	SYM_REKEY_NO_SHARES,		/* submit: no share can be given */
+	SYM_REKEY_NO_NONCE,		/* submit: no nonce given */
+	SYM_REKEY_WRONG_NONCE,		/* submit: not the expected nonce */
+	SYM_REKEY_STALE,		/* started for an older generation */
+	SYM_REKEY_NO_UNSEAL,		/* threshold met, shares do not unseal:
+					 * progress cleared, nonce kept */
+	SYM_REKEY_SHARES_LEFT,		/* out_dir holds share files (from an
+					 * interrupted completion) */
+	SYM_REKEY_VERIFY_FAILED,	/* wrong new set: progress cleared,
+					 * verification nonce rotated */
+	SYM_REKEY_NO_BACKUP,		/* backup get: nothing kept */
+	SYM_REKEY_AFTER_HEADER,		/* the commit failed after its first
+					 * header copy was written: keep both
+					 * the new and the current shares */
 };
 
-/* The OpenPGP-sealed new shares kept by --backup, in the header envelope:
- *   { 1: rekey nonce (bstr 16),
- *     2: [* [share index, fingerprint (bstr 20), message (bstr)]] }
- * Built from a completed deal, and read back for --backup-retrieve. */
-int sym_rekey_backup_encode(uint8_t **out, size_t *len,
-    const uint8_t nonce[static SYM_IMAGE_NONCE_BYTES],
-    const struct sym_deal_output *deal) SYM_WARN_UNUSED SYM_NONNULL(1, 2, 3, 4);
-typedef int (*sym_rekey_backup_visit)(void *ctx, unsigned index,
-    const uint8_t fingerprint[20], const uint8_t *message, size_t len);
-int sym_rekey_backup_parse(const uint8_t *backup, size_t len,
-    uint8_t nonce[static SYM_IMAGE_NONCE_BYTES], sym_rekey_backup_visit visit,
-    void *ctx) SYM_WARN_UNUSED SYM_NONNULL(1, 3);
+/* The exit status a call's return code and refusal call for, as
+ * sym_exit_status: 0, 1 (the answer is no) or 2 (usage, I/O...). */
+int sym_rekey_exit_status(int rc, enum sym_rekey_refusal r);
 
-/* "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx", as Vault prints nonces. */
-void sym_uuid_text(char out[static SYM_UUID_TEXT_BYTES],
-    const uint8_t nonce[static SYM_IMAGE_NONCE_BYTES]);
-int sym_uuid_parse(uint8_t nonce[static SYM_IMAGE_NONCE_BYTES],
-    const char *text) SYM_WARN_UNUSED SYM_NONNULL(1, 2);
+/* What to print, as it is to appear (bytes, len; heap).  Out of memory
+ * cuts it short and sets lost: the call's effect stands all the same. */
+struct sym_rekey_text {
+	char *bytes;
+	size_t len, cap;
+	int lost;
+};
+void sym_rekey_text_free(struct sym_rekey_text *t);
 
-/* Builds and signs a rekey bundle from r (nonce drawn here); identity
- * bundles for holders are passed as bytes in identity_bundles[i] (NULL
- * when holder i has none). */
-int sym_rekey_encode(uint8_t **bundle, size_t *len, struct sym_rekey *r,
-    const uint8_t *const identity_bundles[], const size_t identity_lens[],
-    const uint8_t *signer_secret) SYM_WARN_UNUSED SYM_NONNULL(1, 2, 3);
+/* What every call says: the text to print, or (refusal set, or a negative
+ * return) why not.  Each result below begins with one. */
+struct sym_rekey_said {
+	enum sym_rekey_refusal refusal;
+	char why[SYM_REKEY_WHY_MAX];
+	struct sym_rekey_text text;
+};
 
-int sym_rekey_parse(struct sym_rekey *r, const uint8_t *bundle, size_t len)
+/* ---------------------------------------------------------------- */
+/* Status (Vault's rekey -status); needs no shares. */
+
+struct sym_rekey_status {
+	struct sym_rekey_said said;	/* text: the table, or JSON */
+	int started;			/* a rekey is pending */
+	uint8_t nonce[SYM_REKEY_NONCE_BYTES];
+	uint64_t started_at;
+	unsigned shares, threshold;	/* the new configuration */
+	int verify;			/* verification required */
+	uint8_t signer[SYM_SIGN_PUBLICKEY_BYTES];	/* who started it */
+	size_t progress;		/* current shares entered */
+	unsigned required;		/* the current threshold */
+	int verifying;			/* new shares issued, being verified */
+	uint8_t verification_nonce[SYM_REKEY_NONCE_BYTES];
+	size_t verification_progress;
+	unsigned new_threshold, new_shares;	/* of the pending generation */
+};
+
+#define SYM_REKEY_STATUS_JSON 1u	/* text: Vault's -format=json */
+#define SYM_REKEY_STATUS_ALL 2u		/* verification needs every share */
+
+/* Progress older than ttl seconds (at now) is wiped on the way. */
+int sym_rekey_status(struct sym_rekey_status *out, struct sym_image *img,
+    uint64_t now, uint64_t ttl, unsigned flags)
     SYM_WARN_UNUSED SYM_NONNULL(1, 2);
 
-/* The directory for progress files: SYM_ENOTMPFS when neither candidate
- * is on tmpfs or ramfs. */
-int sym_rekey_progress_dir(char *out, size_t cap) SYM_WARN_UNUSED SYM_NONNULL(1);
+/* ---------------------------------------------------------------- */
+/* Start (Vault's rekey -init); needs no shares. */
 
-/* Progress: the share bundles accepted so far, each with its decrypted
- * raw share.  Loading one that is older than ttl seconds wipes it. */
-struct sym_rekey_progress;
+struct sym_rekey_start_params {
+	unsigned shares, threshold;	/* sym_rekey_start_check's rules */
+	int verify;
+	const char *out_dir;
+	/* One per new share, or count 0: holder names, identity bundle
+	 * files (.pub), OpenPGP keys (a key file or a fingerprint).  The
+	 * counts are ints, as tools/cli.h's list parser gives them. */
+	const char *const *names;
+	int name_count;
+	const char *const *to;
+	int to_count;
+	const char *const *pgp;
+	int pgp_count;
+	int backup;			/* keep the sealed new shares (pgp) */
+	const char *signer;		/* operator .key, or NULL: one-time */
+	const char *signer_passphrase_file;
+	const char *signer_prompt;	/* NULL: "Passphrase for the signer
+					 * key (will be hidden): " */
+	uint64_t now;
+};
 
-int sym_rekey_progress_load(struct sym_rekey_progress **out,
-    const uint8_t image_id[static SYM_IMAGE_ID_BYTES],
-    const uint8_t nonce[static SYM_IMAGE_NONCE_BYTES], uint64_t now,
-    uint64_t ttl, int *expired) SYM_WARN_UNUSED SYM_NONNULL(1, 2, 3);
-/* Adds every saved share to q (after checking it still verifies). */
-int sym_rekey_progress_replay(const struct sym_rekey_progress *p,
-    struct sym_quorum *q) SYM_WARN_UNUSED SYM_NONNULL(1, 2);
-size_t sym_rekey_progress_count(const struct sym_rekey_progress *p)
-    SYM_NONNULL(1);
-/* Records a share (its bundle and its raw share) in the progress. */
-int sym_rekey_progress_add(struct sym_rekey_progress *p,
-    const uint8_t *bundle, size_t bundle_len, const uint8_t *raw,
-    size_t raw_len) SYM_WARN_UNUSED SYM_NONNULL(1, 2, 4);
-int sym_rekey_progress_save(const struct sym_rekey_progress *p)
-    SYM_WARN_UNUSED SYM_NONNULL(1);
-/* Overwrites and removes the file; frees p. */
-void sym_rekey_progress_wipe(struct sym_rekey_progress *p);
-void sym_rekey_progress_free(struct sym_rekey_progress *p);
+struct sym_rekey_start_result {
+	struct sym_rekey_said said;
+	/* On success. */
+	uint8_t nonce[SYM_REKEY_NONCE_BYTES];
+	uint64_t started;
+	unsigned required;		/* the current threshold */
+	struct sym_pgp_key pgp[SYM_SHAMIR_MAX_SHARES];
+	int has_signer;
+	uint8_t signer[SYM_SIGN_PUBLICKEY_BYTES];
+};
+
+/* The rules of a start, before the image is opened: SYM_EUSAGE with why
+ * (Vault's wording first) when p breaks one.  starting 0: p must then
+ * ask for nothing that only a start takes. */
+int sym_rekey_start_check(char why[SYM_REKEY_WHY_MAX],
+    const struct sym_rekey_start_params *p, int starting)
+    SYM_WARN_UNUSED SYM_NONNULL(1, 2);
+
+/* Records a pending rekey and its SYM_AUDIT_REKEY_INIT journal line.
+ * OpenPGP keys are resolved (and refused: expired, revoked...) now, and
+ * again at completion.  out is large: keep it off small stacks. */
+int sym_rekey_start(struct sym_rekey_start_result *out, struct sym_image *img,
+    const struct sym_rekey_start_params *p)
+    SYM_WARN_UNUSED SYM_NONNULL(1, 2, 3);
+
+/* ---------------------------------------------------------------- */
+/* Cancel (Vault's rekey -cancel, -cancel -verify); needs no shares. */
+
+struct sym_rekey_cancel_result {
+	struct sym_rekey_said said;
+	int canceled;			/* something was pending */
+	/* verification only: the fresh verification nonce */
+	uint8_t verification_nonce[SYM_REKEY_NONCE_BYTES];
+};
+
+/* verification 0: the rekey goes, with any issued new shares
+ * (SYM_AUDIT_REKEY_CANCEL); 1: the verification restarts under a fresh
+ * nonce, the rekey kept (SYM_AUDIT_REKEY_VERIFY_CANCEL).  Progress on
+ * tmpfs is wiped either way. */
+int sym_rekey_cancel(struct sym_rekey_cancel_result *out,
+    struct sym_image *img, int verification, uint64_t now, uint64_t ttl)
+    SYM_WARN_UNUSED SYM_NONNULL(1, 2);
+
+/* ---------------------------------------------------------------- */
+/* Submission: current shares toward completion, or (verification) the
+ * new shares proving themselves.  The caller opens one, hands it to its
+ * share gathering (sym_rekey_submission_accept as the hook that sees each
+ * accepted share), and finishes it:
+ *
+ *    open -> load(quorum) -> accept... -> finish(quorum)
+ *
+ * The quorum is the caller's; the submission records what enters it. */
+
+struct sym_rekey_submission;
+
+struct sym_rekey_submit_params {
+	int verification;		/* -verify: the new shares */
+	const char *nonce;		/* as the user gave it, or NULL */
+	int all;			/* verification: every new share */
+	unsigned ttl;			/* progress lifetime, seconds */
+	int armor;			/* completing: text-form bundles */
+	int no_shares;			/* none can be given: refused at once */
+	const char *image_name;		/* the image, as messages name it */
+	uint64_t now;
+};
+
+struct sym_rekey_submission_info {
+	struct sym_rekey_said said;
+	/* The nonce expected (for the refusal messages) and the shares
+	 * needed for this step. */
+	uint8_t expected[SYM_REKEY_NONCE_BYTES];
+	unsigned needed;
+	const char *progress_label;	/* "Rekey Progress", or "Verification
+					 * Progress" */
+	int expired;			/* load: old progress was wiped... */
+	char warning[SYM_REKEY_WHY_MAX];	/* ...and this says so */
+	size_t saved;			/* load: shares replayed */
+	/* open: what the shares about to be entered will bring about, to
+	 * be shown before anyone enters one (for standard error) */
+	struct sym_rekey_text plan;
+};
+
+/* Checks that there is something to submit to and that the nonce is
+ * the one expected; *out is NULL on any failure. */
+int sym_rekey_submission_open(struct sym_rekey_submission **out,
+    struct sym_rekey_submission_info *info, struct sym_image *img,
+    const struct sym_rekey_submit_params *p)
+    SYM_WARN_UNUSED SYM_NONNULL(1, 2, 3, 4);
+
+/* The pending rekey (its plan, shown before any share is entered). */
+const struct sym_rekey *sym_rekey_submission_rekey(
+    const struct sym_rekey_submission *s) SYM_NONNULL(1);
+
+/* Loads the progress of earlier invocations (wiping expired or stale
+ * progress) and replays its shares into q (empty).  SYM_ENOTMPFS when
+ * there is no RAM-backed file system for it. */
+int sym_rekey_submission_load(struct sym_rekey_submission *s,
+    struct sym_rekey_submission_info *info, struct sym_quorum *q)
+    SYM_WARN_UNUSED SYM_NONNULL(1, 2, 3);
+
+/* The hook for each share accepted into q (ctx: the submission): keeps
+ * its bundle and raw share for the progress and journals it
+ * (SYM_AUDIT_REKEY_SHARE).  Returns 0 or a SYM_E code. */
+int sym_rekey_submission_accept(void *ctx, const uint8_t *bundle, size_t len,
+    const struct sym_share *share) SYM_WARN_UNUSED SYM_NONNULL(1, 2, 4);
+
+enum sym_rekey_outcome {
+	SYM_REKEY_KEPT = 1,		/* below the threshold: progress kept */
+	SYM_REKEY_COMPLETED,	/* new shares active (SYM_AUDIT_REKEY) */
+	SYM_REKEY_ISSUED,		/* new shares await verification
+					 * (SYM_AUDIT_REKEY_ISSUED) */
+	SYM_REKEY_VERIFIED,		/* verified, now active
+					 * (SYM_AUDIT_REKEY_VERIFIED) */
+};
+
+struct sym_rekey_submit_result {
+	struct sym_rekey_said said;
+	enum sym_rekey_outcome outcome;
+	size_t count;			/* shares in the quorum */
+	unsigned needed;
+	/* A failure that was recorded is followed by a journal or nonce
+	 * write that itself failed, or the shares accepted before an
+	 * interruption could not be kept: this code (SYM_OK if none), and
+	 * warning says it. */
+	int journal_rc;
+	char warning[SYM_REKEY_WHY_MAX];
+	/* ISSUED, COMPLETED: the new shares, written in out_dir (armor:
+	 * text form); free with sym_rekey_submit_result_free. */
+	struct sym_deal_output deal;
+	char out_dir[1024];
+	int armor;
+	uint64_t generation;		/* of the new shares */
+	unsigned shares, threshold;
+	uint8_t verification_nonce[SYM_REKEY_NONCE_BYTES];	/* ISSUED */
+};
 
 /*
- * Completes a rekey on an image unsealed by the current quorum: a new
- * unseal key, dealt as generation + 1 to r's holders and signed by the
- * image identity, written into r->out_dir, then installed (pending
- * verification when r->verify).  The caller commits.  On failure nothing
- * has changed and the files written are removed.
+ * Ends the submission with the shares q holds.  interrupted: the gathering
+ * stopped at a refused share; the shares accepted before it are kept (as
+ * Vault keeps each key it took) and nothing else happens.  Otherwise,
+ * below the threshold: the progress is kept; at it: the rekey completes
+ * (new unseal key, new shares written to the rekey's directory before
+ * anything in the image changes, then one commit: a crash leaves the old
+ * shares valid, or the new ones), or the verification promotes the new
+ * shares.  Frees s.
  */
-int sym_rekey_complete(struct sym_image *img, const struct sym_rekey *r,
-    uint64_t now, struct sym_deal_output *out)
-    SYM_WARN_UNUSED SYM_NONNULL(1, 2, 4);
+int sym_rekey_submission_finish(struct sym_rekey_submission *s,
+    struct sym_rekey_submit_result *out, const struct sym_quorum *q,
+    int interrupted) SYM_WARN_UNUSED SYM_NONNULL(1, 2, 3);
+
+/* Frees an unfinished submission (any shares accepted are forgotten). */
+void sym_rekey_submission_free(struct sym_rekey_submission *s);
+void sym_rekey_submit_result_free(struct sym_rekey_submit_result *r);
+
+/* ---------------------------------------------------------------- */
+/* Backup (Vault's rekey -backup-retrieve, -backup-delete). */
+
+struct sym_rekey_backup_entry {
+	unsigned index;			/* the share's index, 1..n */
+	char fpr[SYM_PGP_FPR_CHARS + 1];	/* recipient, upper-case hex */
+	char uid[SYM_PGP_UID_MAX + 1];	/* from the keyring, or "" */
+	const uint8_t *message;		/* the OpenPGP message (armored) */
+	size_t message_len;
+};
+
+struct sym_rekey_backup {
+	struct sym_rekey_said said;
+	uint8_t nonce[SYM_REKEY_NONCE_BYTES];	/* of the rekey that made it */
+	size_t count;
+	struct sym_rekey_backup_entry entries[SYM_SHAMIR_MAX_SHARES];
+	uint8_t *bytes;			/* what entries point into; heap */
+	size_t len;
+};
+
+/* Reads the kept shares (the recipients' user ids looked up in the
+ * keyring); SYM_REKEY_NO_BACKUP when there are none.  out is large.
+ * Free with sym_rekey_backup_free. */
+int sym_rekey_backup_get(struct sym_rekey_backup *out,
+    const struct sym_image *img) SYM_WARN_UNUSED SYM_NONNULL(1, 2);
+void sym_rekey_backup_free(struct sym_rekey_backup *b);
+
+/* Deletes them (SYM_AUDIT_REKEY_BACKUP_DELETE), if there are any; out
+ * gets only its text.  Free with sym_rekey_backup_free. */
+int sym_rekey_backup_delete(struct sym_rekey_backup *out,
+    struct sym_image *img, uint64_t now) SYM_WARN_UNUSED SYM_NONNULL(1, 2);
 
 #endif

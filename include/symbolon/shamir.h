@@ -63,4 +63,15 @@ int sym_shamir_check(const uint8_t *const shares[], const size_t lens[],
 int sym_shamir_combine(uint8_t *secret, const uint8_t *const shares[],
     const size_t lens[], size_t k) SYM_WARN_UNUSED SYM_NONNULL(1, 2, 3);
 
+/*
+ * The public pieces of split and combine, for callers that stream a large
+ * secret block by block (shamir_stream.h): n distinct x coordinates in
+ * 1..255 by a uniform shuffle, and the Lagrange basis at 0 of k distinct
+ * non-zero x values (basis[i] multiplies share i's y bytes).
+ */
+int sym_shamir_draw_x(uint8_t xs[static SYM_SHAMIR_MAX_SHARES], unsigned n)
+    SYM_WARN_UNUSED;
+int sym_shamir_basis(uint8_t basis[], const uint8_t xs[], size_t k)
+    SYM_WARN_UNUSED SYM_NONNULL(1, 2);
+
 #endif

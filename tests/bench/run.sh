@@ -13,7 +13,9 @@
 #
 # Arguments are passed to bench_shamir (--budget S, --sizes N, --lib-only).
 # BENCH_IMAGE_MIB (default 1024) sets the size of the image bench's big
-# entry; BENCH_IMAGE_MIB=0 skips the image bench.
+# entry; BENCH_IMAGE_MIB=0 skips the image bench.  BENCH_STARTUP_RUNS
+# (default 300) sets the runs of the start-up line (status next to a
+# program linked only to libsodium).
 # The scratch directory is under $TMPDIR (default /tmp); it holds random
 # test secrets only and is removed on exit.  The image bench needs about
 # 4.5 times BENCH_IMAGE_MIB of free space there.
@@ -29,7 +31,8 @@ image_programs=(bin/symbolon-keygen bin/symbolon-store bin/symbolon-status
     bin/symbolon-rekey)
 
 for f in bin/symbolon-split bin/symbolon-combine build/bench/bench_shamir \
-    "${image_programs[@]}" build/bench/bench_image; do
+    "${image_programs[@]}" build/bench/bench_image build/bench/bench_startup \
+    build/bench/startup_sodium build/libsymbolon-picture.so; do
 	if [ ! -x "$f" ]; then
 		echo "bench: $f missing; run: make bench" >&2
 		exit 2
@@ -62,8 +65,26 @@ echo "bench: ${cpu:-unknown CPU}, $(nproc 2>/dev/null || echo ?) cores; libgfsha
 
 # A snapshot of the programs: a rebuild during the run must not change
 # (or briefly remove) what is being timed.
-mkdir "$work/bin" && cp bin/symbolon-split bin/symbolon-combine \
-    "${image_programs[@]}" build/bench/bench_image "$work/bin/" || exit 2
+mkdir "$work/bin" "$work/build" && cp bin/symbolon-split bin/symbolon-combine \
+    "${image_programs[@]}" build/bench/bench_image build/bench/bench_startup \
+    build/bench/startup_sodium "$work/bin/" &&
+    cp build/libsymbolon-picture.so "$work/build/" || exit 2
+
+# Start-up (issue 10): status on a small image (and its --help) next to a
+# program linked only to libsodium, interleaved in the same run; status
+# links neither cairo nor zbar (the picture plugin is loaded only for a
+# picture).
+mkdir "$work/startup" &&
+    "$work/bin/symbolon-keygen" init --image "$work/startup/img" \
+    --key-shares 3 --key-threshold 2 --out-dir "$work/startup/shares" \
+    </dev/null >/dev/null 2>&1 &&
+    "$work/bin/bench_startup" --runs "${BENCH_STARTUP_RUNS:-300}" \
+    "$work/bin/startup_sodium" -- "$work/bin/symbolon-status" \
+    --image "$work/startup/img" || exit 2
+# The same program doing nothing but start (its --help): the loader's
+# share, without the work of reading an image.
+"$work/bin/bench_startup" --runs "${BENCH_STARTUP_RUNS:-300}" \
+    "$work/bin/startup_sodium" -- "$work/bin/symbolon-status" --help || exit 2
 
 build/bench/bench_shamir --work "$work" \
 	--split "$work/bin/symbolon-split" --combine "$work/bin/symbolon-combine" \

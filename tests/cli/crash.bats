@@ -14,9 +14,13 @@
 # it, and verify --image with shares passes.  K = N+1 is the run that is
 # not interrupted.  rotate --reencrypt commits after each entry, so its
 # "states" are its checkpoints, and running it again must finish the job.
+#
+# The faults come from the hook of the test build (build/test-bin/, lib/
+# fault.h): release programs have none (release.bats).
 
 load helpers
 load image_helpers
+use_test_build
 
 setup_file() {
 	cd "$BATS_FILE_TMPDIR" || return 1

@@ -11,6 +11,9 @@ BIN=$TOP/bin
 SPLIT=$BIN/symbolon-split
 COMBINE=$BIN/symbolon-combine
 SYMBOLON=$BIN/symbolon
+# The test build (`make unit-tests`): the same programs with the fault
+# injection hook (SYMBOLON_FAULT, lib/fault.h), which release programs lack.
+TEST_BIN=$TOP/build/test-bin
 PTY_DRIVER=$BATS_TEST_DIRNAME/pty_driver.py
 # The system python starts in a tenth of the time a pyenv shim takes.
 if [ -x /usr/bin/python3 ]; then
@@ -26,12 +29,21 @@ SECRET_PROMPT='Secret (will be hidden):'
 common_setup() {
 	local p
 	for p in "$SPLIT" "$COMBINE" "$SYMBOLON"; do
-		[ -x "$p" ] || fail "$p is missing: run 'make all' first"
+		[ -x "$p" ] || fail "$p is missing: run 'make all unit-tests' first"
 	done
 	# A subdirectory: bats keeps its own files (run --separate-stderr)
 	# in BATS_TEST_TMPDIR, and snapshots must see only ours.
 	mkdir "$BATS_TEST_TMPDIR/work"
 	cd "$BATS_TEST_TMPDIR/work" || return 1
+}
+
+# use_test_build : BIN, SPLIT, COMBINE and SYMBOLON name the programs of
+# the test build, for the tests that inject faults.
+use_test_build() {
+	BIN=$TEST_BIN
+	SPLIT=$BIN/symbolon-split
+	COMBINE=$BIN/symbolon-combine
+	SYMBOLON=$BIN/symbolon
 }
 
 fail() {

@@ -632,6 +632,7 @@ damaged_copy() {
 }
 
 @test "a full disk during put (SYMBOLON_FAULT=K:enospc): exit 2, the image unchanged byte for byte" {
+	local BIN=$TEST_BIN	# the programs with the fault hook
 	head -c 600000 /dev/urandom >big.val	# three chunks
 	# 1: the entry's stream header; 2: its first chunk (after the header
 	# was appended).

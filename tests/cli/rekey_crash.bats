@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # Rekey crash safety (issue 5): the completion of a rekey (without and
 # with --verify) and the verification commit, interrupted at every
-# mutating file operation (SYMBOLON_FAULT, include/symbolon/io.h):
+# mutating file operation (SYMBOLON_FAULT, lib/fault.h; the test build):
 # "exit" dies before the operation, "torn" writes half of it and dies, as
 # a power cut would; "eio" fails it.
 #
@@ -15,6 +15,7 @@
 
 load helpers
 load rekey_helpers
+use_test_build
 
 setup() {
 	rekey_setup

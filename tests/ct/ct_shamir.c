@@ -14,8 +14,47 @@
 #define SHARES 5
 #define THRESHOLD 3
 
+/* A bulk secret: split takes its coefficients from the ChaCha20 stream
+ * (random.h) and runs the kernels over whole blocks, tails included. */
+#define BULK_BYTES (3 * 4096 + 77)
+
+static int
+bulk_split_combine(void)
+{
+	static uint8_t secret[BULK_BYTES], recovered[BULK_BYTES];
+	static uint8_t share_bytes[SHARES][BULK_BYTES + 1];
+	uint8_t *shares[SHARES];
+	const uint8_t *pick[THRESHOLD];
+	size_t lens[THRESHOLD];
+	int same;
+
+	/* The system CSPRNG, not the test source: the stream path. */
+	sym_random_set_source(NULL, NULL);
+	randombytes_buf_deterministic(secret, sizeof secret,
+	    (const unsigned char[randombytes_SEEDBYTES]){ 2 });
+	SECRET(secret, sizeof secret);
+	for (int i = 0; i < SHARES; i++)
+		shares[i] = share_bytes[i];
+	if (sym_shamir_split(shares, SHARES, THRESHOLD, secret,
+	    sizeof secret) != SYM_OK)
+		return 0;
+	for (int i = 0; i < THRESHOLD; i++) {
+		pick[i] = share_bytes[SHARES - 1 - i];
+		lens[i] = BULK_BYTES + 1;
+		DECLASSIFY(&share_bytes[SHARES - 1 - i][BULK_BYTES], 1);
+		SECRET(share_bytes[SHARES - 1 - i], BULK_BYTES);
+	}
+	if (sym_shamir_combine(recovered, pick, lens, THRESHOLD) != SYM_OK)
+		return 0;
+	DECLASSIFY(recovered, sizeof recovered);
+	DECLASSIFY(secret, sizeof secret);
+	same = memcmp(recovered, secret, sizeof secret) == 0;
+	sym_random_set_source(ct_random_source, NULL);
+	return same;
+}
+
 int
-main(void)
+main(int argc, char **argv)
 {
 	uint8_t secret[SECRET_BYTES], recovered[SECRET_BYTES];
 	uint8_t share_bytes[SHARES][SECRET_BYTES + 1];
@@ -28,6 +67,17 @@ main(void)
 
 	if (sym_secmem_init() != SYM_OK)
 		return 2;
+	/* ct_shamir [KERNEL]: the bulk operations through that kernel. */
+	if (argc > 1) {
+		int k = sym_gf256_kernel_parse(argv[1]);
+
+		if (k < 0 || sym_gf256_use_kernel((enum sym_gf256_kernel)k) !=
+		    SYM_OK) {
+			printf("SKIP kernel %s: not supported here\n", argv[1]);
+			return 77;
+		}
+	}
+	printf("kernel %s\n", sym_gf256_kernel_name(sym_gf256_kernel_active()));
 	sym_random_set_source(ct_random_source, NULL);
 
 	/* The field operations alone, on secret operands. */
@@ -95,5 +145,13 @@ main(void)
 	printf("%s share set gathers and combines\n",
 	    memcmp(recovered, secret, sizeof secret) == 0 ? "ok" : "FAIL");
 	failures += memcmp(recovered, secret, sizeof secret) != 0;
+
+	{
+		int ok = bulk_split_combine();
+
+		printf("%s bulk split and combine (%d bytes, stream coefficients)\n",
+		    ok ? "ok" : "FAIL", BULK_BYTES);
+		failures += !ok;
+	}
 	return failures ? 1 : 0;
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <sodium.h>
 
 #include "symbolon/codec.h"
 #include "symbolon/secmem.h"
@@ -536,6 +537,96 @@ test_next_line_counts_physical_lines(void **state)
 	assert_int_equal(lineno, 15);
 }
 
+/* Our block-wise base64 against libsodium's (an implementation we did not
+ * write): every length 0..400 of random bytes encodes identically and
+ * decodes back; random 4-character groups (valid and not) are accepted
+ * or refused exactly as libsodium does, with the same bytes. */
+static void
+base64_matches_libsodium(void)
+{
+	static uint8_t in[400], back[400];
+	static char ours[600], theirs[600];
+
+	for (size_t len = 0; len <= sizeof in; len++) {
+		size_t n = 0;
+
+		randombytes_buf(in, len);
+		assert_int_equal(sym_codec_encode(ours, sizeof ours, in, len,
+		    SYM_TEXT_BASE64), SYM_OK);
+		sodium_bin2base64(theirs, sizeof theirs, in, len,
+		    sodium_base64_VARIANT_ORIGINAL);
+		assert_string_equal(ours, theirs);
+		if (len == 0)
+			continue;
+		assert_int_equal(sym_codec_decode(back, sizeof back, &n, ours,
+		    strlen(ours), SYM_TEXT_BASE64), SYM_OK);
+		assert_int_equal(n, len);
+		assert_memory_equal(back, in, len);
+	}
+	for (unsigned round = 0; round < 200000; round++) {
+		static const char pool[] = "ABCXYZabcxyz0189+/=-_ .\x80\xff";
+		char text[8];
+		uint8_t a[8], b[8];
+		size_t an = 0, bn = 0;
+		const char *end = NULL;
+		uint32_t r = randombytes_random();
+		size_t len = (round & 1) ? 8 : 4;
+		int ra, rb;
+
+		for (size_t i = 0; i < len; i++)
+			text[i] = pool[randombytes_uniform(sizeof pool - 1)];
+		(void)r;
+		ra = sym_codec_decode(a, sizeof a, &an, text, len,
+		    SYM_TEXT_BASE64);
+		rb = sodium_base642bin(b, sizeof b, text, len, NULL, &bn, &end,
+		    sodium_base64_VARIANT_ORIGINAL) == 0 && end == text + len;
+		/* libsodium 1.0.18 maps bytes >= 0x80 to digits; we refuse
+		 * them (test_base64_refuses_every_non_alphabet_byte). */
+		if (memchr(text, 0x80, len) || memchr(text, 0xff, len)) {
+			assert_int_equal(ra, SYM_EFORMAT);
+			continue;
+		}
+		if (rb != (ra == SYM_OK))
+			fail_msg("\"%.*s\": ours %d, libsodium %s", (int)len, text,
+			    ra, rb ? "accepts" : "refuses");
+		if (rb) {
+			assert_int_equal(an, bn);
+			assert_memory_equal(a, b, an);
+		}
+	}
+	/* Long random texts with one bad character anywhere: refused by
+	 * the vector blocks as by the scalar groups. */
+	for (unsigned round = 0; round < 2000; round++) {
+		static const char bad_chars[] = "=-_ .\n\x80\xff*";
+		size_t len = 3 * (20 + randombytes_uniform(100));
+		size_t tlen = (len + 2) / 3 * 4, n = 0, pos;
+
+		randombytes_buf(in, len);
+		assert_int_equal(sym_codec_encode(ours, sizeof ours, in, len,
+		    SYM_TEXT_BASE64), SYM_OK);
+		pos = randombytes_uniform((uint32_t)tlen);
+		ours[pos] = bad_chars[randombytes_uniform(sizeof bad_chars - 1)];
+		/* '=' at the very end may be valid padding of a shorter text. */
+		if (ours[pos] == '=' && pos + 2 >= tlen)
+			ours[pos] = '*';
+		assert_int_equal(sym_codec_decode(back, sizeof back, &n, ours,
+		    tlen, SYM_TEXT_BASE64), SYM_EFORMAT);
+		assert_int_equal(n, 0);
+	}
+}
+
+static void
+test_base64_matches_libsodium(void **state)
+{
+	(void)state;
+	/* Once with the AVX2 blocks (where the CPU has them), once scalar. */
+	sym_codec_use_vector(1);
+	base64_matches_libsodium();
+	sym_codec_use_vector(0);
+	base64_matches_libsodium();
+	sym_codec_use_vector(1);
+}
+
 int
 main(void)
 {
@@ -543,6 +634,7 @@ main(void)
 		cmocka_unit_test(test_encoded_len),
 		cmocka_unit_test(test_rfc4648_encode),
 		cmocka_unit_test(test_rfc4648_decode),
+		cmocka_unit_test(test_base64_matches_libsodium),
 		cmocka_unit_test(test_empty_text_is_refused),
 		cmocka_unit_test(test_hex_all_bytes),
 		cmocka_unit_test(test_hex_refusals),
