@@ -8,45 +8,10 @@
 #include "symbolon/fingerprint.h"
 #include "symbolon/io.h"
 #include "symbolon/passphrase.h"
-#include "symbolon/qr.h"
-#include "symbolon/raster.h"
 #include "symbolon/secmem.h"
 #include "symbolon/share.h"
+#include "symbolon/source.h"
 #include "symbolon/verify.h"
-
-/* What sym_bundle_read_file takes: text is 1.5 times the binary. */
-#define BUNDLE_FILE_MAX_BYTES (SYM_BUNDLE_MAX_BYTES / 2 * 3 + 4096)
-
-/* The file's bytes, once: an OpenPGP message or a picture may be larger
- * than a bundle file. */
-static int
-read_input(uint8_t **raw, size_t *raw_len, int *picture, const char *path)
-{
-	*picture = sym_raster_file_kind(path) != SYM_RASTER_NONE;
-	return sym_io_read_all(raw, raw_len, path, *picture ?
-	    SYM_RASTER_MAX_FILE_BYTES : SYM_PGP_MESSAGE_MAX);
-}
-
-/* The binary bundle in a file's bytes, as sym_bundle_read_file finds it. */
-static int
-decode_input(struct sym_verify_report *r, uint8_t **bytes, size_t *len,
-    const uint8_t *raw, size_t raw_len, int picture)
-{
-	int rc;
-
-	r->offset = 0;
-	if (picture || sym_raster_sniff(raw, raw_len) != SYM_RASTER_NONE)
-		rc = raw_len > (picture ? SYM_RASTER_MAX_FILE_BYTES :
-		    BUNDLE_FILE_MAX_BYTES) ? SYM_ETOOBIG :
-		    sym_qr_read_bundle(bytes, len, raw, raw_len);
-	else if (raw_len > BUNDLE_FILE_MAX_BYTES)
-		rc = SYM_ETOOBIG;
-	else
-		rc = sym_bundle_decode(bytes, len, raw, raw_len, &r->offset);
-	if (rc == SYM_EFORMAT)
-		r->at = SYM_VERIFY_AT_BASE45;
-	return r->code = rc;
-}
 
 /* Decrypts a sealed share when the means were given: 1 if it is now
  * clear, 0 if it stays sealed, < 0 on error. */
@@ -341,22 +306,50 @@ verify_contents(struct sym_verify *v, struct sym_verify_report *r,
 	}
 }
 
-/* Reads path once: *raw is the file, *bytes the bundle it holds (none
- * for an OpenPGP message, when pgp_ok: r->pgp says so). */
+/*
+ * Reads path once (sym_source_read): *raw is the file, *bytes the binary
+ * bundle it holds; a picture gives only the bundle (*raw is *bytes).  An
+ * OpenPGP message, when pgp_ok, is left as it is: r->pgp says so.
+ */
 static int
 load(struct sym_verify_report *r, uint8_t **raw, size_t *raw_len,
     uint8_t **bytes, size_t *len, const char *path, int pgp_ok)
 {
-	int picture, rc;
+	struct sym_source s;
+	int rc;
 
 	memset(r, 0, sizeof *r);
-	if ((rc = read_input(raw, raw_len, &picture, path)) != SYM_OK)
+	if ((rc = sym_source_read(&s, path, SYM_PGP_MESSAGE_MAX, 0)) != SYM_OK) {
+		if (rc == SYM_EFORMAT)
+			r->at = SYM_VERIFY_AT_BASE45;	/* offset 0: a picture */
 		return r->code = rc;
-	if (pgp_ok && !picture && sym_pgp_sniff(*raw, *raw_len) != SYM_PGP_NONE) {
-		r->pgp = 1;
-		return SYM_OK;
 	}
-	return decode_input(r, bytes, len, *raw, *raw_len, picture);
+	*raw = s.bytes;
+	*raw_len = s.len;
+	if (s.kind == SYM_SOURCE_PICTURE) {
+		*bytes = s.bytes;
+		*len = s.len;
+		return r->code = SYM_OK;
+	}
+	if (pgp_ok && sym_pgp_sniff(s.bytes, s.len) != SYM_PGP_NONE) {
+		r->pgp = 1;
+		return r->code = SYM_OK;
+	}
+	if (s.len > SYM_SOURCE_BUNDLE_FILE_MAX_BYTES)
+		return r->code = SYM_ETOOBIG;
+	rc = sym_bundle_decode(bytes, len, s.bytes, s.len, &r->offset);
+	if (rc == SYM_EFORMAT)
+		r->at = SYM_VERIFY_AT_BASE45;
+	return r->code = rc;
+}
+
+/* Frees what load read. */
+static void
+unload(uint8_t *raw, uint8_t *bytes)
+{
+	if (bytes != raw)
+		sym_secmem_free(bytes);
+	sym_secmem_free(raw);
 }
 
 int
@@ -371,8 +364,7 @@ sym_verify_file(struct sym_verify *v, struct sym_verify_report *r,
 		rc = verify_pgp_share(v, r, raw, raw_len);
 	else if (rc == SYM_OK && (rc = open_bundle(v, r, bytes, len)) == SYM_OK)
 		rc = verify_contents(v, r, bytes, len, raw, raw_len);
-	sym_secmem_free(bytes);
-	sym_secmem_free(raw);
+	unload(raw, bytes);
 	return rc;
 }
 
@@ -392,8 +384,7 @@ sym_verify_load_manifest(struct sym_verify *v, struct sym_verify_report *r,
 	if (rc == SYM_OK && v->signer != NULL && memcmp(v->manifest->signer,
 	    v->signer, sizeof v->manifest->signer) != 0)
 		rc = SYM_EKID;
-	sym_secmem_free(bytes);
-	sym_secmem_free(raw);
+	unload(raw, bytes);
 	if (rc != SYM_OK) {
 		free(v->manifest);
 		v->manifest = NULL;

@@ -15,6 +15,7 @@
 
 #include "symbolon/bundle.h"
 #include "symbolon/deal.h"
+#include "symbolon/init.h"
 #include "symbolon/io.h"
 #include "symbolon/secmem.h"
 #include "symbolon/verify.h"
@@ -236,7 +237,9 @@ test_share_of_another_holder(void **state)
 static void
 test_transcript_and_image(void **state)
 {
-	struct sym_deal_output out;
+	struct sym_init_shamir request = { .shares = 2, .threshold = 2,
+	    .now = 1000 };
+	struct sym_init_result init;
 	struct sym_image_info info;
 	struct sym_image *img = NULL;
 	struct sym_verify v = { 0 };
@@ -252,9 +255,10 @@ test_transcript_and_image(void **state)
 	(void)state;
 	snprintf(image_path, sizeof image_path, "%s", at("image.sym"));
 	snprintf(transcript, sizeof transcript, "%s", at("transcript.cbor"));
-	assert_int_equal(sym_image_create(image_path, 2, 2, NULL, NULL, 1000,
-	    NULL, 0, &out, &info), SYM_OK);
-	sym_deal_output_free(&out);
+	request.path = image_path;
+	assert_int_equal(sym_init_shamir(&init, &request, NULL), SYM_OK);
+	info = init.info;
+	sym_init_result_free(&init);
 	assert_int_equal(sym_image_open(&img, image_path, SYM_IMAGE_READ),
 	    SYM_OK);
 	assert_int_equal(sym_audit_transcript(img, &bundle, &len, NULL), SYM_OK);
