@@ -34,8 +34,10 @@ struct sym_verify {
 	/* Identity keys and the passphrase file for sealed shares (only
 	 * with a manifest: sealed shares are checked once decrypted). */
 	struct sym_gather_keys keys;
-	const char *const *witness_sigs;	/* detached signatures over */
-	size_t witness_count;			/* each transcript FILE */
+	/* Detached signatures over each transcript FILE as read (a
+	 * transcript read from a picture: over the bundle it holds). */
+	const char *const *witness_sigs;
+	size_t witness_count;
 	struct sym_manifest *manifest;	/* sym_verify_load_manifest; heap */
 	unsigned valid_shares;		/* distinct valid shares of it */
 	uint8_t seen_index[SYM_SHAMIR_MAX_SHARES + 1];
