@@ -1,6 +1,8 @@
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "symbolon/error.h"
@@ -59,6 +61,51 @@ cli_usage_error(const char *synopsis, const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "\n%s", synopsis);
 	return CLI_EXIT_USAGE;
+}
+
+int
+cli_other_option(int opt, const char *synopsis, char *const argv[])
+{
+	if (opt == 'h')
+		return fputs(synopsis, stdout) < 0 ? CLI_EXIT_USAGE : 0;
+	return cli_usage_error(synopsis, "unknown option or missing value: %s",
+	    argv[optind - 1]);
+}
+
+int
+cli_getopt(int argc, char *argv[], const struct option *options,
+    int (*take)(void *ctx, int opt, char *arg), void *ctx, int *status)
+{
+	int opt;
+
+	*status = 0;
+	opterr = 0;
+	while ((opt = getopt_long_only(argc, argv, "h", options, NULL)) != -1) {
+		int taken = take(ctx, opt, optarg);
+
+		if (taken > 1) {
+			*status = taken;
+			return -1;
+		}
+		if (!taken)
+			return opt;
+	}
+	return -1;
+}
+
+int
+cli_no_operand(int argc, char *const argv[], const char *synopsis)
+{
+	if (optind < argc)
+		return cli_usage_error(synopsis, "unexpected argument: %s",
+		    argv[optind]);
+	return 0;
+}
+
+int
+cli_required(const void *value, const char *option, const char *synopsis)
+{
+	return value == NULL ? cli_usage_error(synopsis, "missing %s", option) : 0;
 }
 
 int

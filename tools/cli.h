@@ -28,6 +28,32 @@ int cli_fail(int code, const char *subject);
 int cli_usage_error(const char *synopsis, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* The options every program spells the same, for its getopt table. */
+#define CLI_OPT_HELP { "help", no_argument, NULL, 'h' }
+#define CLI_OPT_IMAGE { "image", required_argument, NULL, 'i' }
+#define CLI_OPT_END { NULL, 0, NULL, 0 }
+
+/* The last case of every option switch: 'h' prints the synopsis and
+ * returns 0; anything else is "unknown option or missing value" and 2. */
+int cli_other_option(int opt, const char *synopsis, char *const argv[]);
+
+/*
+ * getopt_long_only over options (opterr off), handing each option first
+ * to take (gather_option, for the share options): returns the next option
+ * take did not want, or -1 at the end, or -1 with *status set to take's
+ * exit status (> 1) when it refused one.
+ */
+struct option;
+int cli_getopt(int argc, char *argv[], const struct option *options,
+    int (*take)(void *ctx, int opt, char *arg), void *ctx, int *status);
+
+/* After the options: an operand left over is a usage error (2), else 0. */
+int cli_no_operand(int argc, char *const argv[], const char *synopsis);
+
+/* A required option: "missing OPTION" (2) when value is NULL, else 0. */
+int cli_required(const void *value, const char *option,
+    const char *synopsis);
+
 /* Parses a decimal number in [min, max]; 0 on success, -1 otherwise. */
 int cli_parse_uint(const char *text, unsigned min, unsigned max,
     unsigned *out);

@@ -157,8 +157,8 @@ main(int argc, char **argv)
 		{ "key-threshold", required_argument, NULL, 't' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "force", no_argument, NULL, 'F' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		CLI_OPT_HELP,
+		CLI_OPT_END,
 	};
 	struct gather g;
 	struct sym_shareset *text = NULL;
@@ -199,16 +199,10 @@ main(int argc, char **argv)
 			break;
 		case 'o': out_path = optarg; break;
 		case 'F': force = 1; break;
-		case 'h':
-			fputs(synopsis, stdout);
-			return 0;
 		default:
 			if ((rc = gather_option(&g.opts, opt, optarg)) == 1)
 				break;
-			if (rc > 1)
-				return rc;
-			return cli_usage_error(synopsis, "unknown option or "
-			    "missing value: %s", argv[optind - 1]);
+			return rc > 1 ? rc : cli_other_option(opt, synopsis, argv);
 		}
 	}
 	if (optind < argc)

@@ -4,7 +4,6 @@
 
 #include "symbolon/bundle.h"
 #include "symbolon/io.h"
-#include "symbolon/pgp.h"
 #include "symbolon/source.h"
 #include "symbolon/secmem.h"
 
@@ -66,8 +65,9 @@ gather_free(struct gather *g)
 }
 
 int
-gather_option(struct gather_options *o, int opt, char *arg)
+gather_option(void *options, int opt, char *arg)
 {
+	struct gather_options *o = options;
 	int share = opt == GATHER_OPT_SHARE;
 	size_t *count = share ? &o->source_count : &o->identity_count;
 

@@ -79,7 +79,8 @@ void gather_free(struct gather *g);
     "                       repeatable, one per holder present\n" \
     "  --identity-passphrase-file FILE  that key's passphrase\n" \
     "  --passphrase-file FILE  line I: passphrase of share I\n"
-int gather_option(struct gather_options *o, int opt, char *arg);
+/* options: a struct gather_options (void, so that cli_getopt takes it). */
+int gather_option(void *options, int opt, char *arg);
 
 /*
  * Verifies, decrypts and checks one share bundle (text or binary) and adds

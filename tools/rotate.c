@@ -29,11 +29,11 @@ int
 main(int argc, char **argv)
 {
 	static const struct option options[] = {
-		{ "image", required_argument, NULL, 'i' },
+		CLI_OPT_IMAGE,
 		{ "reencrypt", no_argument, NULL, 'r' },
-		{ "help", no_argument, NULL, 'h' },
+		CLI_OPT_HELP,
 		GATHER_OPTIONS,
-		{ NULL, 0, NULL, 0 },
+		CLI_OPT_END,
 	};
 	struct gather_options share_opts;
 	struct gather g;
@@ -45,30 +45,19 @@ main(int argc, char **argv)
 	cli_init("symbolon-rotate");
 	memset(&share_opts, 0, sizeof share_opts);
 	memset(&g, 0, sizeof g);
-	opterr = 0;
-	while ((opt = getopt_long_only(argc, argv, "h", options, NULL)) != -1) {
-		int taken = gather_option(&share_opts, opt, optarg);
-
-		if (taken > 1)
-			return taken;
-		if (taken)
-			continue;
+	while ((opt = cli_getopt(argc, argv, options, gather_option,
+	    &share_opts, &status)) != -1) {
 		switch (opt) {
 		case 'i': path = optarg; break;
 		case 'r': reencrypt = 1; break;
-		case 'h':
-			fputs(synopsis, stdout);
-			return 0;
 		default:
-			return cli_usage_error(synopsis, "unknown option or "
-			    "missing value: %s", argv[optind - 1]);
+			return cli_other_option(opt, synopsis, argv);
 		}
 	}
-	if (optind < argc)
-		return cli_usage_error(synopsis, "unexpected argument: %s",
-		    argv[optind]);
-	if (path == NULL)
-		return cli_usage_error(synopsis, "missing --image");
+	if (status != 0 ||
+	    (status = cli_no_operand(argc, argv, synopsis)) != 0 ||
+	    (status = cli_required(path, "--image", synopsis)) != 0)
+		return status;
 	rc = sym_image_open(&img, path, SYM_IMAGE_WRITE);
 	if (rc != SYM_OK)
 		return cli_fail(rc, path);

@@ -189,8 +189,8 @@ main(int argc, char **argv)
 		{ "passphrase-file", required_argument, NULL, 'P' },
 		{ "armor", no_argument, NULL, 'a' },
 		{ "pgp-keys", required_argument, NULL, 'K' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		CLI_OPT_HELP,
+		CLI_OPT_END,
 	};
 	static struct sym_split_options o;
 	int opt, status = 0;
@@ -238,12 +238,8 @@ main(int argc, char **argv)
 		case 'p': o.passphrase = 1; break;
 		case 'P': o.passphrase_file = optarg; break;
 		case 'a': o.armor = 1; break;
-		case 'h':
-			fputs(synopsis, stdout);
-			return 0;
 		default:
-			return cli_usage_error(synopsis, "unknown option or "
-			    "missing value: %s", argv[optind - 1]);
+			return cli_other_option(opt, synopsis, argv);
 		}
 	}
 	return status ? status : split(&o, optind < argc);

@@ -108,13 +108,13 @@ int
 main(int argc, char **argv)
 {
 	static const struct option options[] = {
-		{ "image", required_argument, NULL, 'i' },
+		CLI_OPT_IMAGE,
 		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		CLI_OPT_HELP,
+		CLI_OPT_END,
 	};
 	const char *path = NULL;
-	int json = 0, opt, rc;
+	int json = 0, opt, rc, status;
 	struct sym_seal_status st;
 
 	cli_init("symbolon-status");
@@ -129,19 +129,13 @@ main(int argc, char **argv)
 				return cli_usage_error(synopsis, "--format: "
 				    "expected table or json, not %s", optarg);
 			break;
-		case 'h':
-			fputs(synopsis, stdout);
-			return 0;
 		default:
-			return cli_usage_error(synopsis, "unknown option or "
-			    "missing value: %s", argv[optind - 1]);
+			return cli_other_option(opt, synopsis, argv);
 		}
 	}
-	if (optind < argc)
-		return cli_usage_error(synopsis, "unexpected argument: %s",
-		    argv[optind]);
-	if (path == NULL)
-		return cli_usage_error(synopsis, "missing --image");
+	if ((status = cli_no_operand(argc, argv, synopsis)) != 0 ||
+	    (status = cli_required(path, "--image", synopsis)) != 0)
+		return status;
 	if ((rc = sym_seal_status(&st, path)) != SYM_OK)
 		return cli_fail(rc, rc == SYM_EINTERNAL ? NULL : path);
 	if (json)

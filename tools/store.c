@@ -184,13 +184,13 @@ int
 main(int argc, char **argv)
 {
 	static const struct option options[] = {
-		{ "image", required_argument, NULL, 'i' },
+		CLI_OPT_IMAGE,
 		{ "in", required_argument, NULL, 'I' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "force", no_argument, NULL, 'F' },
-		{ "help", no_argument, NULL, 'h' },
+		CLI_OPT_HELP,
 		GATHER_OPTIONS,
-		{ NULL, 0, NULL, 0 },
+		CLI_OPT_END,
 	};
 	struct gather g;
 	struct gather_options share_opts;
@@ -202,29 +202,19 @@ main(int argc, char **argv)
 	memset(&g, 0, sizeof g);
 	memset(&share_opts, 0, sizeof share_opts);
 	memset(&a, 0, sizeof a);
-	opterr = 0;
 	/* '+' would stop at the verb; options may come after it too. */
-	while ((opt = getopt_long_only(argc, argv, "h", options, NULL)) != -1) {
-		int taken = gather_option(&share_opts, opt, optarg);
-
-		if (taken > 1)
-			return taken;
-		if (taken)
-			continue;
+	while ((opt = cli_getopt(argc, argv, options, gather_option,
+	    &share_opts, &status)) != -1) {
 		switch (opt) {
 		case 'i': a.path = optarg; break;
 		case 'I': a.in_path = optarg; break;
 		case 'o': a.out_path = optarg; break;
 		case 'F': a.force = 1; break;
-		case 'h':
-			fputs(synopsis, stdout);
-			return 0;
 		default:
-			return cli_usage_error(synopsis, "unknown option or "
-			    "missing value: %s", argv[optind - 1]);
+			return cli_other_option(opt, synopsis, argv);
 		}
 	}
-	if ((status = check_args(&a, argc, argv)) != 0)
+	if (status != 0 || (status = check_args(&a, argc, argv)) != 0)
 		return status;
 	writes = strcmp(a.verb, "put") == 0 || strcmp(a.verb, "delete") == 0;
 	rc = sym_image_open(&img, a.path, writes ? SYM_IMAGE_WRITE :

@@ -181,8 +181,8 @@ main(int argc, char **argv)
 		{ "transcript", required_argument, NULL, 'T' },
 		{ "witness-sig", required_argument, NULL, 'W' },
 		{ "armor", no_argument, NULL, 'A' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		CLI_OPT_HELP,
+		CLI_OPT_END,
 	};
 	struct sym_verify v;
 	struct gather g;
@@ -209,16 +209,10 @@ main(int argc, char **argv)
 				    "--witness-sig options");
 			witnesses[v.witness_count++] = optarg;
 			break;
-		case 'h':
-			fputs(synopsis, stdout);
-			return 0;
 		default:
 			if ((rc = gather_option(&g.opts, opt, optarg)) == 1)
 				break;
-			if (rc > 1)
-				return rc;
-			return cli_usage_error(synopsis, "unknown option or "
-			    "missing value: %s", argv[optind - 1]);
+			return rc > 1 ? rc : cli_other_option(opt, synopsis, argv);
 		}
 	}
 	if (image_path != NULL) {
