@@ -51,6 +51,7 @@ for t in build/asan/tests/test_*; do
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 "$t"
 done
 run_suite "ct/ctgrind" tests/ct/run.sh
+run_suite "lint/layers" scripts/check-layers.sh
 run_suite "cross/neon" tests/cross/run.sh
 for f in tests/fuzz/run-corpora.sh; do
 	[ -x "$f" ] && run_suite "fuzz/corpora" "$f"
