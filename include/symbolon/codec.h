@@ -1,6 +1,7 @@
 /*
- * Text codecs for secret bytes: hex and base64 through libsodium, whose
- * codecs run in constant time, plus Vault's rule for reading an unseal key.
+ * Text codecs for secret bytes, in constant time: hex through libsodium,
+ * base64 our own (whole groups, AVX2 where the CPU has it, as fast as the
+ * GF(2^8) kernels need), plus Vault's rule for reading an unseal key.
  *
  * Decoders take untrusted text and never read past text_len; they refuse
  * any character outside the alphabet (SYM_EFORMAT) and output that would
