@@ -23,7 +23,7 @@ PKGS := $(CORE_PKGS) $(PICTURE_PKGS)
 WARNINGS := -Wall -Wextra -Wshadow -Wconversion -Wsign-conversion \
 	-Wformat=2 -Wstrict-prototypes -Wmissing-prototypes -Wvla
 HARDENING := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
-LDHARDENING := -pie -Wl,-z,relro,-z,now
+LDHARDENING := -pie -Wl,-z,relro,-z,now -Wl,--as-needed
 
 # `make CAMERA=0`: build without reading QR codes from a video device.
 CAMERA ?= 1
@@ -95,7 +95,13 @@ bin/symbolon: build/tools/symbolon.o
 	$(call say,LD,$@)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^
 
-TOOL_COMMON := build/tools/cli.o build/tools/gather.o
+# The programs' shared code as an archive: each program links only the
+# members it uses, so status (no --pgp-keys) does not pull in GPGME.
+TOOL_COMMON := build/tools/libcli.a
+build/tools/libcli.a: build/tools/cli.o build/tools/cli_pgp.o \
+    build/tools/gather.o
+	$(call say,AR,$@)
+	$(Q)$(AR) rcs $@ $^
 
 # Programs link no picture library: reading a picture loads the plugin.
 bin/symbolon-%: build/tools/%.o $(TOOL_COMMON) build/libsymbolon.a

@@ -8,7 +8,6 @@
 #include "symbolon/error.h"
 #include "symbolon/fingerprint.h"
 #include "symbolon/identity.h"
-#include "symbolon/pgp.h"
 #include "symbolon/secmem.h"
 
 #include "cli.h"
@@ -182,48 +181,4 @@ void
 cli_print_signer_stderr(const char *label, const unsigned char *public_key)
 {
 	print_signer(stderr, label, public_key);
-}
-
-int
-cli_pgp_resolve(struct sym_pgp_recipient *out[], const char *const specs[],
-    int count)
-{
-	for (int i = 0; i < count; i++) {
-		struct sym_pgp_key seen;
-		char fpr[SYM_PGP_FPR_CHARS + 1];
-		int rc = sym_pgp_recipient_resolve_key(&out[i], &seen, specs[i]);
-
-		if (rc == SYM_OK)
-			continue;
-		/* Name the key refused, not only where it came from. */
-		if (seen.fpr[0] == '\0')
-			cli_error("%s: %s", specs[i], sym_strerror(rc));
-		else if (sym_pgp_parse_fingerprint(fpr, specs[i]) == SYM_OK)
-			cli_error("%s (%s): %s", seen.fpr, seen.uid,
-			    sym_strerror(rc));
-		else
-			cli_error("%s: key %s (%s): %s", specs[i], seen.fpr,
-			    seen.uid, sym_strerror(rc));
-		cli_pgp_free(out, i);
-		return sym_exit_status(rc);
-	}
-	return 0;
-}
-
-void
-cli_pgp_free(struct sym_pgp_recipient *keys[], int count)
-{
-	for (int i = 0; i < count; i++) {
-		sym_pgp_recipient_free(keys[i]);
-		keys[i] = NULL;
-	}
-}
-
-void
-cli_pgp_holder_name(char *out, size_t cap, const struct sym_pgp_key *key)
-{
-	snprintf(out, cap, "%.*s", (int)(cap - 1 < SYM_IDENTITY_NAME_MAX ?
-	    cap - 1 : SYM_IDENTITY_NAME_MAX), key->uid);
-	if (sym_identity_check_name(out) != SYM_OK)
-		snprintf(out, cap, "OpenPGP %s", key->keyid);
 }
