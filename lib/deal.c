@@ -42,6 +42,83 @@ one_time_key(uint8_t *secret_key)
 	return rc;
 }
 
+/* The manifest's record of one share: x, commitment, holder, protection. */
+static int
+fill_entry(struct sym_manifest_entry *e, const struct sym_manifest *m,
+    const struct sym_deal_holder *h, const uint8_t *raw, size_t raw_len)
+{
+	e->index = (unsigned)(e - m->entries) + 1;
+	e->x = raw[raw_len - 1];
+	sym_commit_share(e->commitment, m->salt, m->set_id, m->generation, raw,
+	    raw_len);
+	if (h != NULL && h->name != NULL) {
+		if (sym_identity_check_name(h->name) != SYM_OK)
+			return SYM_EUSAGE;
+		memcpy(e->holder, h->name, strlen(h->name) + 1);
+	}
+	e->protection = h ? h->protection : SYM_SHARE_CLEAR;
+	if (e->protection == SYM_SHARE_TO_IDENTITY)
+		sym_fingerprint(e->recipient, h->recipient->sign_public);
+	if (e->protection == SYM_SHARE_OPENPGP) {
+		size_t n1 = 0, n2 = 0;
+
+		if (h->pgp == NULL ||
+		    sodium_hex2bin(e->pgp_fingerprint,
+		    sizeof e->pgp_fingerprint, h->pgp->fpr,
+		    strlen(h->pgp->fpr), NULL, &n1, NULL) != 0 ||
+		    sodium_hex2bin(e->pgp_subkey_id,
+		    sizeof e->pgp_subkey_id, h->pgp->subkey_keyid,
+		    strlen(h->pgp->subkey_keyid), NULL, &n2, NULL) != 0 ||
+		    n1 != sizeof e->pgp_fingerprint ||
+		    n2 != sizeof e->pgp_subkey_id)
+			return SYM_EUSAGE;
+	}
+	return SYM_OK;
+}
+
+/* The share bundles, each naming the manifest it belongs to. */
+static int
+encode_shares(struct sym_deal_output *out, const struct sym_deal *deal,
+    const struct sym_manifest *m, uint8_t *const raw[], size_t raw_len,
+    const uint8_t *signer)
+{
+	int rc;
+
+	for (unsigned i = 0; i < deal->count; i++) {
+		const struct sym_deal_holder *h =
+		    deal->holders ? &deal->holders[i] : NULL;
+		struct sym_share_spec spec = {
+			.signer_secret = signer,
+			.set_id = m->set_id,
+			.generation = m->generation,
+			.threshold = m->threshold,
+			.count = m->count,
+			.index = i + 1,
+			.holder = m->entries[i].holder[0] ?
+			    m->entries[i].holder : NULL,
+			.manifest_hash = m->hash,
+			.salt = m->salt,
+			.secret_commitment = m->secret_commitment,
+			.raw = raw[i],
+			.raw_len = raw_len,
+			/* An OpenPGP-sealed share is a clear bundle inside
+			 * the message. */
+			.protection = m->entries[i].protection ==
+			    SYM_SHARE_OPENPGP ? SYM_SHARE_CLEAR :
+			    m->entries[i].protection,
+			.recipient = h ? h->recipient : NULL,
+			.passphrase = h ? h->passphrase : NULL,
+			.passphrase_len = h ? h->passphrase_len : 0,
+		};
+
+		rc = sym_share_encode(&out->shares[i], &out->share_lens[i],
+		    &spec);
+		if (rc != SYM_OK)
+			return rc;
+	}
+	return SYM_OK;
+}
+
 int
 sym_deal_run(struct sym_deal_output *out, const struct sym_deal *deal)
 {
@@ -100,78 +177,16 @@ sym_deal_run(struct sym_deal_output *out, const struct sym_deal *deal)
 	m->created = deal->created;
 	sym_commit_secret(m->secret_commitment, m->salt, m->set_id,
 	    m->generation, deal->secret, deal->secret_len);
-	for (unsigned i = 0; i < deal->count; i++) {
-		struct sym_manifest_entry *e = &m->entries[i];
-		const struct sym_deal_holder *h =
-		    deal->holders ? &deal->holders[i] : NULL;
-
-		e->index = i + 1;
-		e->x = raw[i][deal->secret_len];
-		sym_commit_share(e->commitment, m->salt, m->set_id,
-		    m->generation, raw[i], raw_len);
-		if (h != NULL && h->name != NULL) {
-			if (sym_identity_check_name(h->name) != SYM_OK) {
-				rc = SYM_EUSAGE;
-				goto out;
-			}
-			memcpy(e->holder, h->name, strlen(h->name) + 1);
-		}
-		e->protection = h ? h->protection : SYM_SHARE_CLEAR;
-		if (e->protection == SYM_SHARE_TO_IDENTITY)
-			sym_fingerprint(e->recipient, h->recipient->sign_public);
-		if (e->protection == SYM_SHARE_OPENPGP) {
-			size_t n1 = 0, n2 = 0;
-
-			if (h->pgp == NULL ||
-			    sodium_hex2bin(e->pgp_fingerprint,
-			    sizeof e->pgp_fingerprint, h->pgp->fpr,
-			    strlen(h->pgp->fpr), NULL, &n1, NULL) != 0 ||
-			    sodium_hex2bin(e->pgp_subkey_id,
-			    sizeof e->pgp_subkey_id, h->pgp->subkey_keyid,
-			    strlen(h->pgp->subkey_keyid), NULL, &n2, NULL) != 0 ||
-			    n1 != sizeof e->pgp_fingerprint ||
-			    n2 != sizeof e->pgp_subkey_id) {
-				rc = SYM_EUSAGE;
-				goto out;
-			}
-		}
-	}
+	for (unsigned i = 0; i < deal->count; i++)
+		if ((rc = fill_entry(&m->entries[i], m, deal->holders ?
+		    &deal->holders[i] : NULL, raw[i], raw_len)) != SYM_OK)
+			goto out;
 	rc = sym_manifest_encode(&out->manifest, &out->manifest_len, m, signer);
 	if (rc != SYM_OK)
 		goto out;
 
-	for (unsigned i = 0; i < deal->count; i++) {
-		const struct sym_deal_holder *h =
-		    deal->holders ? &deal->holders[i] : NULL;
-		struct sym_share_spec spec = {
-			.signer_secret = signer,
-			.set_id = m->set_id,
-			.generation = m->generation,
-			.threshold = m->threshold,
-			.count = m->count,
-			.index = i + 1,
-			.holder = m->entries[i].holder[0] ?
-			    m->entries[i].holder : NULL,
-			.manifest_hash = m->hash,
-			.salt = m->salt,
-			.secret_commitment = m->secret_commitment,
-			.raw = raw[i],
-			.raw_len = raw_len,
-			/* An OpenPGP-sealed share is a clear bundle inside
-			 * the message. */
-			.protection = m->entries[i].protection ==
-			    SYM_SHARE_OPENPGP ? SYM_SHARE_CLEAR :
-			    m->entries[i].protection,
-			.recipient = h ? h->recipient : NULL,
-			.passphrase = h ? h->passphrase : NULL,
-			.passphrase_len = h ? h->passphrase_len : 0,
-		};
-
-		rc = sym_share_encode(&out->shares[i], &out->share_lens[i],
-		    &spec);
-		if (rc != SYM_OK)
-			goto out;
-	}
+	if ((rc = encode_shares(out, deal, m, raw, raw_len, signer)) != SYM_OK)
+		goto out;
 	rc = SYM_OK;
 out:
 	for (unsigned i = 0; i < deal->count; i++)

@@ -226,6 +226,26 @@ sym_pgp_parse_fingerprint(char out[static SYM_PGP_FPR_CHARS + 1],
 
 /* ---- encryption ---- */
 
+/* A user's gpg.conf may say "armor": *bin is the binary form either way;
+ * and the message must name only the subkey we chose (or hide it, with
+ * "throw-keyids" in gpg.conf). */
+static int
+check_message(const uint8_t **bin, size_t *bin_len, uint8_t **owned,
+    const char *mem, size_t mem_len, const struct sym_pgp_recipient *to)
+{
+	struct sym_pgp_keyids ids;
+	int ret = sym_pgp_packet_binary(bin, bin_len, owned,
+	    (const uint8_t *)mem, mem_len, SYM_PGP_ARMOR_MESSAGE);
+
+	if (ret == SYM_OK)
+		ret = sym_pgp_packet_list_esk(&ids, *bin, *bin_len);
+	if (ret != SYM_OK || ids.count != 1 || ids.passphrases != 0 ||
+	    ids.more || (strcmp(ids.key[0].keyid, to->info.subkey_keyid) != 0 &&
+	    strspn(ids.key[0].keyid, "0") != SYM_PGP_KEYID_CHARS))
+		return SYM_EINTERNAL;
+	return SYM_OK;
+}
+
 int
 sym_pgp_encrypt(uint8_t **out, size_t *out_len, const uint8_t *plain,
     size_t plain_len, enum sym_pgp_form form,
@@ -234,7 +254,6 @@ sym_pgp_encrypt(uint8_t **out, size_t *out_len, const uint8_t *plain,
 	gpgme_data_t in = NULL, cipher = NULL;
 	gpgme_encrypt_result_t res;
 	gpgme_error_t err;
-	struct sym_pgp_keyids ids;
 	const uint8_t *bin;
 	uint8_t *owned = NULL, *result = NULL;
 	char *mem = NULL, recp[SYM_PGP_FPR_CHARS + 2];
@@ -278,19 +297,9 @@ sym_pgp_encrypt(uint8_t **out, size_t *out_len, const uint8_t *plain,
 		ret = SYM_EGPGME;
 		goto out;
 	}
-	/* A user's gpg.conf may say "armor": undo it when binary is asked;
-	 * and check that the message names only the subkey we chose (or
-	 * hides it, with "throw-keyids" in gpg.conf). */
-	ret = sym_pgp_packet_binary(&bin, &bin_len, &owned,
-	    (const uint8_t *)mem, mem_len, SYM_PGP_ARMOR_MESSAGE);
-	if (ret == SYM_OK)
-		ret = sym_pgp_packet_list_esk(&ids, bin, bin_len);
-	if (ret != SYM_OK || ids.count != 1 || ids.passphrases != 0 ||
-	    ids.more || (strcmp(ids.key[0].keyid, to->info.subkey_keyid) != 0 &&
-	    strspn(ids.key[0].keyid, "0") != SYM_PGP_KEYID_CHARS)) {
-		ret = SYM_EINTERNAL;
+	if ((ret = check_message(&bin, &bin_len, &owned, mem, mem_len,
+	    to)) != SYM_OK)
 		goto out;
-	}
 	if (form == SYM_PGP_BINARY) {
 		result = malloc(bin_len);
 		if (result != NULL)
@@ -390,6 +399,51 @@ all_hidden(const struct sym_pgp_keyids *ids)
 	return 1;
 }
 
+/* What a failed gpgme_op_decrypt means, in our codes: gpg reports a
+ * missing key, a dead agent and a damaged message in several ways. */
+static int
+decrypt_error(gpgme_error_t err, const struct sym_pgp_keyids *ids)
+{
+	int ret;
+
+	switch (gpg_err_code(err)) {
+	case GPG_ERR_NO_ERROR:
+		ret = SYM_OK;
+		break;
+	case GPG_ERR_NO_SECKEY:
+		ret = agent_reachable() ? SYM_ENOSECKEY : SYM_ENOAGENT;
+		break;
+	case GPG_ERR_DECRYPT_FAILED:
+		/* gpg cannot say NO_SECKEY for hidden recipients. */
+		if (!agent_reachable())
+			ret = SYM_ENOAGENT;
+		else if (all_hidden(ids) && ids->passphrases == 0)
+			ret = SYM_ENOSECKEY;
+		else
+			ret = SYM_EPGPCORRUPT;
+		break;
+	case GPG_ERR_NO_DATA:
+		/* It looked like a message (sniffed), but gpg found none. */
+		ret = SYM_EPGPCORRUPT;
+		break;
+	case GPG_ERR_BAD_DATA:
+	case GPG_ERR_INV_PACKET:
+	case GPG_ERR_INV_DATA:
+	case GPG_ERR_CHECKSUM:
+	case GPG_ERR_TRUNCATED:
+	case GPG_ERR_UNEXPECTED:
+	case GPG_ERR_INV_KEYLEN:
+	case GPG_ERR_BAD_KEY:
+	case GPG_ERR_INV_LENGTH:
+		ret = SYM_EPGPCORRUPT;
+		break;
+	default:
+		ret = pgp_map_gpgme_error(err);
+		break;
+	}
+	return ret;
+}
+
 int
 sym_pgp_decrypt(uint8_t **plain, size_t *plain_len,
     struct sym_pgp_keyids *to, const uint8_t *msg, size_t msg_len)
@@ -438,41 +492,7 @@ sym_pgp_decrypt(uint8_t **plain, size_t *plain_len,
 		ret = SYM_ENOMEM;
 		goto out;
 	}
-	switch (gpg_err_code(err)) {
-	case GPG_ERR_NO_ERROR:
-		ret = SYM_OK;
-		break;
-	case GPG_ERR_NO_SECKEY:
-		ret = agent_reachable() ? SYM_ENOSECKEY : SYM_ENOAGENT;
-		break;
-	case GPG_ERR_DECRYPT_FAILED:
-		/* gpg cannot say NO_SECKEY for hidden recipients. */
-		if (!agent_reachable())
-			ret = SYM_ENOAGENT;
-		else if (all_hidden(&ids) && ids.passphrases == 0)
-			ret = SYM_ENOSECKEY;
-		else
-			ret = SYM_EPGPCORRUPT;
-		break;
-	case GPG_ERR_NO_DATA:
-		/* It looked like a message (sniffed), but gpg found none. */
-		ret = SYM_EPGPCORRUPT;
-		break;
-	case GPG_ERR_BAD_DATA:
-	case GPG_ERR_INV_PACKET:
-	case GPG_ERR_INV_DATA:
-	case GPG_ERR_CHECKSUM:
-	case GPG_ERR_TRUNCATED:
-	case GPG_ERR_UNEXPECTED:
-	case GPG_ERR_INV_KEYLEN:
-	case GPG_ERR_BAD_KEY:
-	case GPG_ERR_INV_LENGTH:
-		ret = SYM_EPGPCORRUPT;
-		break;
-	default:
-		ret = pgp_map_gpgme_error(err);
-		break;
-	}
+	ret = decrypt_error(err, &ids);
 	if (ret != SYM_OK)
 		goto out;
 	if (sink.buf == NULL) {

@@ -85,6 +85,38 @@ seal(uint8_t **ciphertext, size_t *ciphertext_len,
 	return rc;
 }
 
+/* The sealed form of a share: method, ciphertext, and what opens it. */
+static void
+put_sealed(struct sym_cbor_writer *w, const struct sym_share_spec *spec,
+    const uint8_t *ciphertext, size_t ciphertext_len,
+    const struct sym_passphrase_box *box)
+{
+	uint8_t fingerprint[SYM_FINGERPRINT_BYTES];
+	int to_identity = spec->protection == SYM_SHARE_TO_IDENTITY;
+
+	sym_cbor_put_uint(w, FIELD_SEALED);
+	sym_cbor_put_map(w, to_identity ? 3 : 6);
+	sym_cbor_put_uint(w, SEALED_METHOD);
+	sym_cbor_put_uint(w, (uint64_t)spec->protection);
+	sym_cbor_put_uint(w, SEALED_CIPHERTEXT);
+	sym_cbor_put_bytes(w, ciphertext, ciphertext_len);
+	if (to_identity) {
+		sym_fingerprint(fingerprint,
+		    spec->recipient->sign_public);
+		sym_cbor_put_uint(w, SEALED_RECIPIENT);
+		sym_cbor_put_bytes(w, fingerprint, sizeof fingerprint);
+	} else {
+		sym_cbor_put_uint(w, SEALED_SALT);
+		sym_cbor_put_bytes(w, box->salt, sizeof box->salt);
+		sym_cbor_put_uint(w, SEALED_NONCE);
+		sym_cbor_put_bytes(w, box->nonce, sizeof box->nonce);
+		sym_cbor_put_uint(w, SEALED_OPSLIMIT);
+		sym_cbor_put_uint(w, box->opslimit);
+		sym_cbor_put_uint(w, SEALED_MEMLIMIT);
+		sym_cbor_put_uint(w, box->memlimit);
+	}
+}
+
 int
 sym_share_encode(uint8_t **bundle, size_t *len,
     const struct sym_share_spec *spec)
@@ -92,7 +124,6 @@ sym_share_encode(uint8_t **bundle, size_t *len,
 	struct sym_passphrase_box box;
 	struct sym_cbor_writer w;
 	uint8_t *payload = NULL, *ciphertext = NULL;
-	uint8_t fingerprint[SYM_FINGERPRINT_BYTES];
 	uint8_t signer_public[SYM_SIGN_PUBLICKEY_BYTES];
 	size_t cap, payload_len, ciphertext_len = 0;
 	int rc;
@@ -144,29 +175,7 @@ sym_share_encode(uint8_t **bundle, size_t *len,
 		sym_cbor_put_uint(&w, FIELD_CLEAR);
 		sym_cbor_put_bytes(&w, spec->raw, spec->raw_len);
 	} else {
-		int to_identity = spec->protection == SYM_SHARE_TO_IDENTITY;
-
-		sym_cbor_put_uint(&w, FIELD_SEALED);
-		sym_cbor_put_map(&w, to_identity ? 3 : 6);
-		sym_cbor_put_uint(&w, SEALED_METHOD);
-		sym_cbor_put_uint(&w, (uint64_t)spec->protection);
-		sym_cbor_put_uint(&w, SEALED_CIPHERTEXT);
-		sym_cbor_put_bytes(&w, ciphertext, ciphertext_len);
-		if (to_identity) {
-			sym_fingerprint(fingerprint,
-			    spec->recipient->sign_public);
-			sym_cbor_put_uint(&w, SEALED_RECIPIENT);
-			sym_cbor_put_bytes(&w, fingerprint, sizeof fingerprint);
-		} else {
-			sym_cbor_put_uint(&w, SEALED_SALT);
-			sym_cbor_put_bytes(&w, box.salt, sizeof box.salt);
-			sym_cbor_put_uint(&w, SEALED_NONCE);
-			sym_cbor_put_bytes(&w, box.nonce, sizeof box.nonce);
-			sym_cbor_put_uint(&w, SEALED_OPSLIMIT);
-			sym_cbor_put_uint(&w, box.opslimit);
-			sym_cbor_put_uint(&w, SEALED_MEMLIMIT);
-			sym_cbor_put_uint(&w, box.memlimit);
-		}
+		put_sealed(&w, spec, ciphertext, ciphertext_len, &box);
 	}
 	rc = sym_cbor_writer_finish(&w, &payload_len);
 	if (rc == SYM_OK)

@@ -341,6 +341,30 @@ bag(cairo_t *cr, double y, double inner)
 }
 
 /* Everything under the code, from baseline y; returns the bottom. */
+/* What protects a share, as its sheet says it. */
+static void
+protection_text(char *buf, size_t cap, const struct sym_share *s)
+{
+	switch (s->protection) {
+	case SYM_SHARE_TO_IDENTITY:
+		snprintf(buf, cap, "encrypted to the holder's "
+		    "identity %02X%02X %02X%02X %02X%02X %02X%02X",
+		    s->recipient[0],
+		    s->recipient[1], s->recipient[2], s->recipient[3],
+		    s->recipient[4], s->recipient[5], s->recipient[6],
+		    s->recipient[7]);
+		break;
+	case SYM_SHARE_PASSPHRASE:
+		snprintf(buf, cap, "encrypted under the holder's "
+		    "passphrase (Argon2id): never write it on this sheet");
+		break;
+	default:
+		snprintf(buf, cap, "IN CLEAR: this sheet is the "
+		    "share itself; whoever holds it holds the share");
+		break;
+	}
+}
+
 static double
 details(cairo_t *cr, double y, double inner, const struct about *a,
     const struct sym_sheet_options *o)
@@ -385,24 +409,7 @@ details(cairo_t *cr, double y, double inner, const struct about *a,
 		y += 13;
 	}
 	if (s != NULL) {
-		switch (s->protection) {
-		case SYM_SHARE_TO_IDENTITY:
-			snprintf(buf, sizeof buf, "encrypted to the holder's "
-			    "identity %02X%02X %02X%02X %02X%02X %02X%02X",
-			    s->recipient[0],
-			    s->recipient[1], s->recipient[2], s->recipient[3],
-			    s->recipient[4], s->recipient[5], s->recipient[6],
-			    s->recipient[7]);
-			break;
-		case SYM_SHARE_PASSPHRASE:
-			snprintf(buf, sizeof buf, "encrypted under the holder's "
-			    "passphrase (Argon2id): never write it on this sheet");
-			break;
-		default:
-			snprintf(buf, sizeof buf, "IN CLEAR: this sheet is the "
-			    "share itself; whoever holds it holds the share");
-			break;
-		}
+		protection_text(buf, sizeof buf, s);
 		y = row_alert(cr, MARGIN, y, inner, "PROTECTION", buf, SANS, 9.5,
 		    s->protection == SYM_SHARE_CLEAR);
 	}
@@ -515,6 +522,37 @@ page(cairo_t *cr, double w, double h, const struct about *a,
 	text_centred(cr, w / 2, h - 26, buf);
 }
 
+/* One bundle verified, described and cut into QR texts. */
+static int
+plan_bundle(struct about *about, struct sym_share **share,
+    struct sym_qr_texts *texts, const struct sym_sheet_bundle *bundle,
+    const struct sym_sheet_options *o)
+{
+	struct sym_bundle b;
+	uint8_t hash[SYM_QRFRAME_HASH_BYTES];
+	int rc = sym_bundle_open(&b, bundle->bytes, bundle->len,
+	    SYM_BUNDLE_ANY);
+
+	if (rc != SYM_OK)
+		return rc;
+	about->type = b.type;
+	memcpy(about->signer, b.signer, sizeof b.signer);
+	if (b.type == SYM_BUNDLE_SHARE) {
+		rc = sym_share_parse(share, bundle->bytes, bundle->len);
+		if (rc != SYM_OK)
+			return rc;
+		about->share = *share;
+	}
+	sym_qrframe_hash(hash, bundle->bytes, bundle->len);
+	sym_qrframe_hash_text(about->hash, hash);
+	rc = sym_qr_plan(texts, bundle->bytes, bundle->len, o->level,
+	    o->max_version);
+	if (rc != SYM_OK)
+		return rc;
+	about->parts = texts->count;
+	return SYM_OK;
+}
+
 int
 sym_sheet_pdf(uint8_t **pdf, size_t *len,
     const struct sym_sheet_bundle *bundles, size_t count,
@@ -546,29 +584,10 @@ sym_sheet_pdf(uint8_t **pdf, size_t *len,
 		goto out;
 	/* Everything verified and planned before the first page. */
 	for (size_t i = 0; i < count; i++) {
-		struct sym_bundle b;
-		uint8_t hash[SYM_QRFRAME_HASH_BYTES];
-
-		rc = sym_bundle_open(&b, bundles[i].bytes, bundles[i].len,
-		    SYM_BUNDLE_ANY);
+		rc = plan_bundle(&about[i], &shares[i], &texts[i], &bundles[i],
+		    o);
 		if (rc != SYM_OK)
 			goto out;
-		about[i].type = b.type;
-		memcpy(about[i].signer, b.signer, sizeof b.signer);
-		if (b.type == SYM_BUNDLE_SHARE) {
-			rc = sym_share_parse(&shares[i], bundles[i].bytes,
-			    bundles[i].len);
-			if (rc != SYM_OK)
-				goto out;
-			about[i].share = shares[i];
-		}
-		sym_qrframe_hash(hash, bundles[i].bytes, bundles[i].len);
-		sym_qrframe_hash_text(about[i].hash, hash);
-		rc = sym_qr_plan(&texts[i], bundles[i].bytes, bundles[i].len,
-		    o->level, o->max_version);
-		if (rc != SYM_OK)
-			goto out;
-		about[i].parts = texts[i].count;
 		pages += texts[i].count;
 	}
 	surface = cairo_pdf_surface_create_for_stream(pdf_write, &sink, w, h);
