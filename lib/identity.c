@@ -1,3 +1,4 @@
+#include <stdio.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -6,6 +7,7 @@
 #include "symbolon/io.h"
 #include "symbolon/identity.h"
 #include "symbolon/passphrase.h"
+#include "symbolon/pgp.h"
 #include "symbolon/random.h"
 #include "symbolon/secmem.h"
 
@@ -479,4 +481,13 @@ out:
 	sym_secmem_free(passphrase);
 	sym_secmem_free(file);
 	return rc;
+}
+
+void
+sym_identity_name_from_pgp(char *out, size_t cap, const struct sym_pgp_key *key)
+{
+	snprintf(out, cap, "%.*s", (int)(cap - 1 < SYM_IDENTITY_NAME_MAX ?
+	    cap - 1 : SYM_IDENTITY_NAME_MAX), key->uid);
+	if (sym_identity_check_name(out) != SYM_OK)
+		snprintf(out, cap, "OpenPGP %s", key->keyid);
 }

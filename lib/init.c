@@ -86,20 +86,6 @@ struct holders {
 	char *passphrases[SYM_SHAMIR_MAX_SHARES];
 };
 
-/* An OpenPGP holder not otherwise named is named by the key's user id
- * (its first 64 bytes), or by its key id when that is no valid name. */
-static const char *
-pgp_holder_name(char name[static SYM_IDENTITY_NAME_MAX + 1],
-    const struct sym_pgp_key *key)
-{
-	snprintf(name, SYM_IDENTITY_NAME_MAX + 1, "%.*s",
-	    (int)SYM_IDENTITY_NAME_MAX, key->uid);
-	if (sym_identity_check_name(name) != SYM_OK)
-		snprintf(name, SYM_IDENTITY_NAME_MAX + 1, "OpenPGP %s",
-		    key->keyid);
-	return name;
-}
-
 static void
 holders_free(struct holders *h)
 {
@@ -153,9 +139,11 @@ holders_load(struct holders *h, const struct sym_init_shamir *req,
 		if (req->pgp != NULL) {
 			d->protection = SYM_SHARE_OPENPGP;
 			d->pgp = sym_pgp_recipient_key(req->pgp[i]);
-			if (d->name == NULL)
-				d->name = pgp_holder_name(h->pgp_names[i],
-				    d->pgp);
+			if (d->name == NULL) {
+				sym_identity_name_from_pgp(h->pgp_names[i],
+				    sizeof h->pgp_names[i], d->pgp);
+				d->name = h->pgp_names[i];
+			}
 		}
 	}
 	*failed = NULL;

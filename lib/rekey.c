@@ -322,17 +322,6 @@ sym_rekey_status(struct sym_rekey_status *out, struct sym_image *img,
 /* ---------------------------------------------------------------- */
 /* Start */
 
-/* A holder name from an OpenPGP user id, as tools/cli.c's
- * cli_pgp_holder_name makes it for keygen. */
-static void
-pgp_holder_name(char *out, size_t cap, const struct sym_pgp_key *key)
-{
-	snprintf(out, cap, "%.*s", (int)(cap - 1 < SYM_IDENTITY_NAME_MAX ?
-	    cap - 1 : SYM_IDENTITY_NAME_MAX), key->uid);
-	if (sym_identity_check_name(out) != SYM_OK)
-		snprintf(out, cap, "OpenPGP %s", key->keyid);
-}
-
 /* Names the key refused, not only where it came from, as tools/cli.c's
  * cli_pgp_resolve does for the other programs. */
 static int
@@ -384,7 +373,7 @@ start_holders(struct sym_rekey_start_result *out, struct sym_rekey *r,
 			return pgp_refused(out->said.why, p->pgp[i],
 			    &out->pgp[i], rc);
 		if (!r->holder_names[i][0])
-			pgp_holder_name(r->holder_names[i],
+			sym_identity_name_from_pgp(r->holder_names[i],
 			    sizeof r->holder_names[i],
 			    sym_pgp_recipient_key(key));
 		out->pgp[i] = *sym_pgp_recipient_key(key);

@@ -1,3 +1,5 @@
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -7,6 +9,7 @@
 #include "symbolon/io.h"
 #include "symbolon/passphrase.h"
 #include "symbolon/secmem.h"
+#include "symbolon/share_files.h"
 #include "symbolon/split.h"
 
 int
@@ -110,6 +113,12 @@ describe_holders(struct sym_split_result *r, const struct sym_split_options *o,
 	for (int i = 0; i < o->pgp_count; i++) {
 		holders[i].protection = SYM_SHARE_OPENPGP;
 		holders[i].pgp = sym_pgp_recipient_key(o->pgp[i]);
+		/* Holders not named otherwise are named by their key. */
+		if (i >= o->holder_count) {
+			sym_identity_name_from_pgp(r->pgp_names[i],
+			    sizeof r->pgp_names[i], holders[i].pgp);
+			holders[i].name = r->pgp_names[i];
+		}
 	}
 	if (!o->passphrase && o->passphrase_file == NULL)
 		return SYM_OK;
@@ -210,6 +219,21 @@ sym_split_check(char *why, size_t cap, const struct sym_split_options *o)
 	if (o->threshold > o->count)
 		return usage(why, cap, "--key-threshold %u: cannot exceed "
 		    "--key-shares %u", o->threshold, o->count);
+	for (int i = 0; i < o->holder_count; i++)
+		if (sym_identity_check_name(o->holders[i]) != SYM_OK)
+			return usage(why, cap, "--holders: name %d is not 1 to %u "
+			    "printable bytes", i + 1, SYM_IDENTITY_NAME_MAX);
+	if (o->raw && o->out_dir == NULL)
+		return usage(why, cap, "--format raw writes one file per share: "
+		    "give --out-dir");
+	if (o->raw && (o->signer_path || o->to_count || o->holder_count ||
+	    o->passphrase || o->passphrase_file || o->armor || o->pgp_count))
+		return usage(why, cap, "--format raw shares are unsigned and in "
+		    "clear: --signer, --to, --holders, --passphrase, --pgp-keys "
+		    "and --armor make bundles");
+	if (o->raw && o->in_path == NULL && sym_io_isatty(STDIN_FILENO))
+		return usage(why, cap, "--format raw reads the secret from --in "
+		    "FILE or standard input, not a prompt");
 	if (o->out_dir == NULL && (o->signer_path || o->to_count ||
 	    o->holder_count || o->passphrase || o->passphrase_file || o->armor))
 		return usage(why, cap, "--signer, --to, --holders, --passphrase "
@@ -232,6 +256,28 @@ sym_split_check(char *why, size_t cap, const struct sym_split_options *o)
 	    o->passphrase_file))
 		return usage(why, cap, "--to excludes --holders and --passphrase");
 	return SYM_OK;
+}
+
+int
+sym_split_raw(uint64_t *secret_len, const char **subject,
+    const struct sym_split_options *o)
+{
+	int fd = STDIN_FILENO, rc;
+
+	*secret_len = 0;
+	*subject = o->in_path ? o->in_path : "standard input";
+	if (o->in_path != NULL && strcmp(o->in_path, "-") != 0 &&
+	    (fd = open(o->in_path, O_RDONLY | O_CLOEXEC)) < 0)
+		return sym_error_from_errno(errno);
+	rc = sym_share_files_split(o->out_dir, o->count, o->threshold, fd,
+	    secret_len);
+	/* What went wrong with the directory is the directory's. */
+	if (rc == SYM_EEXIST || rc == SYM_ENOENT || rc == SYM_EACCES ||
+	    rc == SYM_ENOSPC || rc == SYM_EROFS || rc == SYM_EISDIR)
+		*subject = o->out_dir;
+	if (fd != STDIN_FILENO)
+		close(fd);
+	return rc;
 }
 
 #define SECRET_MAX_BYTES (256u << 20)

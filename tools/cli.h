@@ -28,6 +28,12 @@ int cli_fail(int code, const char *subject);
 int cli_usage_error(const char *synopsis, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* getopt table entries: an option with a value, one without (both give
+ * the letter c), one that sets the int var to 1. */
+#define CLI_ARG(name, c) { name, required_argument, NULL, c }
+#define CLI_NOARG(name, c) { name, no_argument, NULL, c }
+#define CLI_FLAG(name, var) { name, no_argument, &(var), 1 }
+
 /* The options every program spells the same, for its getopt table. */
 #define CLI_OPT_HELP { "help", no_argument, NULL, 'h' }
 #define CLI_OPT_IMAGE { "image", required_argument, NULL, 'i' }
@@ -79,9 +85,6 @@ int cli_pgp_resolve(struct sym_pgp_recipient *out[], const char *const specs[],
     int count);
 void cli_pgp_free(struct sym_pgp_recipient *keys[], int count);
 
-/* A holder name from an OpenPGP user id ("Alice <a@x>" -> "Alice <a@x>"
- * cut to the name limit), into out (65 bytes). */
-void cli_pgp_holder_name(char *out, size_t cap, const struct sym_pgp_key *key);
 /* Prints the "Key  Value" lines naming a signer: fingerprint and words. */
 void cli_print_signer(const char *label, const unsigned char public_key[32]);
 /* The same on standard error (NULL key: nothing). */

@@ -45,12 +45,3 @@ cli_pgp_free(struct sym_pgp_recipient *keys[], int count)
 		keys[i] = NULL;
 	}
 }
-
-void
-cli_pgp_holder_name(char *out, size_t cap, const struct sym_pgp_key *key)
-{
-	snprintf(out, cap, "%.*s", (int)(cap - 1 < SYM_IDENTITY_NAME_MAX ?
-	    cap - 1 : SYM_IDENTITY_NAME_MAX), key->uid);
-	if (sym_identity_check_name(out) != SYM_OK)
-		snprintf(out, cap, "OpenPGP %s", key->keyid);
-}

@@ -150,15 +150,10 @@ int
 main(int argc, char **argv)
 {
 	static const struct option options[] = {
-		{ "format", required_argument, NULL, 'f' },
-		GATHER_OPTIONS,
-		{ "manifest", required_argument, NULL, 'm' },
-		{ "signer", required_argument, NULL, 'S' },
-		{ "key-threshold", required_argument, NULL, 't' },
-		{ "out", required_argument, NULL, 'o' },
-		{ "force", no_argument, NULL, 'F' },
-		CLI_OPT_HELP,
-		CLI_OPT_END,
+		CLI_ARG("format", 'f'), GATHER_OPTIONS,
+		CLI_ARG("manifest", 'm'), CLI_ARG("signer", 'S'),
+		CLI_ARG("key-threshold", 't'), CLI_ARG("out", 'o'),
+		CLI_NOARG("force", 'F'), CLI_OPT_HELP, CLI_OPT_END,
 	};
 	struct gather g;
 	struct sym_shareset *text = NULL;

@@ -37,21 +37,13 @@ static const char synopsis[] =
 
 /* Both subcommands' options; each accepts those of its letters. */
 static const struct option options[] = {
-	{ "name", required_argument, NULL, 'N' },
-	{ "out", required_argument, NULL, 'O' },
-	{ "no-passphrase", no_argument, NULL, 'C' },
-	{ "force", no_argument, NULL, 'F' },
-	{ "image", required_argument, NULL, 'i' },
-	{ "key-shares", required_argument, NULL, 'n' },
-	{ "key-threshold", required_argument, NULL, 't' },
-	{ "out-dir", required_argument, NULL, 'o' },
-	{ "to", required_argument, NULL, 'T' },
-	{ "holders", required_argument, NULL, 'H' },
-	{ "pgp-keys", required_argument, NULL, 'K' },
-	{ "passphrase-file", required_argument, NULL, 'P' },
-	{ "armor", no_argument, NULL, 'a' },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
+	CLI_ARG("name", 'N'), CLI_ARG("out", 'O'),
+	CLI_NOARG("no-passphrase", 'C'), CLI_NOARG("force", 'F'),
+	CLI_ARG("image", 'i'), CLI_ARG("key-shares", 'n'),
+	CLI_ARG("key-threshold", 't'), CLI_ARG("out-dir", 'o'),
+	CLI_ARG("to", 'T'), CLI_ARG("holders", 'H'), CLI_ARG("pgp-keys", 'K'),
+	CLI_ARG("passphrase-file", 'P'), CLI_NOARG("armor", 'a'),
+	CLI_NOARG("help", 'h'), CLI_OPT_END,
 };
 static const char identity_letters[] = "NOCFPah", init_letters[] = "intoTHKPah";
 

@@ -189,22 +189,15 @@ int
 main(int argc, char **argv)
 {
 	static const struct option options[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ "out", required_argument, NULL, 'o' },
-		{ "out-dir", required_argument, NULL, 'd' },
-		{ "level", required_argument, NULL, 'l' },
-		{ "max-version", required_argument, NULL, 'V' },
-		{ "module", required_argument, NULL, 'm' },
-		{ "plain", no_argument, NULL, 'p' },
-		{ "paper", required_argument, NULL, 'P' },
-		{ "date", required_argument, NULL, 'D' },
-		{ "contact", required_argument, NULL, 'C' },
-		{ "armor", no_argument, NULL, 'a' },
+		CLI_ARG("format", 'f'), CLI_ARG("out", 'o'),
+		CLI_ARG("out-dir", 'd'), CLI_ARG("level", 'l'),
+		CLI_ARG("max-version", 'V'), CLI_ARG("module", 'm'),
+		CLI_NOARG("plain", 'p'), CLI_ARG("paper", 'P'),
+		CLI_ARG("date", 'D'), CLI_ARG("contact", 'C'),
+		CLI_NOARG("armor", 'a'),
 		{ "camera", optional_argument, NULL, 'c' },
-		{ "timeout", required_argument, NULL, 't' },
-		{ "force", no_argument, NULL, 'F' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		CLI_ARG("timeout", 't'), CLI_NOARG("force", 'F'),
+		CLI_NOARG("help", 'h'), CLI_OPT_END,
 	};
 	struct options o = { .w = { .level = SYM_QR_LEVEL_Q, .module = 8 },
 	    .timeout = 60 };

@@ -197,21 +197,21 @@ take(int opt, char *arg)
 int
 main(int argc, char **argv)
 {
-#define ARG(name, c) { name, required_argument, NULL, c }
-#define FLAG(name, var) { name, no_argument, &(var), 1 }
 	static const struct option options[] = {
-		ARG("image", 'i'), FLAG("init", o.init), ARG("key-shares", 'n'),
-		ARG("key-threshold", 't'), ARG("out-dir", 'o'), ARG("to", 'T'),
-		FLAG("verify", o.submit.verification), ARG("holders", 'H'),
-		ARG("signer", 's'), ARG("signer-passphrase-file", 'S'),
-		ARG("nonce", 'N'), FLAG("status", o.status), ARG("ttl", 'L'),
-		FLAG("cancel", o.cancel), FLAG("all", o.submit.all),
-		ARG("format", 'f'), ARG("pgp-keys", 'K'),
-		FLAG("armor", o.submit.armor), FLAG("backup", o.start.backup),
-		FLAG("backup-delete", o.backup_delete),
-		FLAG("backup-retrieve", o.backup_retrieve),
-		{ "help", no_argument, NULL, 'h' }, GATHER_OPTIONS,
-		{ NULL, 0, NULL, 0 },
+		CLI_ARG("image", 'i'), CLI_FLAG("init", o.init),
+		CLI_ARG("key-shares", 'n'), CLI_ARG("key-threshold", 't'),
+		CLI_ARG("out-dir", 'o'), CLI_ARG("to", 'T'),
+		CLI_FLAG("verify", o.submit.verification),
+		CLI_ARG("holders", 'H'), CLI_ARG("signer", 's'),
+		CLI_ARG("signer-passphrase-file", 'S'), CLI_ARG("nonce", 'N'),
+		CLI_FLAG("status", o.status), CLI_ARG("ttl", 'L'),
+		CLI_FLAG("cancel", o.cancel), CLI_FLAG("all", o.submit.all),
+		CLI_ARG("format", 'f'), CLI_ARG("pgp-keys", 'K'),
+		CLI_FLAG("armor", o.submit.armor),
+		CLI_FLAG("backup", o.start.backup),
+		CLI_FLAG("backup-delete", o.backup_delete),
+		CLI_FLAG("backup-retrieve", o.backup_retrieve), CLI_OPT_HELP,
+		GATHER_OPTIONS, CLI_OPT_END,
 	};
 	struct sym_image *img = NULL;
 	char why[SYM_REKEY_WHY_MAX];

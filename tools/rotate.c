@@ -30,9 +30,7 @@ main(int argc, char **argv)
 {
 	static const struct option options[] = {
 		CLI_OPT_IMAGE,
-		{ "reencrypt", no_argument, NULL, 'r' },
-		CLI_OPT_HELP,
-		GATHER_OPTIONS,
+		CLI_NOARG("reencrypt", 'r'), CLI_OPT_HELP, GATHER_OPTIONS,
 		CLI_OPT_END,
 	};
 	struct gather_options share_opts;

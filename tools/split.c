@@ -9,13 +9,14 @@
 
 #include "symbolon/io.h"
 #include "symbolon/secmem.h"
+#include "symbolon/share_files.h"
 #include "symbolon/split.h"
 
 #include "cli.h"
 
 static const char synopsis[] =
     "usage: symbolon split --key-shares N --key-threshold T [--in FILE]\n"
-    "                      [--format vault|hex]\n"
+    "                      [--format vault|hex | --format raw --out-dir DIR]\n"
     "       symbolon split --key-shares N --key-threshold T [--in FILE]\n"
     "                      --out-dir DIR [--signer PATH.key] [--armor]\n"
     "                      [--to A.pub,B.pub,... | --holders A,B,...]\n"
@@ -29,6 +30,8 @@ static const char synopsis[] =
     "  --key-shares N      number of shares, 2..255\n"
     "  --key-threshold T   shares needed to recover, 2..N\n"
     "  --format vault|hex  text form: base64 as Vault prints it, or hex\n"
+    "  --format raw        with --out-dir: DIR/share-I-of-N.raw, the share's\n"
+    "                      bytes then its x (any size, in constant memory)\n"
     "  --in FILE           read the secret from FILE ('-': standard input)\n"
     "  --out-dir DIR       write signed bundles into DIR\n"
     "  --signer PATH.key   sign with this identity (default: one-time key)\n"
@@ -99,24 +102,11 @@ static int
 split_bundles(struct sym_split_options *o)
 {
 	static struct sym_split_result res;
-	static char names[SYM_SHAMIR_MAX_SHARES][SYM_IDENTITY_NAME_MAX + 1];
 	int status = 0;
 
-	for (int i = 0; i < o->holder_count; i++)
-		if (sym_identity_check_name(o->holders[i]) != SYM_OK)
-			return cli_usage_error(synopsis, "--holders: name %d is "
-			    "not 1 to %u printable bytes", i + 1,
-			    SYM_IDENTITY_NAME_MAX);
 	if (o->pgp_count && (status = cli_pgp_resolve(o->pgp, o->pgp_specs,
 	    o->pgp_count)) != 0)
 		return status;
-	/* Holders not named otherwise are named by their OpenPGP key. */
-	for (int i = o->holder_count; i < o->pgp_count; i++) {
-		cli_pgp_holder_name(names[i], sizeof names[i],
-		    sym_pgp_recipient_key(o->pgp[i]));
-		o->holders[i] = names[i];
-		o->holder_count = i + 1;
-	}
 	if (sym_split_bundles(&res, o) == SYM_OK) {
 		print_deal(o, &res);
 	} else if (res.step == SYM_SPLIT_WRITE && res.code == SYM_EEXIST) {
@@ -129,6 +119,24 @@ split_bundles(struct sym_split_options *o)
 	cli_pgp_free(o->pgp, o->pgp_count);
 	sym_split_result_free(&res);
 	return status;
+}
+
+static int
+split_raw(const struct sym_split_options *o)
+{
+	const char *subject;
+	char path[4096];
+	uint64_t len = 0;
+	int rc = sym_split_raw(&len, &subject, o);
+
+	if (rc != SYM_OK)
+		return cli_fail(rc, subject);
+	printf("%-22s %llu bytes\n", "Secret", (unsigned long long)len);
+	for (unsigned i = 1; i <= o->count; i++)
+		if (sym_share_file_path(path, sizeof path, o->out_dir, i,
+		    o->count) == SYM_OK)
+			printf("Share %u of %-11u %s\n", i, o->count, path);
+	return 0;
 }
 
 /* With the options parsed: the secret, then its shares. */
@@ -148,6 +156,8 @@ split(struct sym_split_options *o, int arguments)
 		    "arguments)");
 	if (sym_split_check(why, sizeof why, o) != SYM_OK)
 		return cli_usage_error(synopsis, "%s", why);
+	if (o->raw)
+		return split_raw(o);
 	rc = sym_split_read_secret(&secret, &o->secret_len, o);
 	if (rc != SYM_OK)
 		return cli_fail(rc, o->in_path ? o->in_path : "standard input");
@@ -176,21 +186,13 @@ int
 main(int argc, char **argv)
 {
 	static const struct option options[] = {
-		{ "key-shares", required_argument, NULL, 'n' },
-		{ "key-threshold", required_argument, NULL, 't' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "in", required_argument, NULL, 'i' },
-		{ "out-dir", required_argument, NULL, 'o' },
-		{ "signer", required_argument, NULL, 's' },
-		{ "signer-passphrase-file", required_argument, NULL, 'S' },
-		{ "to", required_argument, NULL, 'T' },
-		{ "holders", required_argument, NULL, 'H' },
-		{ "passphrase", no_argument, NULL, 'p' },
-		{ "passphrase-file", required_argument, NULL, 'P' },
-		{ "armor", no_argument, NULL, 'a' },
-		{ "pgp-keys", required_argument, NULL, 'K' },
-		CLI_OPT_HELP,
-		CLI_OPT_END,
+		CLI_ARG("key-shares", 'n'), CLI_ARG("key-threshold", 't'),
+		CLI_ARG("format", 'f'), CLI_ARG("in", 'i'),
+		CLI_ARG("out-dir", 'o'), CLI_ARG("signer", 's'),
+		CLI_ARG("signer-passphrase-file", 'S'), CLI_ARG("to", 'T'),
+		CLI_ARG("holders", 'H'), CLI_NOARG("passphrase", 'p'),
+		CLI_ARG("passphrase-file", 'P'), CLI_NOARG("armor", 'a'),
+		CLI_ARG("pgp-keys", 'K'), CLI_OPT_HELP, CLI_OPT_END,
 	};
 	static struct sym_split_options o;
 	int opt, status = 0;
@@ -213,10 +215,11 @@ main(int argc, char **argv)
 		case 'f':
 			o.format = strcmp(optarg, "hex") == 0 ? SYM_TEXT_HEX :
 			    SYM_TEXT_BASE64;
-			if (o.format == SYM_TEXT_BASE64 && strcmp(optarg, "vault")
-			    != 0 && strcmp(optarg, "base64") != 0)
+			o.raw = strcmp(optarg, "raw") == 0;
+			if (o.format == SYM_TEXT_BASE64 && !o.raw && strcmp(optarg,
+			    "vault") != 0 && strcmp(optarg, "base64") != 0)
 				status = cli_usage_error(synopsis, "--format: "
-				    "expected vault or hex, not %s", optarg);
+				    "expected vault, hex or raw, not %s", optarg);
 			break;
 		case 'i': o.in_path = optarg; break;
 		case 'o': o.out_dir = optarg; break;

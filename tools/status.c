@@ -109,9 +109,7 @@ main(int argc, char **argv)
 {
 	static const struct option options[] = {
 		CLI_OPT_IMAGE,
-		{ "format", required_argument, NULL, 'f' },
-		CLI_OPT_HELP,
-		CLI_OPT_END,
+		CLI_ARG("format", 'f'), CLI_OPT_HELP, CLI_OPT_END,
 	};
 	const char *path = NULL;
 	int json = 0, opt, rc, status;

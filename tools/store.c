@@ -185,11 +185,8 @@ main(int argc, char **argv)
 {
 	static const struct option options[] = {
 		CLI_OPT_IMAGE,
-		{ "in", required_argument, NULL, 'I' },
-		{ "out", required_argument, NULL, 'o' },
-		{ "force", no_argument, NULL, 'F' },
-		CLI_OPT_HELP,
-		GATHER_OPTIONS,
+		CLI_ARG("in", 'I'), CLI_ARG("out", 'o'),
+		CLI_NOARG("force", 'F'), CLI_OPT_HELP, GATHER_OPTIONS,
 		CLI_OPT_END,
 	};
 	struct gather g;

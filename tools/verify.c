@@ -174,15 +174,10 @@ int
 main(int argc, char **argv)
 {
 	static const struct option options[] = {
-		{ "manifest", required_argument, NULL, 'm' },
-		{ "signer", required_argument, NULL, 's' },
-		GATHER_OPTIONS,
-		{ "image", required_argument, NULL, 'M' },
-		{ "transcript", required_argument, NULL, 'T' },
-		{ "witness-sig", required_argument, NULL, 'W' },
-		{ "armor", no_argument, NULL, 'A' },
-		CLI_OPT_HELP,
-		CLI_OPT_END,
+		CLI_ARG("manifest", 'm'), CLI_ARG("signer", 's'),
+		GATHER_OPTIONS, CLI_ARG("image", 'M'),
+		CLI_ARG("transcript", 'T'), CLI_ARG("witness-sig", 'W'),
+		CLI_NOARG("armor", 'A'), CLI_OPT_HELP, CLI_OPT_END,
 	};
 	struct sym_verify v;
 	struct gather g;

@@ -45,6 +45,13 @@ struct sym_identity_secret {
 /* SYM_OK if name is 1..64 bytes with no control characters. */
 int sym_identity_check_name(const char *name) SYM_WARN_UNUSED SYM_NONNULL(1);
 
+/* A holder's name from an OpenPGP key: its user id cut to the name limit,
+ * or "OpenPGP KEYID" when the user id is not a valid name.  out holds
+ * cap bytes (SYM_IDENTITY_NAME_MAX + 1 is always enough). */
+struct sym_pgp_key;
+void sym_identity_name_from_pgp(char *out, size_t cap,
+    const struct sym_pgp_key *key) SYM_NONNULL(1, 3);
+
 /* Reads a CBOR text string that must be a valid name (as above) into
  * name; SYM_ESCHEMA otherwise.  Every bundle that names a holder uses it. */
 struct sym_cbor_reader;

@@ -25,6 +25,7 @@ struct sym_split_options {
 	unsigned count, threshold;
 	int have_count, have_threshold;	/* given at all */
 	enum sym_text_format format;	/* text shares */
+	int raw;			/* raw share files in out_dir, streamed */
 	const char *in_path;		/* the secret; NULL: standard input */
 	const char *out_dir;		/* NULL: text shares */
 	int armor;			/* bundles in text form (.txt) */
@@ -49,6 +50,15 @@ struct sym_split_options {
 int sym_split_check(char *why, size_t cap, const struct sym_split_options *o)
     SYM_WARN_UNUSED SYM_NONNULL(1, 3);
 
+/*
+ * --format raw: streams the secret from o->in_path (or standard input)
+ * into raw share files in o->out_dir (share_files.h), in memory
+ * independent of its size.  *subject names the input or the directory
+ * an error concerns.
+ */
+int sym_split_raw(uint64_t *secret_len, const char **subject,
+    const struct sym_split_options *o) SYM_WARN_UNUSED SYM_NONNULL(1, 2, 3);
+
 /* Reads the secret from o->in_path, standard input, or a hidden prompt
  * on a terminal (a new secure buffer): SYM_EEMPTYSECRET if empty,
  * SYM_ETOOBIG if too long for a share bundle (with out_dir). */
@@ -70,6 +80,8 @@ struct sym_split_result {
 	char subject[4200];
 	struct sym_deal_output deal;	/* what was written */
 	struct sym_identity recipients[SYM_SHAMIR_MAX_SHARES];	/* --to */
+	/* holders named by their OpenPGP key (no --holders name) */
+	char pgp_names[SYM_SHAMIR_MAX_SHARES][SYM_IDENTITY_NAME_MAX + 1];
 };
 
 /* Deals o->secret into share bundles written to o->out_dir (all or

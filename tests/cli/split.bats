@@ -219,7 +219,7 @@ setup() {
 	run --separate-stderr "$SPLIT" --key-shares 5 --key-threshold 3 --format base32 --in key
 	assert_status 2
 	assert_no_stdout
-	assert_usage_error symbolon-split '--format: expected vault or hex, not base32'
+	assert_usage_error symbolon-split '--format: expected vault, hex or raw, not base32'
 }
 
 @test "split: an empty secret is invalid (exit 1), from a file or standard input" {
