@@ -337,10 +337,11 @@ sym_shamir_combine_stream(int out_fd, const int in_fds[], size_t k,
 				goto out;
 			sym_gf256_add_mul(out, y, basis[i], count);
 		}
-		*bad = 0;
+		*bad = k;	/* the output's, if writing fails */
 		if ((rc = sym_io_write_fd(out_fd, out, count)) != SYM_OK)
 			goto out;
 	}
+	*bad = 0;
 	*secret_len = len;
 	rc = SYM_OK;
 out:

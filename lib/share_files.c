@@ -138,7 +138,7 @@ sym_share_files_combine(const char *out_path, int out_fd,
 			goto out;
 		}
 	}
-	*bad = 0;
+	*bad = k;	/* from here on, the output's */
 	if (out_path != NULL) {
 		if (!force && (rc = sym_io_check_absent(out_path)) != SYM_OK)
 			goto out;
@@ -159,6 +159,7 @@ sym_share_files_combine(const char *out_path, int out_fd,
 	    secret_len, bad);
 	if (rc != SYM_OK || out_path == NULL)
 		goto out;
+	*bad = k;
 	if ((rc = sym_io_fsync(tmp_fd)) != SYM_OK)
 		goto out;
 	rc = force ? sym_io_rename(tmp, out_path) : sym_io_link(tmp, out_path);

@@ -14,6 +14,7 @@
 #include "symbolon/io.h"
 #include "symbolon/secmem.h"
 #include "symbolon/shamir.h"
+#include "symbolon/share_files.h"
 
 #include "cli.h"
 #include "gather.h"
@@ -24,7 +25,7 @@
 static const char synopsis[] =
     "usage: symbolon combine [--share FILE]... [--manifest FILE] [--signer PATH.pub]\n"
     "                        [--identity PATH.key] [--passphrase-file FILE]\n"
-    "                        [--format vault|hex] [--key-threshold T]\n"
+    "                        [--format vault|hex|raw] [--key-threshold T]\n"
     "                        [--out FILE [--force]]\n"
     "\n"
     "Recovers a secret from shares given in FILEs ('-' is standard input),\n"
@@ -39,6 +40,8 @@ static const char synopsis[] =
     "  --identity-passphrase-file FILE  the identity key's passphrase\n"
     "  --passphrase-file FILE  line I: passphrase of share I\n"
     "  --format vault|hex   text shares: Vault's rule, hex or base64 (default)\n"
+    "  --format raw         every --share is a raw share file (split --format\n"
+    "                       raw): all of them are combined, in constant memory\n"
     "  --key-threshold T    text shares do not record T: prompt until T are in\n"
     "  --out FILE           write the secret to FILE (mode 0600)\n"
     "  --force              replace FILE if it exists\n";
@@ -106,6 +109,28 @@ combine(struct gather *g, const char *manifest_path, const char *out_path,
 	return write_secret(g, out_path, force);
 }
 
+/* Raw share files: no threshold, no signature, no commitment to check,
+ * so it is said; every share given is used, as gfcombine does. */
+static int
+combine_raw(const struct gather_options *o, const char *out_path, int force)
+{
+	uint64_t len = 0;
+	size_t bad = 0;
+	int rc;
+
+	if (o->source_count < SYM_SHAMIR_MIN_THRESHOLD)
+		return cli_fail(SYM_ETOOFEW, NULL);
+	rc = sym_share_files_combine(out_path, STDOUT_FILENO, o->sources,
+	    o->source_count, force, &len, &bad);
+	if (rc != SYM_OK)
+		return cli_fail(rc, bad < o->source_count ? o->sources[bad] :
+		    out_path ? out_path : "standard output");
+	cli_error("combined %zu raw shares (%llu bytes): raw shares carry no "
+	    "check, so a wrong or missing share gives a wrong secret",
+	    o->source_count, (unsigned long long)len);
+	return 0;
+}
+
 /* Everything refused before anyone types a share, and the signer. */
 static int
 prepare(struct gather *g, struct sym_shareset **text, const char *out_path,
@@ -158,7 +183,7 @@ main(int argc, char **argv)
 	struct gather g;
 	struct sym_shareset *text = NULL;
 	const char *out_path = NULL, *manifest_path = NULL, *signer_path = NULL;
-	int opt, rc, force = 0, status;
+	int opt, rc, force = 0, raw = 0, status;
 
 	cli_init("symbolon-combine");
 	if ((status = gather_init(&g, NULL, NULL)) != 0)
@@ -173,9 +198,9 @@ main(int argc, char **argv)
 				g.engine.format = SYM_TEXT_VAULT;
 			else if (strcmp(optarg, "hex") == 0)
 				g.engine.format = SYM_TEXT_HEX;
-			else
+			else if (!(raw = strcmp(optarg, "raw") == 0))
 				return cli_usage_error(synopsis, "--format: "
-				    "expected vault or hex, not %s", optarg);
+				    "expected vault, hex or raw, not %s", optarg);
 			break;
 		case GATHER_OPT_SHARE:
 			if (g.opts.source_count == GATHER_MAX_SOURCES)
@@ -206,7 +231,8 @@ main(int argc, char **argv)
 		return cli_usage_error(synopsis, "unexpected argument (shares "
 		    "are given with --share FILE, never as arguments)");
 	if ((status = prepare(&g, &text, out_path, force, signer_path)) == 0)
-		status = combine(&g, manifest_path, out_path, force);
+		status = raw ? combine_raw(&g.opts, out_path, force) :
+		    combine(&g, manifest_path, out_path, force);
 	gather_free(&g);
 	sym_shareset_free(text);
 	return status;

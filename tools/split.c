@@ -129,8 +129,11 @@ split_raw(const struct sym_split_options *o)
 	uint64_t len = 0;
 	int rc = sym_split_raw(&len, &subject, o);
 
+	if (rc == SYM_EEXIST)
+		cli_error("%s: already holds share files; give an empty "
+		    "directory", o->out_dir);
 	if (rc != SYM_OK)
-		return cli_fail(rc, subject);
+		return rc == SYM_EEXIST ? CLI_EXIT_USAGE : cli_fail(rc, subject);
 	printf("%-22s %llu bytes\n", "Secret", (unsigned long long)len);
 	for (unsigned i = 1; i <= o->count; i++)
 		if (sym_share_file_path(path, sizeof path, o->out_dir, i,

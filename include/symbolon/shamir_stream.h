@@ -43,7 +43,8 @@ int sym_shamir_split_stream(const int out_fds[], unsigned n, unsigned t,
 /* Combines k shares, one per in_fds[i] (regular files: their x byte is
  * read first, from the end), writing the secret to out_fd.  The shares'
  * errors are sym_shamir_check's, with *bad the index of the share at
- * fault; SYM_EFORMAT for text that is not one base64 line. */
+ * fault (k: writing to out_fd failed); SYM_EFORMAT for text that is not
+ * one base64 line. */
 int sym_shamir_combine_stream(int out_fd, const int in_fds[], size_t k,
     enum sym_stream_form form, uint64_t *secret_len, size_t *bad)
     SYM_WARN_UNUSED SYM_NONNULL(2, 5, 6);

@@ -32,7 +32,7 @@ int sym_share_files_split(const char *dir, unsigned n, unsigned t,
  * Combines the k raw share files at paths, writing the secret to out_path
  * (atomically, mode 0600; replacing a file only with force) or, when
  * out_path is NULL, to out_fd.  Errors as sym_shamir_combine_stream's,
- * *bad naming the share at fault.
+ * *bad naming the share at fault, or k when the output is.
  */
 int sym_share_files_combine(const char *out_path, int out_fd,
     const char *const paths[], size_t k, int force, uint64_t *secret_len,

@@ -414,7 +414,7 @@ combine_fails() {
 	run --separate-stderr "$COMBINE" --format base32 --share shares
 	assert_status 2
 	assert_no_stdout
-	assert_usage_error symbolon-combine '--format: expected vault or hex, not base32'
+	assert_usage_error symbolon-combine '--format: expected vault, hex or raw, not base32'
 	run --separate-stderr "$COMBINE" --share
 	assert_status 2
 	assert_no_stdout
