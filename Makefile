@@ -257,7 +257,8 @@ demo: deps
 
 bench: deps
 	$(MAKE) all build/bench/bench_shamir build/bench/bench_image \
-	    build/bench/bench_startup build/bench/startup_sodium
+	    build/bench/bench_startup build/bench/startup_sodium \
+	    build/bench/dudect_shamir
 	@tests/bench/run.sh
 
 # The start-up floor: a program linked only to libsodium.
@@ -266,6 +267,12 @@ build/bench/startup_sodium: tests/bench/startup_sodium.c
 	$(call say,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< \
 	    $(shell $(PKG_CONFIG) --libs libsodium 2>/dev/null)
+
+# The timing test links libm (Welch's t); it is not a bench_ program.
+build/bench/dudect_shamir: tests/bench/dudect_shamir.c build/libsymbolon.a
+	@mkdir -p $(dir $@)
+	$(call say,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LIBS) -lm
 
 build/bench/bench_%: tests/bench/bench_%.c build/libsymbolon.a
 	@mkdir -p $(dir $@)

@@ -35,6 +35,8 @@
 
 #include <sodium.h>
 
+#include "symbolon/gf256.h"
+#include "symbolon/random.h"
 #include "symbolon/secmem.h"
 #include "symbolon/shamir.h"
 
@@ -56,7 +58,12 @@ static const unsigned pick[THRESHOLD] = { 4, 1, 3 };
 /* A second subset, checked once after timing. */
 static const unsigned other_pick[THRESHOLD] = { 0, 2, 1 };
 
-enum column { LIB, CLI, GFSHARE, RAW, COLUMNS };
+/* lib: in-process, the kernel cpuid picks; cli: the programs on raw share
+ * files (split/combine --format raw, as gfsplit/gfcombine work); text:
+ * the programs on Vault's base64 lines; raw: the randomness split must
+ * draw (ChaCha20 stream) / a memcpy of the t shares combine must read;
+ * io: tee writing the n share-sized files / cat of the t shares. */
+enum column { LIB, CLI, TEXT, GFSHARE, RAW, IO, COLUMNS };
 enum op { SPLIT, COMBINE, OPS };
 
 struct result {
@@ -65,6 +72,8 @@ struct result {
 };
 
 static struct result results[SIZE_COUNT][OPS][COLUMNS];
+static struct result kernel_results[SIZE_COUNT][OPS][SYM_GF256_KERNELS];
+static struct result floor_result;	/* /bin/true */
 static double budget = 1.5;	/* seconds of measured time per cell */
 static char stderr_log[4096];	/* programs' standard error goes here */
 
@@ -173,8 +182,8 @@ mb_per_s(size_t bytes, double seconds)
 static void
 report(size_t s, enum op op, enum column col, struct result r)
 {
-	static const char *const col_names[] = { "lib", "cli", "gfshare",
-	    "raw" };
+	static const char *const col_names[] = { "lib", "cli", "text",
+	    "gfshare", "raw", "io" };
 
 	results[s][op][col] = r;
 	fprintf(stderr, "  %-7s %-7s %-8s %10.2f MB/s  %10.3f ms  best of %u\n",
@@ -313,6 +322,7 @@ struct lib_ctx {
 	size_t lens[THRESHOLD];
 	size_t len;
 	uint8_t *random;	/* raw: (t-1) * len bytes */
+	struct sym_random_stream *stream;
 };
 
 static void
@@ -362,7 +372,42 @@ raw_random(void *p)
 {
 	struct lib_ctx *c = p;
 
-	randombytes_buf(c->random, (THRESHOLD - 1) * c->len);
+	/* The coefficients a bulk split draws: ChaCha20 (random.h). */
+	if (sym_random_stream_read(c->stream, c->random,
+	    (THRESHOLD - 1) * c->len) != SYM_OK)
+		fail("sym_random_stream_read");
+}
+
+static void
+raw_memcpy(void *p)
+{
+	struct lib_ctx *c = p;
+
+	/* The bytes combine must read, t shares of len, into one buffer. */
+	for (unsigned i = 0; i < THRESHOLD; i++)
+		memcpy(c->recovered, c->picked[i], c->len);
+}
+
+/* Each kernel this CPU runs, split and combine in-process. */
+static void
+bench_kernels(size_t s, struct lib_ctx *c)
+{
+	struct job split = { NULL, lib_split, NULL, c, 1 };
+	struct job combine = { NULL, lib_combine, lib_verify, c, 1 };
+
+	for (int k = 0; k < SYM_GF256_KERNELS; k++) {
+		if (sym_gf256_use_kernel((enum sym_gf256_kernel)k) != SYM_OK)
+			continue;
+		kernel_results[s][SPLIT][k] = measure(&split);
+		lib_pick(c, pick);
+		kernel_results[s][COMBINE][k] = measure(&combine);
+		fprintf(stderr, "  %-7s kernel %-12s split %9.1f MB/s, "
+		    "combine %9.1f MB/s\n", size_names[s],
+		    sym_gf256_kernel_name((enum sym_gf256_kernel)k),
+		    mb_per_s(sizes[s], kernel_results[s][SPLIT][k].seconds),
+		    mb_per_s(sizes[s], kernel_results[s][COMBINE][k].seconds));
+	}
+	sym_gf256_use_kernel_default();
 }
 
 static void
@@ -372,6 +417,7 @@ bench_lib(size_t s, const uint8_t *secret)
 	struct job split = { NULL, lib_split, NULL, &c, 1 };
 	struct job combine = { NULL, lib_combine, lib_verify, &c, 1 };
 	struct job raw = { NULL, raw_random, NULL, &c, 1 };
+	struct job copy = { NULL, raw_memcpy, NULL, &c, 1 };
 	uint8_t xs[SHARES];
 
 	memset(&c, 0, sizeof c);
@@ -382,7 +428,8 @@ bench_lib(size_t s, const uint8_t *secret)
 	for (unsigned i = 0; i < SHARES; i++)
 		c.shares[i] = sym_secmem_alloc(c.len + 1);
 	c.random = malloc((THRESHOLD - 1) * c.len);
-	if (c.secret == NULL || c.recovered == NULL || c.random == NULL)
+	if (c.secret == NULL || c.recovered == NULL || c.random == NULL ||
+	    sym_random_stream_new(&c.stream) != SYM_OK)
 		fail("out of memory");
 	for (unsigned i = 0; i < SHARES; i++)
 		if (c.shares[i] == NULL)
@@ -405,12 +452,15 @@ bench_lib(size_t s, const uint8_t *secret)
 	lib_combine(&c);
 	lib_verify(&c);
 	report(s, SPLIT, RAW, measure(&raw));
+	report(s, COMBINE, RAW, measure(&copy));
+	bench_kernels(s, &c);
 
 	for (unsigned i = 0; i < SHARES; i++)
 		sym_secmem_free(c.shares[i]);
 	sym_secmem_free(c.recovered);
 	sym_secmem_free(c.secret);
 	free(c.random);
+	sym_random_stream_free(c.stream);
 }
 
 /* ---- program jobs ---- */
@@ -525,6 +575,93 @@ find_gfshares(const char *dir, char paths[SHARES][4096])
 		fail("gfsplit wrote %u files, expected %u", found, SHARES);
 }
 
+/* The process floor: /bin/true started the same way as the programs. */
+static void
+bench_floor(void)
+{
+	char *argv[] = { (char *)"/bin/true", NULL };
+	struct cli_ctx c = { argv, NULL, NULL, NULL, "/bin/true", NULL, 0,
+	    NULL, NULL };
+	struct job j = { NULL, cli_run, NULL, &c, 0 };
+
+	floor_result = measure(&j);
+	fprintf(stderr, "  process floor (/bin/true) %.3f ms\n",
+	    floor_result.seconds * 1e3);
+}
+
+/* symbolon's raw share files, as gfsplit/gfcombine keep theirs, and the
+ * I/O alone: tee writing n secret-sized files, cat of t shares. */
+static void
+bench_cli_raw(size_t s, const uint8_t *secret, const struct tools *tl,
+    const char *secret_path)
+{
+	char dir[4096], out[4096], paths[SHARES][4096], tee_paths[SHARES][4096];
+	char shares_arg[] = "--key-shares=5", threshold_arg[] =
+	    "--key-threshold=3", format_opt[] = "--format=raw",
+	    out_dir_opt[] = "--out-dir", in_opt[] = "--in", share_opt[] =
+	    "--share", out_opt[] = "--out";
+	size_t len = sizes[s];
+
+	path_join(dir, sizeof dir, tl->work, "raw");
+	path_join(out, sizeof out, tl->work, "raw-recovered.bin");
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+		fail("%s: %s", dir, strerror(errno));
+	for (unsigned i = 0; i < SHARES; i++) {
+		char name[64];
+
+		snprintf(name, sizeof name, "share-%u-of-%u.raw", i + 1, SHARES);
+		path_join(paths[i], sizeof paths[i], dir, name);
+		snprintf(name, sizeof name, "tee-%u", i + 1);
+		path_join(tee_paths[i], sizeof tee_paths[i], tl->work, name);
+	}
+	{
+		char *argv[] = { tl->split, shares_arg, threshold_arg,
+		    format_opt, out_dir_opt, dir, in_opt, (char *)secret_path,
+		    NULL };
+		struct cli_ctx c = { argv, NULL, NULL, NULL, "symbolon-split",
+		    secret, len, dir, NULL };
+		struct job j = { cli_prepare, cli_run, NULL, &c, 0 };
+
+		report(s, SPLIT, CLI, measure(&j));
+	}
+	{
+		char *argv[] = { tl->combine, format_opt,
+		    share_opt, paths[pick[0]], share_opt, paths[pick[1]],
+		    share_opt, paths[pick[2]], out_opt, out, NULL };
+		struct cli_ctx c = { argv, NULL, NULL, out, "symbolon-combine",
+		    secret, len, NULL, out };
+		struct job j = { cli_prepare, cli_run, cli_verify, &c, 0 };
+
+		report(s, COMBINE, CLI, measure(&j));
+	}
+	{
+		/* symbolon fsyncs every share file and its output (a share
+		 * may be the only copy): the I/O limit makes its files
+		 * durable too, or it would compare the disk with the cache. */
+		static char script[65536];
+		char *argv[] = { (char *)"/bin/sh", (char *)"-c",
+		    script, NULL };
+		struct cli_ctx c = { argv, NULL, NULL, NULL, "tee", secret,
+		    len, NULL, NULL };
+		struct job j = { NULL, cli_run, NULL, &c, 0 };
+
+		snprintf(script, sizeof script, "tee %s %s %s %s <%s >%s && "
+		    "sync %s %s %s %s %s", tee_paths[0], tee_paths[1],
+		    tee_paths[2], tee_paths[3], secret_path, tee_paths[4],
+		    tee_paths[0], tee_paths[1], tee_paths[2], tee_paths[3],
+		    tee_paths[4]);
+		report(s, SPLIT, IO, measure(&j));
+		snprintf(script, sizeof script, "cat %s %s %s >%s && sync %s",
+		    paths[pick[0]], paths[pick[1]], paths[pick[2]], out, out);
+		c.who = "cat";
+		report(s, COMBINE, IO, measure(&j));
+	}
+	empty_dir(dir);
+	unlink(out);
+	for (unsigned i = 0; i < SHARES; i++)
+		unlink(tee_paths[i]);
+}
+
 static void
 bench_cli(size_t s, const uint8_t *secret, const struct tools *tl)
 {
@@ -552,6 +689,7 @@ bench_cli(size_t s, const uint8_t *secret, const struct tools *tl)
 	if (mkdir(gfdir, 0700) != 0 && errno != EEXIST)
 		fail("%s: %s", gfdir, strerror(errno));
 	write_file(secret_path, secret, len);
+	bench_cli_raw(s, secret, tl, secret_path);
 
 	{
 		char *argv[] = { tl->split, shares_arg, threshold_arg, in_opt,
@@ -560,7 +698,7 @@ bench_cli(size_t s, const uint8_t *secret, const struct tools *tl)
 		    "symbolon-split", secret, len, NULL, NULL };
 		struct job j = { cli_prepare, cli_run, cli_verify, &c, 0 };
 
-		report(s, SPLIT, CLI, measure(&j));
+		report(s, SPLIT, TEXT, measure(&j));
 	}
 	separate_shares(shares_txt, share_paths);
 	{
@@ -572,7 +710,7 @@ bench_cli(size_t s, const uint8_t *secret, const struct tools *tl)
 		    "symbolon-combine", secret, len, NULL, recovered };
 		struct job j = { cli_prepare, cli_run, cli_verify, &c, 0 };
 
-		report(s, COMBINE, CLI, measure(&j));
+		report(s, COMBINE, TEXT, measure(&j));
 	}
 	{
 		char *argv[] = { tl->gfsplit, n_opt, three, m_opt, five,
@@ -626,63 +764,137 @@ print_ratio(const struct result *a, const struct result *b)
 		printf(" %10s", "-");
 }
 
+static double
+ratio(const struct result *a, const struct result *b)
+{
+	/* Ratio of throughputs = inverse ratio of times; 0: not measured. */
+	return a->seconds > 0 && b->seconds > 0 ? b->seconds / a->seconds : 0;
+}
+
 static void
-print_table(int with_cli)
+print_cells(size_t s, int op)
+{
+	const struct result *r = results[s][op];
+
+	printf("%-7s %-7s", size_names[s], op == SPLIT ? "split" : "combine");
+	for (int col = LIB; col < COLUMNS; col++)
+		print_cell(&r[col], sizes[s]);
+	print_ratio(&r[CLI], &r[GFSHARE]);
+	print_ratio(&r[CLI], &r[IO]);
+	print_ratio(&r[LIB], &r[RAW]);
+	putchar('\n');
+}
+
+static void
+print_kernels(size_t size_count)
+{
+	printf("\nEach kernel, in-process (MB/s; the first line is the one cpuid "
+	    "chose: %s)\n%-12s", sym_gf256_kernel_name(
+	    sym_gf256_kernel_active()), "kernel");
+	for (size_t s = 0; s < size_count; s++)
+		printf(" %8s split %6s comb", size_names[s], "");
+	putchar('\n');
+	for (int k = 0; k < SYM_GF256_KERNELS; k++) {
+		if (kernel_results[0][SPLIT][k].seconds == 0)
+			continue;
+		printf("%-12s", sym_gf256_kernel_name((enum sym_gf256_kernel)k));
+		for (size_t s = 0; s < size_count; s++) {
+			print_cell(&kernel_results[s][SPLIT][k], sizes[s]);
+			print_cell(&kernel_results[s][COMBINE][k], sizes[s]);
+		}
+		putchar('\n');
+	}
+}
+
+/* The targets of issue 16, judged on this run's numbers. */
+static void
+print_targets(size_t size_count, int with_cli)
+{
+	size_t big = size_count - 1;
+	const struct result *sp = results[big][SPLIT], *co = results[big][COMBINE];
+	double floor_s = floor_result.seconds;
+
+	printf("\nTargets (%s):\n", size_names[big]);
+	if (with_cli) {
+		for (int op = SPLIT; op < OPS; op++) {
+			const struct result *r = op == SPLIT ? sp : co;
+			double vs_gf = ratio(&r[CLI], &r[GFSHARE]);
+			double vs_io = ratio(&r[CLI], &r[IO]);
+			/* 10x gfshare or 80% of the I/O limit, the lower bar. */
+			double need_gf = 10, need_io = 0.8;
+			int met = vs_gf >= need_gf || vs_io >= need_io;
+
+			printf("  cli %-7s %6.2fx %s, %5.2fx of the I/O limit "
+			    "(%s); goal >= 10x or >= 0.8x: %s\n",
+			    op == SPLIT ? "split" : "combine", vs_gf,
+			    op == SPLIT ? "gfsplit" : "gfcombine", vs_io,
+			    op == SPLIT ? "tee" : "cat", met ? "met" : "NOT met");
+		}
+	}
+	printf("  lib combine %.2fx the time of a memcpy of the t shares; goal "
+	    "<= 2x: %s\n", ratio(&co[RAW], &co[LIB]),
+	    ratio(&co[RAW], &co[LIB]) <= 2 ? "met" : "NOT met");
+	if (with_cli && floor_s > 0) {
+		double t_split = results[0][SPLIT][TEXT].seconds / floor_s;
+		double t_comb = results[0][COMBINE][TEXT].seconds / floor_s;
+
+		printf("  %s split command %.2fx /bin/true, combine %.2fx; goal "
+		    "<= 1.5x: %s\n", size_names[0], t_split, t_comb,
+		    t_split <= 1.5 && t_comb <= 1.5 ? "met" : "NOT met");
+	}
+}
+
+static void
+print_table(size_t size_count, int with_cli)
 {
 	printf("\nShamir split/combine, %u shares, threshold %u; "
 	    "MB/s = 10^6 secret bytes per second, best of N runs\n",
 	    SHARES, THRESHOLD);
-	printf("%-7s %-7s %10s %10s %10s %10s %10s %10s %10s\n", "size", "op",
-	    "lib", "cli", "gfshare", "raw", "cli/gfsh", "lib/gfsh",
-	    "lib/raw");
-	for (size_t s = 0; s < SIZE_COUNT; s++) {
+	printf("%-7s %-7s %10s %10s %10s %10s %10s %10s %10s %10s %10s\n",
+	    "size", "op", "lib", "cli", "text", "gfshare", "raw", "io",
+	    "cli/gfsh", "cli/io", "lib/raw");
+	for (size_t s = 0; s < size_count; s++)
+		for (int op = SPLIT; op < OPS; op++)
+			if (results[s][op][LIB].seconds != 0)
+				print_cells(s, op);
+	printf("\nBest time per run in ms\n%-7s %-7s", "size", "op");
+	for (int col = LIB; col < COLUMNS; col++)
+		printf(" %10s", (const char *[]){ "lib", "cli", "text",
+		    "gfshare", "raw", "io" }[col]);
+	putchar('\n');
+	for (size_t s = 0; s < size_count; s++) {
 		for (int op = SPLIT; op < OPS; op++) {
 			const struct result *r = results[s][op];
 
-			if (r[LIB].seconds == 0)
-				continue;
-			printf("%-7s %-7s", size_names[s],
-			    op == SPLIT ? "split" : "combine");
-			for (int col = LIB; col < COLUMNS; col++)
-				print_cell(&r[col], sizes[s]);
-			print_ratio(&r[CLI], &r[GFSHARE]);
-			print_ratio(&r[LIB], &r[GFSHARE]);
-			print_ratio(&r[LIB], &r[RAW]);
-			putchar('\n');
-		}
-	}
-	printf("\nBest time per run in ms (N = runs measured)\n");
-	printf("%-7s %-7s %17s %17s %17s %17s\n", "size", "op", "lib", "cli",
-	    "gfshare", "raw");
-	for (size_t s = 0; s < SIZE_COUNT; s++) {
-		for (int op = SPLIT; op < OPS; op++) {
-			const struct result *r = results[s][op];
-
-			if (r[LIB].seconds == 0)
-				continue;
 			printf("%-7s %-7s", size_names[s],
 			    op == SPLIT ? "split" : "combine");
 			for (int col = LIB; col < COLUMNS; col++)
 				if (r[col].seconds > 0)
-					printf(" %10.4g N=%-4u",
-					    r[col].seconds * 1e3, r[col].reps);
+					printf(" %10.4g", r[col].seconds * 1e3);
 				else
-					printf(" %10s %-4s ", "-", "");
+					printf(" %10s", "-");
 			putchar('\n');
 		}
 	}
-	printf("\nlib: sym_shamir_split/combine in-process (shares in "
-	    "sodium_malloc memory)\n"
-	    "cli: bin/symbolon-split --in FILE >FILE (base64 lines), "
-	    "bin/symbolon-combine --share x3 >FILE\n"
-	    "gfshare: gfsplit -n 3 -m 5 FILE, gfcombine -o FILE x3 "
-	    "(libgfshare-bin, table-based GF(256))\n"
-	    "raw: randombytes_buf of (t-1) bytes per secret byte, the "
-	    "randomness a split must draw (split only)\n"
-	    "cli/gfsh, lib/gfsh, lib/raw: throughput ratios (above 1: "
-	    "symbolon faster)\n");
+	printf("\nlib: sym_shamir_split/combine in-process (sodium_malloc "
+	    "memory, the kernel cpuid chose)\n"
+	    "cli: symbolon-split --format raw --out-dir D, symbolon-combine "
+	    "--format raw --share x3 --out F\n"
+	    "text: symbolon-split --in F >F (Vault's base64 lines), "
+	    "symbolon-combine --share x3 >F\n"
+	    "gfshare: gfsplit -n 3 -m 5 F, gfcombine -o F x3 (libgfshare-bin, "
+	    "table-based GF(256))\n"
+	    "raw: split: the ChaCha20 coefficient stream, (t-1) bytes per "
+	    "secret byte; combine: memcpy of the t shares\n"
+	    "io: split: tee writing the 5 share-sized files, then sync of "
+	    "them; combine: cat of the 3 shares into one file, then sync\n"
+	    "process floor: /bin/true %.3f ms\n"
+	    "cli/gfsh, cli/io, lib/raw: throughput ratios (above 1: "
+	    "symbolon faster)\n", floor_result.seconds * 1e3);
 	if (!with_cli)
 		printf("(programs not measured: --lib-only)\n");
+	print_kernels(size_count);
+	print_targets(size_count, with_cli);
 }
 
 static void
@@ -756,6 +968,8 @@ main(int argc, char **argv)
 	secret = malloc(sizes[size_count - 1]);
 	if (secret == NULL)
 		fail("out of memory");
+	if (!lib_only)
+		bench_floor();
 	for (size_t s = 0; s < size_count; s++) {
 		randombytes_buf(secret, sizes[s]);
 		bench_lib(s, secret);
@@ -763,7 +977,7 @@ main(int argc, char **argv)
 			bench_cli(s, secret, &tl);
 	}
 	free(secret);
-	print_table(!lib_only);
+	print_table(size_count, !lib_only);
 	printf("\nall combines matched their secrets\n");
 	return 0;
 }

@@ -91,6 +91,13 @@ build/bench/bench_shamir --work "$work" \
 	--gfsplit "$(command -v gfsplit)" --gfcombine "$(command -v gfcombine)" "$@"
 status=$?
 
+# Constant time, measured: dudect's fixed-vs-random test of every kernel
+# (tests/bench/dudect_shamir.c).  Its verdicts are printed, not enforced:
+# a loaded machine can push |t| over 4.5, and the portable kernel's open
+# finding (docs/DECISIONS.md) would fail every run.
+build/bench/dudect_shamir "${BENCH_DUDECT_RUNS:-300000}" ||
+	echo "bench: dudect found |t| > 4.5 (see above)"
+
 # The image bench, in its own directory; BENCH_IMAGE_MIB=0 skips it.
 if [ "$image_mib" -gt 0 ]; then
 	need_kib=$((image_mib * 1024 * 9 / 2 + 65536))
