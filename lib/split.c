@@ -12,18 +12,20 @@
 #include "symbolon/share_files.h"
 #include "symbolon/split.h"
 
+/* Text is written a piece at a time: a multiple of 3 bytes, so that the
+ * base64 of a share is the base64 of its pieces. */
+#define TEXT_PIECE_BYTES (3u * 64u * 1024u)
+
 int
-sym_split_text(char **text, size_t *len, const uint8_t *secret,
-    size_t secret_len, unsigned count, unsigned threshold,
-    enum sym_text_format format)
+sym_split_text(int fd, const uint8_t *secret, size_t secret_len,
+    unsigned count, unsigned threshold, enum sym_text_format format)
 {
 	uint8_t *shares[SYM_SHAMIR_MAX_SHARES] = { 0 };
-	size_t share_len = secret_len + SYM_SHAMIR_SHARE_OVERHEAD, used = 0;
-	size_t line_cap = sym_codec_encoded_len(share_len, format) + 1;
+	size_t share_len = secret_len + SYM_SHAMIR_SHARE_OVERHEAD;
+	size_t piece_cap = sym_codec_encoded_len(TEXT_PIECE_BYTES, format);
+	char *piece = NULL;
 	int rc = SYM_OK;
 
-	*text = NULL;
-	*len = 0;
 	if (count > SYM_SHAMIR_MAX_SHARES)
 		return SYM_ESHARES;
 	for (unsigned i = 0; i < count && rc == SYM_OK; i++)
@@ -32,23 +34,26 @@ sym_split_text(char **text, size_t *len, const uint8_t *secret,
 	if (rc == SYM_OK)
 		rc = sym_shamir_split(shares, count, threshold, secret,
 		    secret_len);
-	if (rc == SYM_OK && (*text = sym_secmem_alloc(line_cap * count)) == NULL)
+	if (rc == SYM_OK && (piece = sym_secmem_alloc(piece_cap + 1)) == NULL)
 		rc = SYM_ENOMEM;
 	for (unsigned i = 0; i < count && rc == SYM_OK; i++) {
-		rc = sym_codec_encode(*text + used, line_cap, shares[i],
-		    share_len, format);
-		used += strlen(*text + used);
-		(*text)[used++] = '\n';
+		for (size_t off = 0; off < share_len && rc == SYM_OK;
+		    off += TEXT_PIECE_BYTES) {
+			size_t n = share_len - off < TEXT_PIECE_BYTES ?
+			    share_len - off : TEXT_PIECE_BYTES;
+
+			if ((rc = sym_codec_encode(piece, piece_cap, shares[i] +
+			    off, n, format)) == SYM_OK)
+				rc = sym_io_write_fd(fd, (const uint8_t *)piece,
+				    strlen(piece));
+		}
+		if (rc == SYM_OK)
+			rc = sym_io_write_fd(fd, (const uint8_t *)"\n", 1);
 	}
 	for (unsigned i = 0; i < count; i++)
 		sym_secmem_free(shares[i]);
-	if (rc != SYM_OK) {
-		sym_secmem_free(*text);
-		*text = NULL;
-		return rc;
-	}
-	*len = used;
-	return SYM_OK;
+	sym_secmem_free(piece);
+	return rc;
 }
 
 static int

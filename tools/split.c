@@ -147,8 +147,7 @@ static int
 split(struct sym_split_options *o, int arguments)
 {
 	uint8_t *secret = NULL;
-	char why[256], *text = NULL;
-	size_t len = 0;
+	char why[256];
 	int rc, status;
 
 	if (arguments)
@@ -173,13 +172,11 @@ split(struct sym_split_options *o, int arguments)
 		    "bytes or more", o->secret_len);
 	if (o->out_dir != NULL) {
 		status = split_bundles(o);
-	} else if ((rc = sym_split_text(&text, &len, secret, o->secret_len,
-	    o->count, o->threshold, o->format)) != SYM_OK) {
-		status = cli_fail(rc, NULL);
 	} else {
-		rc = sym_io_write_fd(STDOUT_FILENO, (const uint8_t *)text, len);
-		status = rc == SYM_OK ? 0 : cli_fail(rc, "standard output");
-		sym_secmem_free(text);
+		rc = sym_split_text(STDOUT_FILENO, secret, o->secret_len,
+		    o->count, o->threshold, o->format);
+		status = rc == SYM_OK ? 0 : cli_fail(rc, rc == SYM_ENOMEM ?
+		    NULL : "standard output");
 	}
 	sym_secmem_free(secret);
 	return status;

@@ -91,10 +91,12 @@ int sym_split_bundles(struct sym_split_result *result,
     const struct sym_split_options *o) SYM_WARN_UNUSED SYM_NONNULL(1, 2);
 void sym_split_result_free(struct sym_split_result *result);
 
-/* Splits secret into count text shares, one a line ("\n" after each) in
- * format, into a new secure buffer *text of *len bytes. */
-int sym_split_text(char **text, size_t *len, const uint8_t *secret,
-    size_t secret_len, unsigned count, unsigned threshold,
-    enum sym_text_format format) SYM_WARN_UNUSED SYM_NONNULL(1, 2, 3);
+/* Splits secret into count text shares and writes them to fd, one a
+ * line ("\n" after each) in format, a piece at a time (the shares are
+ * held in secure memory, their text is not held whole).  A write error
+ * may leave some lines written. */
+int sym_split_text(int fd, const uint8_t *secret, size_t secret_len,
+    unsigned count, unsigned threshold, enum sym_text_format format)
+    SYM_WARN_UNUSED;
 
 #endif
