@@ -22,32 +22,36 @@ mul_neon(uint8x16_t v, uint8x16_t lo, uint8x16_t hi)
 	return veorq_u8(vqtbl1q_u8(lo, l), vqtbl1q_u8(hi, h));
 }
 
-static void
-neon_mul_add(uint8_t *acc, const uint8_t *add, uint8_t c, size_t len)
+/* horner (public): acc = acc * c + other; otherwise acc += c * other. */
+static inline void
+neon_run(uint8_t *acc, const uint8_t *other, uint8_t c, size_t len,
+    int horner)
 {
 	uint8_t tlo[16], thi[16];
 	size_t i = 0;
 
 	gf256_nibble_tables(tlo, thi, c);
 	uint8x16_t lo = vld1q_u8(tlo), hi = vld1q_u8(thi);
-	for (; i + 16 <= len; i += 16)
-		vst1q_u8(acc + i, veorq_u8(mul_neon(vld1q_u8(acc + i), lo, hi),
-		    vld1q_u8(add + i)));
-	gf256_portable_mul_add(acc + i, add + i, c, len - i);
+	for (; i + 16 <= len; i += 16) {
+		uint8x16_t a = vld1q_u8(acc + i), o = vld1q_u8(other + i);
+
+		vst1q_u8(acc + i, horner ? veorq_u8(mul_neon(a, lo, hi), o) :
+		    veorq_u8(a, mul_neon(o, lo, hi)));
+	}
+	(horner ? gf256_portable_mul_add : gf256_portable_add_mul)(acc + i,
+	    other + i, c, len - i);
+}
+
+static void
+neon_mul_add(uint8_t *acc, const uint8_t *add, uint8_t c, size_t len)
+{
+	neon_run(acc, add, c, len, 1);
 }
 
 static void
 neon_add_mul(uint8_t *acc, const uint8_t *src, uint8_t c, size_t len)
 {
-	uint8_t tlo[16], thi[16];
-	size_t i = 0;
-
-	gf256_nibble_tables(tlo, thi, c);
-	uint8x16_t lo = vld1q_u8(tlo), hi = vld1q_u8(thi);
-	for (; i + 16 <= len; i += 16)
-		vst1q_u8(acc + i, veorq_u8(vld1q_u8(acc + i),
-		    mul_neon(vld1q_u8(src + i), lo, hi)));
-	gf256_portable_add_mul(acc + i, src + i, c, len - i);
+	neon_run(acc, src, c, len, 0);
 }
 
 int

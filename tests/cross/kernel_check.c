@@ -11,6 +11,8 @@
 
 #include "symbolon/gf256.h"
 
+#include "../unit/gf256_reference.h"
+
 static uint64_t state = 0x9e3779b97f4a7c15u;
 
 static uint8_t
@@ -23,19 +25,6 @@ next_byte(void)
 	return (uint8_t)((state * 0x2545f4914f6cdd1du) >> 56);
 }
 
-static uint8_t
-reference_mul(uint8_t a, uint8_t b)
-{
-	unsigned product = 0;
-
-	for (unsigned i = 0; i < 8; i++)
-		if (((unsigned)b >> i) & 1u)
-			product ^= (unsigned)a << i;
-	for (unsigned bit = 14; bit >= 8; bit--)
-		if ((product >> bit) & 1u)
-			product ^= 0x11Bu << (bit - 8);
-	return (uint8_t)product;
-}
 
 static int
 check(enum sym_gf256_kernel k)

@@ -10,24 +10,10 @@
 #include <cmocka.h>
 
 #include "symbolon/gf256.h"
+
+#include "gf256_reference.h"
 #include "symbolon/secmem.h"
 
-/* Reference: schoolbook carry-less product, then long division by the
- * AES polynomial x^8 + x^4 + x^3 + x + 1.  Deliberately a different
- * algorithm from the library's interleaved bit-serial one. */
-static uint8_t
-reference_mul(uint8_t a, uint8_t b)
-{
-	unsigned product = 0;
-
-	for (unsigned i = 0; i < 8; i++)
-		if (((unsigned)b >> i) & 1u)
-			product ^= (unsigned)a << i;
-	for (unsigned bit = 14; bit >= 8; bit--)
-		if ((product >> bit) & 1u)
-			product ^= 0x11Bu << (bit - 8);
-	return (uint8_t)product;
-}
 
 static void
 test_known_answers(void **state)

@@ -1,6 +1,9 @@
 /* Unit tests for streaming split/combine: shares written block by block
  * are exactly what the in-memory code would accept, in both forms, at
  * every size around the block boundaries; bad share files are named. */
+#define TMPDIR_NAME "stream"
+#include "tmpdir.h"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -23,24 +26,7 @@
 #define T 3
 #define B SYM_STREAM_BLOCK_BYTES
 
-static char dir[] = "/tmp/test_shamir_stream.XXXXXX";
-
-static int
-setup(void **state)
-{
-	(void)state;
-	return mkdtemp(dir) == NULL ? -1 : 0;
-}
-
-static int
-teardown(void **state)
-{
-	char cmd[128];
-
-	(void)state;
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	return system(cmd);
-}
+#define dir tmpdir
 
 static int
 open_file(const char *name, int flags)
@@ -248,5 +234,5 @@ main(void)
 
 	if (sym_secmem_init() != SYM_OK)
 		return 2;
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, tmpdir_setup, tmpdir_teardown);
 }

@@ -1,5 +1,8 @@
 /* Unit tests for raw share files: all or nothing, never replacing a
  * file, shares that combine (and a combine that names a bad one). */
+#define TMPDIR_NAME "files"
+#include "tmpdir.h"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,24 +20,7 @@
 #include "symbolon/secmem.h"
 #include "symbolon/share_files.h"
 
-static char dir[] = "/tmp/test_share_files.XXXXXX";
-
-static int
-setup(void **state)
-{
-	(void)state;
-	return mkdtemp(dir) == NULL ? -1 : 0;
-}
-
-static int
-teardown(void **state)
-{
-	char cmd[128];
-
-	(void)state;
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	return system(cmd);
-}
+#define dir tmpdir
 
 static int
 secret_fd(const uint8_t *secret, size_t len)
@@ -153,5 +139,5 @@ main(void)
 
 	if (sym_secmem_init() != SYM_OK)
 		return 2;
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, tmpdir_setup, tmpdir_teardown);
 }
