@@ -259,6 +259,22 @@ sym_codec_decode(uint8_t *out, size_t cap, size_t *out_len, const char *text,
 	return rc;
 }
 
+int
+sym_text_check_name(const char *name, size_t max)
+{
+	size_t len = strlen(name);
+
+	if (len == 0 || len > max)
+		return SYM_EUSAGE;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)name[i];
+
+		if (c < 0x20 || c == 0x7f)
+			return SYM_EUSAGE;
+	}
+	return SYM_OK;
+}
+
 static int
 is_blank(char c)
 {

@@ -17,6 +17,7 @@
 
 #include <sodium.h>
 
+#include "symbolon/codec.h"
 #include "symbolon/io.h"
 #include "symbolon/secmem.h"
 
@@ -285,17 +286,7 @@ to_fd(void *ctx, const uint8_t *buf, size_t len)
 int
 sym_image_check_name(const char *name)
 {
-	size_t len = strlen(name);
-
-	if (len == 0 || len > SYM_IMAGE_NAME_MAX)
-		return SYM_EUSAGE;
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)name[i];
-
-		if (c < 0x20 || c == 0x7f)
-			return SYM_EUSAGE;
-	}
-	return SYM_OK;
+	return sym_text_check_name(name, SYM_IMAGE_NAME_MAX);
 }
 
 /* A failed commit leaves the file as it was; the entries in memory then

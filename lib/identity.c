@@ -4,6 +4,7 @@
 #include <sodium.h>
 
 #include "symbolon/cbor.h"
+#include "symbolon/codec.h"
 #include "symbolon/io.h"
 #include "symbolon/identity.h"
 #include "symbolon/passphrase.h"
@@ -38,18 +39,7 @@ static const char keyfile_magic[] = "symbolon secret key";
 int
 sym_identity_check_name(const char *name)
 {
-	size_t len = strlen(name);
-
-	if (len == 0 || len > SYM_IDENTITY_NAME_MAX)
-		return SYM_EUSAGE;
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)name[i];
-
-		/* Names are printed on terminals and share sheets. */
-		if (c < 0x20 || c == 0x7f)
-			return SYM_EUSAGE;
-	}
-	return SYM_OK;
+	return sym_text_check_name(name, SYM_IDENTITY_NAME_MAX);
 }
 
 static int

@@ -45,6 +45,12 @@ int sym_codec_decode(uint8_t *out, size_t cap, size_t *out_len,
     const char *text, size_t text_len, enum sym_text_format format)
     SYM_WARN_UNUSED SYM_NONNULL(1, 3);
 
+/* SYM_OK if name is 1..max bytes with no control character (names are
+ * printed on terminals, share sheets and audit records), else
+ * SYM_EUSAGE. */
+int sym_text_check_name(const char *name, size_t max)
+    SYM_WARN_UNUSED SYM_NONNULL(1);
+
 /*
  * Iterates over the lines of text: on each call sets *line and *line_len to
  * the next line with surrounding spaces, tabs and CR removed, skipping
