@@ -118,14 +118,17 @@ sym_shamir_split(uint8_t *const shares[], unsigned n, unsigned t,
 
 		if (count > COEFFICIENT_BLOCK)
 			count = COEFFICIENT_BLOCK;
+		/* Exactly the coefficients this block needs: a 32-byte key
+		 * draws 64 bytes at t = 3, not a whole block's worth. */
 		rc = stream != NULL ?
-		    sym_random_stream_read(stream, coefficients, block_bytes) :
-		    sym_random_bytes(coefficients, block_bytes,
+		    sym_random_stream_read(stream, coefficients,
+		    (size_t)(t - 1) * count) :
+		    sym_random_bytes(coefficients, (size_t)(t - 1) * count,
 		    SYM_RANDOM_SECRET);
 		if (rc != SYM_OK)
 			goto out;
 		evaluate_block(shares, xs, n, t, secret, off, count,
-		    coefficients, COEFFICIENT_BLOCK);
+		    coefficients, count);
 	}
 	for (unsigned s = 0; s < n; s++)
 		shares[s][secret_len] = xs[s];

@@ -40,9 +40,10 @@ int sym_random_uniform_byte(uint8_t *out, uint8_t upper)
 /*
  * Uniform public integers from a pool: one draw of SYM_RANDOM_POOL_BYTES
  * serves a whole Fisher-Yates shuffle of 255 values (about 340 bytes
- * expected), where one draw per value cost a system call each.
+ * expected; a rare longer run draws again), where one draw per value cost
+ * a system call each.
  */
-#define SYM_RANDOM_POOL_BYTES 1024u
+#define SYM_RANDOM_POOL_BYTES 512u
 struct sym_random_pool {
 	uint8_t bytes[SYM_RANDOM_POOL_BYTES];
 	size_t used, len;
