@@ -282,13 +282,16 @@ sym_qr_png(uint8_t **png, size_t *len, const struct sym_qr *qr,
 	if (module < 1 || module > 100 || quiet > 40 || qr->modules == NULL)
 		return SYM_EUSAGE;
 	side = (qr->width + 2 * quiet) * module;
-	surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)side,
+	/* One bit a pixel: cairo writes an A1 surface as a 1-bit greyscale
+	 * PNG (alpha 1 white, 0 black), a 24th of the rows libpng must filter
+	 * and deflate for RGB (most of the time a share's PNG took). */
+	surface = cairo_image_surface_create(CAIRO_FORMAT_A1, (int)side,
 	    (int)side);
 	cr = cairo_create(surface);
 	cairo_set_antialias(cr, CAIRO_ANTIALIAS_NONE);
-	cairo_set_source_rgb(cr, 1, 1, 1);
+	cairo_set_source_rgba(cr, 0, 0, 0, 1);
 	cairo_paint(cr);
-	cairo_set_source_rgb(cr, 0, 0, 0);
+	cairo_set_operator(cr, CAIRO_OPERATOR_CLEAR);
 	for (unsigned y = 0; y < qr->width; y++)
 		for (unsigned x = 0; x < qr->width; x++)
 			if (qr->modules[(size_t)y * qr->width + x])
