@@ -32,6 +32,9 @@ CAMERA_FLAGS := $(if $(filter 0,$(CAMERA)),-DSYMBOLON_NO_CAMERA)
 ALL_CFLAGS = -std=gnu11 $(WARNINGS) $(HARDENING) -Iinclude $(CAMERA_FLAGS) \
 	$(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null) $(CFLAGS) -MMD -MP
 ALL_LDFLAGS = $(LDHARDENING) $(LDFLAGS)
+# What a compile-and-link rule hands the compiler: not the headers that
+# the dependency files (-MMD) add to a target's prerequisites.
+LINK_INPUTS = $(filter %.c %.o %.a %.so,$^)
 LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 CORE_LIBS = $(shell $(PKG_CONFIG) --libs $(CORE_PKGS) 2>/dev/null)
 PICTURE_LIBS = $(shell $(PKG_CONFIG) --libs $(PICTURE_PKGS) 2>/dev/null)
@@ -93,7 +96,7 @@ $(PICTURE_SO): $(PICTURE_OBJS) build/libsymbolon.a lib/picture.map
 bin/symbolon: build/tools/symbolon.o
 	@mkdir -p bin
 	$(call say,LD,$@)
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(LINK_INPUTS)
 
 # The programs' shared code as an archive: each program links only the
 # members it uses, so status (no --pgp-keys) does not pull in GPGME.
@@ -107,7 +110,7 @@ build/tools/libcli.a: build/tools/cli.o build/tools/cli_pgp.o \
 bin/symbolon-%: build/tools/%.o $(TOOL_COMMON) build/libsymbolon.a
 	@mkdir -p bin
 	$(call say,LD,$@)
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CORE_LIBS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(LINK_INPUTS) $(CORE_LIBS)
 
 # symbolon-qr writes pictures: it links the plugin (before libsymbolon.a,
 # so that the picture functions come from it), found at run time where
@@ -116,7 +119,7 @@ bin/symbolon-qr: build/tools/qr.o $(TOOL_COMMON) $(PICTURE_SO) \
     build/libsymbolon.a
 	@mkdir -p bin
 	$(call say,LD,$@)
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CORE_LIBS) \
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(LINK_INPUTS) $(CORE_LIBS) \
 	    -Wl,-rpath,'$$ORIGIN/../build:$$ORIGIN/../lib/symbolon:$(PICTUREDIR)'
 
 # Unit tests: cmocka, once as built and once under ASan+UBSan.
@@ -125,7 +128,7 @@ TEST_LIBS = $(LIBS) $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
 build/tests/test_%: tests/unit/test_%.c build/libsymbolon.a
 	@mkdir -p $(dir $@)
 	$(call say,CC,$@)
-	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(TEST_LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(LINK_INPUTS) $(TEST_LIBS)
 
 SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=all
@@ -139,26 +142,26 @@ build/asan/%.o: %.c
 build/asan/tests/test_%: tests/unit/test_%.c $(ASAN_LIB_OBJS)
 	@mkdir -p $(dir $@)
 	$(call say,LD-ASAN,$@)
-	$(Q)$(CC) $(ALL_CFLAGS) $(SANITIZE) $(ALL_LDFLAGS) -o $@ $^ $(TEST_LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(SANITIZE) $(ALL_LDFLAGS) -o $@ $(LINK_INPUTS) $(TEST_LIBS)
 
 # Constant-time tests run under valgrind memcheck (ctgrind): built at -O2
 # without sanitizers so memcheck sees the code that ships.
 build/tests/ct_%: tests/ct/ct_%.c build/libsymbolon.a
 	@mkdir -p $(dir $@)
 	$(call say,CC,$@)
-	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(LINK_INPUTS) $(LIBS)
 
 # Interop helper for tests/cli/cose-interop.bats (signs/verifies COSE_Sign1).
 build/tests/cose_sample: tests/interop/cose_sample.c build/libsymbolon.a
 	@mkdir -p $(dir $@)
 	$(call say,CC,$@)
-	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(LINK_INPUTS) $(LIBS)
 
 # Forger for the bundle tests in tests/cli/ (re-signs edited payloads).
 build/tests/forge: tests/cli/forge.c build/libsymbolon.a
 	@mkdir -p $(dir $@)
 	$(call say,CC,$@)
-	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(LINK_INPUTS) $(LIBS)
 
 # libFuzzer targets (clang), one per parser: tests/fuzz/fuzz_<parser>.c
 # with its seed corpus in tests/fuzz/corpus/<parser>/.
@@ -178,7 +181,7 @@ build/fuzz/lib/%.o: lib/%.c
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_OBJS)
 	@mkdir -p $(dir $@)
 	$(call say,LD-FUZZ,$@)
-	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer,address,undefined -o $@ $^ $(LIBS)
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer,address,undefined -o $@ $(LINK_INPUTS) $(LIBS)
 
 fuzz: $(FUZZ_TARGETS)
 	@tests/fuzz/run.sh $(FUZZ_SECONDS)
@@ -223,22 +226,22 @@ build/testhooks/libsymbolon.a: $(TESTHOOK_LIB_OBJS)
 build/test-bin/symbolon: build/tools/symbolon.o
 	@mkdir -p $(dir $@)
 	$(call say,LD,$@)
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(LINK_INPUTS)
 
 build/test-bin/symbolon-%: build/tools/%.o $(TOOL_COMMON) build/testhooks/libsymbolon.a
 	@mkdir -p $(dir $@)
 	$(call say,LD,$@)
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(LINK_INPUTS) $(LIBS)
 
 $(HOOK_UNIT_TESTS): build/tests/%: tests/unit/%.c build/testhooks/libsymbolon.a
 	@mkdir -p $(dir $@)
 	$(call say,CC,$@)
-	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(TEST_LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(LINK_INPUTS) $(TEST_LIBS)
 
 $(HOOK_ASAN_TESTS): build/asan/tests/%: tests/unit/%.c $(ASAN_TESTHOOK_LIB_OBJS)
 	@mkdir -p $(dir $@)
 	$(call say,LD-ASAN,$@)
-	$(Q)$(CC) $(ALL_CFLAGS) $(SANITIZE) $(ALL_LDFLAGS) -o $@ $^ $(TEST_LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(SANITIZE) $(ALL_LDFLAGS) -o $@ $(LINK_INPUTS) $(TEST_LIBS)
 
 # `make unit-tests` (and so `make check`) builds the test programs too.
 unit-tests: $(TEST_PROGRAMS)
@@ -272,12 +275,12 @@ build/bench/startup_sodium: tests/bench/startup_sodium.c
 build/bench/dudect_shamir: tests/bench/dudect_shamir.c build/libsymbolon.a
 	@mkdir -p $(dir $@)
 	$(call say,CC,$@)
-	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LIBS) -lm
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(LINK_INPUTS) $(LIBS) -lm
 
 build/bench/bench_%: tests/bench/bench_%.c build/libsymbolon.a
 	@mkdir -p $(dir $@)
 	$(call say,CC,$@)
-	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(LINK_INPUTS) $(LIBS)
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \

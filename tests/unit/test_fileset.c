@@ -2,7 +2,9 @@
  * written mode 0600, an existing file refused before anything is written
  * (or replaced with force), and rollback when a later file cannot be
  * written.  Everything happens in a mkdtemp directory under /tmp. */
-#define _GNU_SOURCE
+#define TMPDIR_NAME "fileset"
+#include "tmpdir.h"
+
 #include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -20,24 +22,6 @@
 #include "symbolon/io.h"
 #include "symbolon/secmem.h"
 
-static char tmpdir[64];
-
-static const char *
-path_in(char *buf, size_t cap, const char *name)
-{
-	int n = snprintf(buf, cap, "%s/%s", tmpdir, name);
-
-	assert_true(n > 0 && (size_t)n < cap);
-	return buf;
-}
-
-static int
-exists(const char *path)
-{
-	struct stat st;
-
-	return lstat(path, &st) == 0;
-}
 
 static void
 assert_file_is(const char *path, const char *text)
@@ -66,7 +50,7 @@ test_writes_all_mode_0600(void **state)
 	struct stat st;
 
 	(void)state;
-	path_in(dir, sizeof dir, "out");
+	tmpdir_path(dir, sizeof dir, "out");
 	snprintf(a, sizeof a, "%s/a", dir);
 	snprintf(b, sizeof b, "%s/b", dir);
 	sym_fileset_init(&fs);
@@ -83,8 +67,8 @@ test_writes_all_mode_0600(void **state)
 	assert_int_equal(stat(dir, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0700);
 	sym_fileset_remove(&fs);
-	assert_false(exists(a));
-	assert_false(exists(b));
+	assert_false(tmpdir_exists(a));
+	assert_false(tmpdir_exists(b));
 	sym_fileset_free(&fs);
 	assert_int_equal(fs.count, 0);
 }
@@ -96,9 +80,9 @@ test_refuses_existing_without_force(void **state)
 	char a[128], b[128], c[128];
 
 	(void)state;
-	path_in(a, sizeof a, "x1");
-	path_in(b, sizeof b, "x2");
-	path_in(c, sizeof c, "x3");
+	tmpdir_path(a, sizeof a, "x1");
+	tmpdir_path(b, sizeof b, "x2");
+	tmpdir_path(c, sizeof c, "x3");
 	assert_int_equal(sym_io_write_file(c, (const uint8_t *)"old", 3,
 	    SYM_IO_NO_OVERWRITE), SYM_OK);
 	sym_fileset_init(&fs);
@@ -109,8 +93,8 @@ test_refuses_existing_without_force(void **state)
 	assert_int_equal(sym_fileset_write(&fs, NULL, 0), SYM_EEXIST);
 	assert_string_equal(fs.failed_path, c);
 	assert_false(fs.failed_stdout);
-	assert_false(exists(a));
-	assert_false(exists(b));
+	assert_false(tmpdir_exists(a));
+	assert_false(tmpdir_exists(b));
 	assert_file_is(c, "old");
 	/* With force, it is replaced. */
 	assert_int_equal(sym_fileset_write(&fs, NULL, 1), SYM_OK);
@@ -127,10 +111,10 @@ test_rollback_when_third_fails(void **state)
 	char a[128], b[128], c[128];
 
 	(void)state;
-	path_in(a, sizeof a, "r1");
-	path_in(b, sizeof b, "r2");
+	tmpdir_path(a, sizeof a, "r1");
+	tmpdir_path(b, sizeof b, "r2");
 	/* Absent (its directory is), so the check passes; writing fails. */
-	path_in(c, sizeof c, "no-such-dir/r3");
+	tmpdir_path(c, sizeof c, "no-such-dir/r3");
 	sym_fileset_init(&fs);
 	add(&fs, a, "1");
 	add(&fs, b, "2");
@@ -138,13 +122,13 @@ test_rollback_when_third_fails(void **state)
 	assert_int_equal(sym_fileset_write(&fs, NULL, 0), SYM_ENOENT);
 	assert_string_equal(fs.failed_path, c);
 	assert_int_equal(fs.written, 0);
-	assert_false(exists(a));
-	assert_false(exists(b));
+	assert_false(tmpdir_exists(a));
+	assert_false(tmpdir_exists(b));
 	/* With force: what it created goes, what it replaced stays. */
 	assert_int_equal(sym_io_write_file(b, (const uint8_t *)"old", 3,
 	    SYM_IO_NO_OVERWRITE), SYM_OK);
 	assert_int_equal(sym_fileset_write(&fs, NULL, 1), SYM_ENOENT);
-	assert_false(exists(a));
+	assert_false(tmpdir_exists(a));
 	assert_file_is(b, "2");
 	(void)unlink(b);
 	sym_fileset_free(&fs);
@@ -157,7 +141,7 @@ test_directory_failure(void **state)
 	char dir[128], path[160];
 
 	(void)state;
-	path_in(dir, sizeof dir, "missing/deeper");
+	tmpdir_path(dir, sizeof dir, "missing/deeper");
 	snprintf(path, sizeof path, "%s/f", dir);
 	sym_fileset_init(&fs);
 	add(&fs, path, "x");
@@ -183,30 +167,6 @@ test_add_takes_buffer(void **state)
 	sym_fileset_free(NULL);
 }
 
-static int
-rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static int
-group_setup(void **state)
-{
-	(void)state;
-	snprintf(tmpdir, sizeof tmpdir, "/tmp/symbolon-fileset.XXXXXX");
-	return mkdtemp(tmpdir) == NULL ? -1 : 0;
-}
-
-static int
-group_teardown(void **state)
-{
-	(void)state;
-	return nftw(tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
 int
 main(void)
 {
@@ -220,6 +180,6 @@ main(void)
 
 	if (sym_secmem_init() != SYM_OK)
 		return 2;
-	return cmocka_run_group_tests_name("fileset", tests, group_setup,
-	    group_teardown);
+	return cmocka_run_group_tests_name("fileset", tests, tmpdir_setup,
+	    tmpdir_teardown);
 }

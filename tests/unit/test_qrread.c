@@ -7,7 +7,9 @@
  * with the subject and the text the report carries.  Files live in a
  * mkdtemp directory under /tmp.
  */
-#define _GNU_SOURCE
+#define TMPDIR_NAME "qrread"
+#include "tmpdir.h"
+
 #include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -28,16 +30,6 @@
 #include "symbolon/qrwrite.h"
 #include "symbolon/secmem.h"
 
-static char tmpdir[64];
-
-static const char *
-path_in(char *buf, size_t cap, const char *name)
-{
-	int n = snprintf(buf, cap, "%s/%s", tmpdir, name);
-
-	assert_true(n > 0 && (size_t)n < cap);
-	return buf;
-}
 
 /* A signed identity-type bundle with a text field of fill bytes, written
  * to path in binary; *bytes keeps a copy. */
@@ -96,18 +88,18 @@ test_round_trip(void **state)
 {
 	char b1[128], b2[128], pics[128], back[128], p1[200], p2[200], f[200];
 	const char *bundles[2] = { b1, b2 }, *pngs[2] = { p1, p2 };
-	struct sym_qrwrite_options o = png_options(NULL, path_in(pics,
+	struct sym_qrwrite_options o = png_options(NULL, tmpdir_path(pics,
 	    sizeof pics, "pics"));
 	struct sym_qrread_request q = { .paths = pngs, .count = 2,
-	    .out_dir = path_in(back, sizeof back, "back") };
+	    .out_dir = tmpdir_path(back, sizeof back, "back") };
 	struct sym_qrwrite w;
 	struct sym_qrread r;
 	uint8_t *x1, *x2;
 	size_t l1, l2;
 
 	(void)state;
-	make_bundle(path_in(b1, sizeof b1, "one.cbor"), 10, &x1, &l1);
-	make_bundle(path_in(b2, sizeof b2, "two.cbor"), 20, &x2, &l2);
+	make_bundle(tmpdir_path(b1, sizeof b1, "one.cbor"), 10, &x1, &l1);
+	make_bundle(tmpdir_path(b2, sizeof b2, "two.cbor"), 20, &x2, &l2);
 	assert_int_equal(sym_qrwrite_run(&w, bundles, 2, &o), SYM_OK);
 	assert_int_equal(w.fs.count, 2);
 	sym_qrwrite_free(&w);
@@ -152,7 +144,7 @@ test_write_usage(void **state)
 	size_t l;
 
 	(void)state;
-	make_bundle(path_in(b1, sizeof b1, "u.cbor"), 10, &x, &l);
+	make_bundle(tmpdir_path(b1, sizeof b1, "u.cbor"), 10, &x, &l);
 	assert_int_equal(sym_qrwrite_run(&w, bundles, 1, &o), SYM_EUSAGE);
 	assert_string_equal(w.why, "--format png needs --out FILE or --out-dir "
 	    "DIR");
@@ -176,7 +168,7 @@ test_foreign_and_missing_part(void **state)
 {
 	char b1[128], pics[128], p[200], f[200];
 	const char *bundles[1] = { b1 }, *pngs[1] = { p };
-	struct sym_qrwrite_options o = png_options(NULL, path_in(pics,
+	struct sym_qrwrite_options o = png_options(NULL, tmpdir_path(pics,
 	    sizeof pics, "parts"));
 	struct sym_qrread_request q = { .paths = pngs, .count = 1,
 	    .armor = 1 };
@@ -192,7 +184,7 @@ test_foreign_and_missing_part(void **state)
 	    SYM_QR_LEVEL_Q, 40), SYM_OK);
 	assert_int_equal(sym_qr_png(&png, &png_len, &qr, 4, 4), SYM_OK);
 	sym_qr_free(&qr);
-	assert_int_equal(sym_io_write_file(path_in(p, sizeof p, "url.png"),
+	assert_int_equal(sym_io_write_file(tmpdir_path(p, sizeof p, "url.png"),
 	    png, png_len, SYM_IO_OVERWRITE), SYM_OK);
 	sym_secmem_free(png);
 	assert_int_equal(sym_qrread_run(&r, &q), SYM_ENOTBUNDLE);
@@ -201,7 +193,7 @@ test_foreign_and_missing_part(void **state)
 	    "or SYMP1: text)");
 	sym_qrread_free(&r);
 	/* A bundle in parts, one part read only. */
-	make_bundle(path_in(b1, sizeof b1, "big.cbor"), 600, &x, &l);
+	make_bundle(tmpdir_path(b1, sizeof b1, "big.cbor"), 600, &x, &l);
 	o.max_version = 10;
 	assert_int_equal(sym_qrwrite_run(&w, bundles, 1, &o), SYM_OK);
 	assert_true(w.fs.count >= 2);
@@ -217,30 +209,6 @@ test_foreign_and_missing_part(void **state)
 	sym_secmem_free(x);
 }
 
-static int
-rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static int
-group_setup(void **state)
-{
-	(void)state;
-	snprintf(tmpdir, sizeof tmpdir, "/tmp/symbolon-qrread.XXXXXX");
-	return mkdtemp(tmpdir) == NULL ? -1 : 0;
-}
-
-static int
-group_teardown(void **state)
-{
-	(void)state;
-	return nftw(tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
 int
 main(void)
 {
@@ -252,6 +220,6 @@ main(void)
 
 	if (sym_secmem_init() != SYM_OK)
 		return 2;
-	return cmocka_run_group_tests_name("qrread", tests, group_setup,
-	    group_teardown);
+	return cmocka_run_group_tests_name("qrread", tests, tmpdir_setup,
+	    tmpdir_teardown);
 }

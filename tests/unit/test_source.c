@@ -6,7 +6,9 @@
  * asked; errors with their offset; and the sym_bundle_read_file wrapper.
  * Files live in a mkdtemp directory under /tmp.
  */
-#define _GNU_SOURCE
+#define TMPDIR_NAME "source"
+#include "tmpdir.h"
+
 #include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -28,18 +30,8 @@
 #include "symbolon/secmem.h"
 #include "symbolon/source.h"
 
-static char tmpdir[64];
 static uint8_t *bundle;		/* a signed bundle of type identity */
 static size_t bundle_len;
-
-static const char *
-path_in(char *buf, size_t cap, const char *name)
-{
-	int n = snprintf(buf, cap, "%s/%s", tmpdir, name);
-
-	assert_true(n > 0 && (size_t)n < cap);
-	return buf;
-}
 
 static void
 put(const char *path, const void *data, size_t len)
@@ -102,7 +94,7 @@ test_binary_file(void **state)
 	char path[128];
 
 	(void)state;
-	put(path_in(path, sizeof path, "b.cbor"), bundle, bundle_len);
+	put(tmpdir_path(path, sizeof path, "b.cbor"), bundle, bundle_len);
 	assert_int_equal(sym_source_read(&s, path, 1u << 20, 0), SYM_OK);
 	assert_int_equal(s.kind, SYM_SOURCE_BYTES);
 	assert_is_bundle(&s);
@@ -125,7 +117,7 @@ test_text_file(void **state)
 	assert_int_equal(sym_bundle_armor(&text, &text_len, bundle, bundle_len),
 	    SYM_OK);
 	text[text_len++] = '\n';
-	put(path_in(path, sizeof path, "b.txt"), text, text_len);
+	put(tmpdir_path(path, sizeof path, "b.txt"), text, text_len);
 	/* As it is without SYM_SOURCE_DECODE... */
 	assert_int_equal(sym_source_read(&s, path, 1u << 20, 0), SYM_OK);
 	assert_int_equal(s.len, text_len);
@@ -148,7 +140,7 @@ test_bad_text(void **state)
 	char path[128];
 
 	(void)state;
-	put(path_in(path, sizeof path, "bad.txt"), bad, sizeof bad - 1);
+	put(tmpdir_path(path, sizeof path, "bad.txt"), bad, sizeof bad - 1);
 	assert_int_equal(sym_source_read(&s, path, 4096, SYM_SOURCE_DECODE),
 	    SYM_EFORMAT);
 	assert_null(s.bytes);
@@ -166,10 +158,10 @@ test_missing_and_too_big(void **state)
 	char path[128];
 
 	(void)state;
-	assert_int_equal(sym_source_read(&s, path_in(path, sizeof path,
+	assert_int_equal(sym_source_read(&s, tmpdir_path(path, sizeof path,
 	    "none"), 4096, SYM_SOURCE_DECODE), SYM_ENOENT);
 	assert_null(s.bytes);
-	put(path_in(path, sizeof path, "big.cbor"), bundle, bundle_len);
+	put(tmpdir_path(path, sizeof path, "big.cbor"), bundle, bundle_len);
 	assert_int_equal(sym_source_read(&s, path, 8, 0), SYM_ETOOBIG);
 	assert_null(s.bytes);
 }
@@ -187,7 +179,7 @@ test_picture_file_and_bytes(void **state)
 	/* Linked in: the table is this program's own, nothing is loaded. */
 	assert_int_equal(sym_picture_get(&ops), SYM_OK);
 	assert_ptr_equal(ops, &sym_picture_plugin);
-	put(path_in(path, sizeof path, "b.png"), png, png_len);
+	put(tmpdir_path(path, sizeof path, "b.png"), png, png_len);
 	assert_int_equal(sym_source_read(&s, path, 16, 0), SYM_OK);
 	assert_int_equal(s.kind, SYM_SOURCE_PICTURE);
 	assert_is_bundle(&s);
@@ -242,14 +234,14 @@ test_bundle_read_file(void **state)
 	uint8_t *png = bundle_png(&png_len);
 
 	(void)state;
-	put(path_in(path, sizeof path, "w.png"), png, png_len);
+	put(tmpdir_path(path, sizeof path, "w.png"), png, png_len);
 	assert_int_equal(sym_bundle_read_file(&bytes, &len, path, &offset),
 	    SYM_OK);
 	assert_int_equal(offset, 0);
 	assert_int_equal(len, bundle_len);
 	assert_memory_equal(bytes, bundle, len);
 	sym_secmem_free(bytes);
-	put(path_in(path, sizeof path, "w.txt"), "SYM1:%%", 7);
+	put(tmpdir_path(path, sizeof path, "w.txt"), "SYM1:%%", 7);
 	assert_int_equal(sym_bundle_read_file(&bytes, &len, path, &offset),
 	    SYM_EFORMAT);
 	assert_null(bytes);
@@ -266,20 +258,9 @@ test_name(void **state)
 }
 
 static int
-rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static int
 group_setup(void **state)
 {
-	(void)state;
-	snprintf(tmpdir, sizeof tmpdir, "/tmp/symbolon-source.XXXXXX");
-	if (mkdtemp(tmpdir) == NULL)
+	if (tmpdir_setup(state) != 0)
 		return -1;
 	make_bundle();
 	return 0;
@@ -288,9 +269,8 @@ group_setup(void **state)
 static int
 group_teardown(void **state)
 {
-	(void)state;
 	sym_secmem_free(bundle);
-	return nftw(tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	return tmpdir_teardown(state);
 }
 
 int

@@ -16,9 +16,15 @@
 #endif
 
 #include <ftw.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+
+#include <cmocka.h>
 
 static char tmpdir[64];
 
@@ -46,6 +52,25 @@ tmpdir_teardown(void **state)
 {
 	(void)state;
 	return nftw(tmpdir, tmpdir_remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* tmpdir/name into buf (the test fails if it does not fit); returns buf. */
+static inline const char *
+tmpdir_path(char *buf, size_t cap, const char *name)
+{
+	int n = snprintf(buf, cap, "%s/%s", tmpdir, name);
+
+	assert_true(n > 0 && (size_t)n < cap);
+	return buf;
+}
+
+/* 1 if anything (a file, a link, a directory) is at path. */
+static inline int
+tmpdir_exists(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0;
 }
 
 #endif
