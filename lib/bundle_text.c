@@ -35,15 +35,19 @@ is_space(uint8_t c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-static void
-trim(const uint8_t **input, size_t *len)
+size_t
+sym_bundle_text_trim(const uint8_t **text, size_t *len)
 {
-	while (*len > 0 && is_space((*input)[0])) {
-		(*input)++;
+	size_t lead = 0;
+
+	while (*len > 0 && is_space((*text)[0])) {
+		(*text)++;
 		(*len)--;
+		lead++;
 	}
-	while (*len > 0 && is_space((*input)[*len - 1]))
+	while (*len > 0 && is_space((*text)[*len - 1]))
 		(*len)--;
+	return lead;
 }
 
 int
@@ -51,7 +55,7 @@ sym_bundle_sniff(const uint8_t *input, size_t input_len)
 {
 	if (input_len > 0 && input[0] == COSE_SIGN1_TAG_BYTE)
 		return 1;
-	trim(&input, &input_len);
+	(void)sym_bundle_text_trim(&input, &input_len);
 	return input_len >= PREFIX_LEN &&
 	    memcmp(input, SYM_BUNDLE_TEXT_PREFIX, PREFIX_LEN) == 0;
 }
@@ -81,7 +85,7 @@ sym_bundle_decode(uint8_t **bytes, size_t *len, const uint8_t *input,
 		*len = input_len;
 		return SYM_OK;
 	}
-	trim(&text, &input_len);
+	(void)sym_bundle_text_trim(&text, &input_len);
 	leading = (size_t)(text - input);
 	if (input_len < PREFIX_LEN ||
 	    memcmp(text, SYM_BUNDLE_TEXT_PREFIX, PREFIX_LEN) != 0)

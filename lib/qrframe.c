@@ -135,32 +135,10 @@ sym_qrframe_part(char **text, size_t *text_len, const uint8_t *bundle,
 	return SYM_OK;
 }
 
-static int
-is_space(uint8_t c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-/* Trims white space; returns how many leading bytes went. */
-static size_t
-trim(const uint8_t **text, size_t *len)
-{
-	size_t lead = 0;
-
-	while (*len > 0 && is_space((*text)[0])) {
-		(*text)++;
-		(*len)--;
-		lead++;
-	}
-	while (*len > 0 && is_space((*text)[*len - 1]))
-		(*len)--;
-	return lead;
-}
-
 int
 sym_qrframe_is_part(const uint8_t *text, size_t len)
 {
-	trim(&text, &len);
+	(void)sym_bundle_text_trim(&text, &len);
 	return len >= PREFIX_LEN && memcmp(text, SYM_QRFRAME_PREFIX,
 	    PREFIX_LEN) == 0;
 }
@@ -199,7 +177,7 @@ sym_qrframe_parse(struct sym_qrframe_part *p, const uint8_t *text,
 		error_offset = &ignored;
 	*error_offset = 0;
 	memset(p, 0, sizeof *p);
-	lead = trim(&text, &len);
+	lead = sym_bundle_text_trim(&text, &len);
 	if (len < PREFIX_LEN || memcmp(text, SYM_QRFRAME_PREFIX, PREFIX_LEN) != 0)
 		return SYM_ENOTBUNDLE;
 	text += PREFIX_LEN;

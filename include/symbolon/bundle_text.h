@@ -38,4 +38,9 @@ int sym_bundle_decode(uint8_t **bytes, size_t *len, const uint8_t *input,
  * the COSE_Sign1 tag or the text prefix), else 0.  Does not validate. */
 int sym_bundle_sniff(const uint8_t *input, size_t input_len) SYM_NONNULL(1);
 
+/* Skips white space (space, tab, CR, LF) at both ends of text[0..*len);
+ * returns how many leading bytes went (offsets in errors count them). */
+size_t sym_bundle_text_trim(const uint8_t **text, size_t *len)
+    SYM_NONNULL(1, 2);
+
 #endif
