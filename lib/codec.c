@@ -1,4 +1,7 @@
+#include <stdint.h>
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <sodium.h>
 
@@ -257,6 +260,19 @@ sym_codec_decode(uint8_t *out, size_t cap, size_t *out_len, const char *text,
 		*out_len = 0;
 	}
 	return rc;
+}
+
+const char *
+sym_time_text(char out[static SYM_TIME_TEXT_BYTES], uint64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	/* Above INT64_MAX the cast would wrap to a time before 1970. */
+	if (t > (uint64_t)INT64_MAX || gmtime_r(&tt, &tm) == NULL ||
+	    strftime(out, SYM_TIME_TEXT_BYTES, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(out, SYM_TIME_TEXT_BYTES, "%llu", (unsigned long long)t);
+	return out;
 }
 
 int

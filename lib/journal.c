@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "symbolon/codec.h"
 #include "symbolon/audit.h"
 #include "symbolon/bundle.h"
 #include "symbolon/cbor.h"
@@ -247,17 +248,11 @@ sym_journal_drain(struct sym_image *img, uint64_t now, int *nonce_pending)
 
 		snprintf(operation, sizeof operation, "%s",
 		    p.journal[i].operation[0] ? p.journal[i].operation : "journal");
-		char when[32];
-		time_t t = (time_t)p.journal[i].time;
-		struct tm tm;
+		char when[SYM_TIME_TEXT_BYTES];
 
-		if (gmtime_r(&t, &tm) == NULL || strftime(when, sizeof when,
-		    "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-			snprintf(when, sizeof when, "%llu",
-			    (unsigned long long)p.journal[i].time);
 		snprintf(detail, sizeof detail, "%s (while sealed, at %s; "
 		    "journaled unsigned, signed here)", p.journal[i].detail,
-		    when);
+		    sym_time_text(when, p.journal[i].time));
 		rc = sym_audit_append(&log, operation, detail, now);
 	}
 	if (rc == SYM_OK && p.journal_count) {

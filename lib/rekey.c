@@ -23,6 +23,7 @@
 #include <sodium.h>
 
 #include "symbolon/audit.h"
+#include "symbolon/codec.h"
 #include "symbolon/bundle.h"
 #include "symbolon/fingerprint.h"
 #include "symbolon/io.h"
@@ -133,18 +134,6 @@ sym_rekey_uuid(char out[SYM_UUID_TEXT_BYTES], const uint8_t *nonce)
 }
 
 static const char *
-when(char out[32], uint64_t t)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (gmtime_r(&tt, &tm) == NULL ||
-	    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		snprintf(out, 32, "%llu", (unsigned long long)t);
-	return out;
-}
-
-static const char *
 yes(int b)
 {
 	return b ? "true" : "false";
@@ -236,10 +225,10 @@ status_text(struct sym_rekey_status *s, unsigned flags)
 {
 	struct sym_rekey_text *t = &s->said.text;
 	char n[SYM_UUID_TEXT_BYTES] = "", v[SYM_UUID_TEXT_BYTES] = "";
-	char at[32] = "";
+	char at[SYM_TIME_TEXT_BYTES] = "";
 
 	if (s->started)
-		sym_rekey_uuid(n, s->nonce), when(at, s->started_at);
+		sym_rekey_uuid(n, s->nonce), sym_time_text(at, s->started_at);
 	if (s->verifying)
 		sym_rekey_uuid(v, s->verification_nonce);
 	if (flags & SYM_REKEY_STATUS_JSON) {
@@ -450,7 +439,7 @@ start_text(struct sym_rekey_start_result *out, const struct sym_rekey *r,
 	SYM_REKEY_ROW(t, "Key", "%s", "Value");
 	SYM_REKEY_ROW(t, "---", "%s", "-----");
 	SYM_REKEY_ROW(t, "Nonce", "%s", sym_rekey_uuid(n, r->nonce));
-	SYM_REKEY_ROW(t, "Started", "%s", when(at, r->started));
+	SYM_REKEY_ROW(t, "Started", "%s", sym_time_text(at, r->started));
 	SYM_REKEY_ROW(t, "Rekey Progress", "0/%u", out->required);
 	SYM_REKEY_ROW(t, "New Shares", "%u", r->shares);
 	SYM_REKEY_ROW(t, "New Threshold", "%u", r->threshold);

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "symbolon/codec.h"
 #include "symbolon/bundle.h"
 #include "symbolon/fingerprint.h"
 #include "symbolon/io.h"
@@ -673,7 +674,7 @@ static int
 text_transcript(struct text *t, const char *path,
     const struct sym_verify_report *r, const char *exporter)
 {
-	char id_text[SYM_SET_ID_TEXT_MAX], identity_fp[20], when[32];
+	char id_text[SYM_SET_ID_TEXT_MAX], identity_fp[20], when[SYM_TIME_TEXT_BYTES];
 
 	sym_set_id_text(id_text, r->transcript.image_id);
 	short_fingerprint(identity_fp, r->transcript.identity);
@@ -682,15 +683,8 @@ text_transcript(struct text *t, const char *path,
 	    (unsigned long long)r->transcript.count, exporter);
 	for (size_t i = 0; i < r->transcript.count; i++) {
 		const struct sym_audit_record *rec = &r->transcript.records[i];
-		time_t when_t = (time_t)rec->time;
-		struct tm tm;
-
-		if (gmtime_r(&when_t, &tm) == NULL || strftime(when, sizeof when,
-		    "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-			snprintf(when, sizeof when, "%llu",
-			    (unsigned long long)rec->time);
 		addf(t, "  #%-4llu %s  %-16s %s\n", (unsigned long long)rec->seq,
-		    when, rec->operation, rec->detail);
+		    sym_time_text(when, rec->time), rec->operation, rec->detail);
 	}
 	return text_witnesses(t, r);
 }

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "symbolon/codec.h"
 #include "symbolon/image.h"
 #include "symbolon/io.h"
 
@@ -92,17 +93,6 @@ get(struct sym_image *img, const char *name, const char *out_path, int force)
 	return 0;
 }
 
-static void
-format_time(char out[32], uint64_t t)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (gmtime_r(&tt, &tm) == NULL ||
-	    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		snprintf(out, 32, "%llu", (unsigned long long)t);
-}
-
 static int
 list(struct sym_image *img)
 {
@@ -111,9 +101,9 @@ list(struct sym_image *img)
 	printf("%-32s %14s %5s  %s\n", "Name", "Size", "Term", "Modified");
 	for (size_t i = 0; i < n; i++) {
 		const struct sym_image_entry *e = sym_image_entry_at(img, i);
-		char when[32];
+		char when[SYM_TIME_TEXT_BYTES];
 
-		format_time(when, e->modified);
+		sym_time_text(when, e->modified);
 		printf("%-32s %14llu %5u  %s\n", e->name,
 		    (unsigned long long)e->size, e->term, when);
 	}

@@ -45,6 +45,12 @@ int sym_codec_decode(uint8_t *out, size_t cap, size_t *out_len,
     const char *text, size_t text_len, enum sym_text_format format)
     SYM_WARN_UNUSED SYM_NONNULL(1, 3);
 
+/* A time (seconds since the epoch) as UTC ISO 8601, "2026-12-03T17:00:00Z",
+ * or its number of seconds when it has no calendar date; returns out. */
+#define SYM_TIME_TEXT_BYTES 32u
+const char *sym_time_text(char out[static SYM_TIME_TEXT_BYTES], uint64_t t)
+    SYM_NONNULL(1);
+
 /* SYM_OK if name is 1..max bytes with no control character (names are
  * printed on terminals, share sheets and audit records), else
  * SYM_EUSAGE. */

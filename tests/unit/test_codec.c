@@ -627,6 +627,29 @@ test_base64_matches_libsodium(void **state)
 	sym_codec_use_vector(1);
 }
 
+static void
+test_time_and_name(void **state)
+{
+	char out[SYM_TIME_TEXT_BYTES];
+	char long_name[300];
+
+	(void)state;
+	assert_string_equal(sym_time_text(out, 0), "1970-01-01T00:00:00Z");
+	assert_string_equal(sym_time_text(out, 1764780000),
+	    "2025-12-03T16:40:00Z");
+	/* Beyond any calendar gmtime knows: the number itself. */
+	assert_string_equal(sym_time_text(out, UINT64_MAX),
+	    "18446744073709551615");
+	assert_int_equal(sym_text_check_name("ann", 64), SYM_OK);
+	assert_int_equal(sym_text_check_name("", 64), SYM_EUSAGE);
+	assert_int_equal(sym_text_check_name("a\tb", 64), SYM_EUSAGE);
+	assert_int_equal(sym_text_check_name("a\x7f", 64), SYM_EUSAGE);
+	memset(long_name, 'x', sizeof long_name - 1);
+	long_name[sizeof long_name - 1] = '\0';
+	assert_int_equal(sym_text_check_name(long_name, 299), SYM_OK);
+	assert_int_equal(sym_text_check_name(long_name, 298), SYM_EUSAGE);
+}
+
 int
 main(void)
 {
@@ -635,6 +658,7 @@ main(void)
 		cmocka_unit_test(test_rfc4648_encode),
 		cmocka_unit_test(test_rfc4648_decode),
 		cmocka_unit_test(test_base64_matches_libsodium),
+		cmocka_unit_test(test_time_and_name),
 		cmocka_unit_test(test_empty_text_is_refused),
 		cmocka_unit_test(test_hex_all_bytes),
 		cmocka_unit_test(test_hex_refusals),
