@@ -134,13 +134,11 @@ cmp machine-a/transcript.cbor machine-b/transcript.cbor && echo "machine B has t
 run verify machine-b/transcript.cbor | tail -2
 
 printf '\n#### Part 7: a bulk secret as raw share files\n'
-step "A 16 MiB backup archive (demo only), split 3-of-5 into raw share files"
+step "A 16 MiB backup archive (demo only)"
 head -c $((16 << 20)) /dev/urandom > backup.tar
-mkdir bulk
-run split --key-shares 5 --key-threshold 3 --format raw --out-dir bulk --in backup.tar
-step "Holders 4, 1 and 5 bring theirs; combine streams it back (no check: raw shares carry none)"
-run combine --format raw --share bulk/share-4-of-5.raw --share bulk/share-1-of-5.raw \
-	--share bulk/share-5-of-5.raw --out backup-back.tar
+"$here/bulk.sh" split backup.tar 3 5 bulk
+"$here/bulk.sh" combine backup-back.tar bulk/share-4-of-5.raw bulk/share-1-of-5.raw \
+	bulk/share-5-of-5.raw
 cmp backup.tar backup-back.tar && echo "backup-back.tar matches backup.tar"
 rm -f backup.tar backup-back.tar
 
