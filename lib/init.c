@@ -150,17 +150,14 @@ holders_load(struct holders *h, const struct sym_init_shamir *req,
 	return SYM_OK;
 }
 
-/* The rows a program prints, one per share (the image is already made:
- * a failure here is only of memory). */
-static int
+/* The rows a program prints, one per share, into out->shares (allocated
+ * before the image is made, so that nothing can fail once it exists). */
+static void
 report_shares(struct sym_init_result *out, const struct sym_init_shamir *req)
 {
 	static const char hex[] = "0123456789ABCDEF";
 
 	sym_set_id_text(out->image_id, out->info.image_id);
-	out->shares = calloc(req->shares, sizeof *out->shares);
-	if (out->shares == NULL)
-		return SYM_ENOMEM;
 	for (unsigned i = 0; i < req->shares; i++) {
 		struct sym_init_share *row = &out->shares[i];
 		const struct sym_manifest_entry *e =
@@ -187,7 +184,6 @@ report_shares(struct sym_init_result *out, const struct sym_init_shamir *req)
 		    strcmp(row->pgp_uid, row->holder) == 0))
 			row->pgp_uid = NULL;
 	}
-	return SYM_OK;
 }
 
 int
@@ -202,6 +198,7 @@ sym_init_shamir(struct sym_init_result *out,
 	struct holders holders;
 	struct sym_seal seal;
 	struct sym_deal_output *deal;
+	struct sym_init_share *shares = NULL;
 	const char *ignored;
 	int rc;
 
@@ -218,15 +215,23 @@ sym_init_shamir(struct sym_init_result *out,
 	p.holders = holders.h;
 	if (rc == SYM_OK)
 		rc = sym_seal_shamir_new(&seal, &p);
+	if (rc == SYM_OK && (shares = calloc(request->shares,
+	    sizeof *shares)) == NULL)
+		rc = SYM_ENOMEM;
 	if (rc == SYM_OK)
 		rc = sym_init_image(out, request->path, &seal, request->now);
 	deal = sym_seal_shamir_deal(&seal);
 	if (rc == SYM_OK && deal != NULL) {
-		/* The result owns the deal now. */
+		/* The result owns the deal and the rows now. */
 		out->deal = *deal;
 		memset(deal, 0, sizeof *deal);
-		rc = report_shares(out, request);
+		out->shares = shares;
+		shares = NULL;
+		report_shares(out, request);
 	}
+	free(shares);
+	if (rc != SYM_OK)
+		sym_init_result_free(out);
 	sym_seal_free(&seal);
 	holders_free(&holders);
 	return rc;

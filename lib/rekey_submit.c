@@ -425,7 +425,12 @@ finish_complete(struct sym_rekey_submission *s,
 	uint64_t seqid;
 	int rc;
 
-	if (sym_image_unseal(s->img, q) != SYM_OK) {
+	rc = sym_image_unseal(s->img, q);
+	/* Only shares that do not open the image count against them; an
+	 * I/O or memory failure keeps the holders' progress. */
+	if (rc != SYM_OK && rc != SYM_EUNSEAL)
+		return rc;
+	if (rc == SYM_EUNSEAL) {
 		/* Vault's behaviour: progress cleared, nonce kept. */
 		sym_rekey_progress_wipe(s->progress);
 		s->progress = NULL;
@@ -500,7 +505,12 @@ finish_verify(struct sym_rekey_submission *s,
 		rc = sym_image_unseal_pending(s->img, key);
 	else if (rc == SYM_OK || rc == SYM_ECOMMITMENT)
 		rc = SYM_EUNSEAL;
-	if (rc != SYM_OK) {
+	if (rc != SYM_OK && rc != SYM_EUNSEAL) {
+		/* Not a wrong set: an I/O or memory failure keeps progress. */
+		sym_secmem_free(key);
+		return rc;
+	}
+	if (rc == SYM_EUNSEAL) {
 		sym_rekey_progress_wipe(s->progress);
 		s->progress = NULL;
 		/* Vault rotates the verification nonce on a wrong set. */
