@@ -223,11 +223,10 @@ refuse(struct sym_gather_report *r, enum sym_gather_refusal why, int code)
 	return r->code = code;
 }
 
-int
-sym_gather_add(struct sym_gather *g, const uint8_t *input, size_t len,
+static int
+add_any(struct sym_gather *g, const uint8_t *input, size_t len,
     enum sym_gather_input how, struct sym_gather_report *r)
 {
-	memset(r, 0, sizeof *r);
 	if (g->text == NULL) {
 		g->kind = SYM_GATHER_BUNDLES;
 		return add_bundle(g, input, len, r);
@@ -250,6 +249,22 @@ sym_gather_add(struct sym_gather *g, const uint8_t *input, size_t len,
 	if (r->code != SYM_OK && r->refusal == SYM_GATHER_ACCEPTED)
 		r->refusal = SYM_GATHER_ERROR;
 	return r->code;
+}
+
+int
+sym_gather_add(struct sym_gather *g, const uint8_t *input, size_t len,
+    enum sym_gather_input how, struct sym_gather_report *r)
+{
+	enum sym_gather_kind before = g->kind;
+	int rc;
+
+	memset(r, 0, sizeof *r);
+	rc = add_any(g, input, len, how, r);
+	/* The first share taken decides the kind: a refused one does not
+	 * (gather.h: a refusal leaves g as it was). */
+	if (rc != SYM_OK && sym_gather_count(g) == 0)
+		g->kind = before;
+	return rc;
 }
 
 size_t

@@ -230,6 +230,13 @@ main(int argc, char **argv)
 		 * often filmed or logged. */
 		return cli_usage_error(synopsis, "unexpected argument (shares "
 		    "are given with --share FILE, never as arguments)");
+	if (raw && (manifest_path || signer_path || g.opts.identity_count ||
+	    g.opts.identity_passphrase_file || g.opts.passphrase_file ||
+	    g.engine.text_threshold))
+		return cli_usage_error(synopsis, "--format raw shares carry no "
+		    "signature, threshold or protection: --manifest, --signer, "
+		    "--identity, --passphrase-file and --key-threshold do not "
+		    "apply");
 	if ((status = prepare(&g, &text, out_path, force, signer_path)) == 0)
 		status = raw ? combine_raw(&g.opts, out_path, force) :
 		    combine(&g, manifest_path, out_path, force);

@@ -58,6 +58,15 @@ setup() {
 	    --format raw --in key
 	assert_status 2
 	assert_usage_error symbolon-split '--format raw writes one file per share: give --out-dir'
+	# Combine: options raw shares cannot honour are refused, not ignored.
+	for extra in "--manifest deal/share-2-of-3.raw" "--key-threshold 2" \
+	    "--signer deal/share-2-of-3.raw" "--identity deal/share-2-of-3.raw"; do
+		# shellcheck disable=SC2086
+		run --separate-stderr "$COMBINE" --format raw $extra \
+		    --share deal/share-1-of-3.raw --share deal/share-2-of-3.raw --out out
+		assert_status 2
+		assert_usage_error symbolon-combine '--format raw shares carry no signature, threshold or protection: .*'
+	done
 	# Combine: a directory, a missing file, a share of another length,
 	# the same share twice, one share alone.
 	run --separate-stderr "$COMBINE" --format raw --share deal/share-1-of-3.raw \

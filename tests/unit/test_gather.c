@@ -324,6 +324,28 @@ test_text_refusals(void **state)
 	sym_quorum_free(g.quorum);
 }
 
+static void
+test_refusal_decides_no_kind(void **state)
+{
+	/* A blank text file first, then a bundle: the bundle is taken (a
+	 * refused input leaves the engine as it was). */
+	static const char blank[] = "\n  \n";
+	struct sym_gather g;
+	struct sym_gather_report r;
+	struct sym_shareset *set = NULL;
+
+	(void)state;
+	engine_new(&g, &set);
+	assert_int_equal(sym_gather_add(&g, (const uint8_t *)blank,
+	    sizeof blank - 1, SYM_GATHER_FILE, &r), SYM_EFORMAT);
+	assert_int_equal(sym_gather_count(&g), 0);
+	assert_int_equal(add_share(&g, &deal_a, 1, &r), SYM_OK);
+	assert_int_equal(r.refusal, SYM_GATHER_ACCEPTED);
+	assert_int_equal(sym_gather_needed(&g), 2);
+	sym_shareset_free(set);
+	sym_quorum_free(g.quorum);
+}
+
 int
 main(void)
 {
@@ -336,6 +358,7 @@ main(void)
 		cmocka_unit_test(test_refuses_sealed_without_key),
 		cmocka_unit_test(test_text_shares),
 		cmocka_unit_test(test_text_refusals),
+		cmocka_unit_test(test_refusal_decides_no_kind),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
