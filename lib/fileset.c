@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -69,6 +70,24 @@ sym_fileset_has(const struct sym_fileset *fs, const char *path)
 		    strcmp(fs->files[i].path, path) == 0)
 			return 1;
 	return 0;
+}
+
+int
+sym_fileset_path(char *path, size_t cap, const struct sym_fileset *fs,
+    const char *dir, const char *name, const char *ext)
+{
+	for (size_t same = 0; same <= fs->count; same++) {
+		int n = same == 0 ?
+		    snprintf(path, cap, "%s/%s.%s", dir, name, ext) :
+		    snprintf(path, cap, "%s/%s-%zu.%s", dir, name, same + 1,
+		    ext);
+
+		if (n < 0 || (size_t)n >= cap)
+			return SYM_ETOOBIG;
+		if (!sym_fileset_has(fs, path))
+			return SYM_OK;
+	}
+	return SYM_EINTERNAL;	/* count + 1 candidates: one is free */
 }
 
 static int

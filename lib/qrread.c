@@ -141,25 +141,6 @@ name_of(char *name, size_t cap, const uint8_t *bytes, size_t len,
 			*c = '-';
 }
 
-/* out_dir/NAME.EXT, or NAME-2.EXT... when a file of the set has it. */
-static int
-path_in_dir(char *path, size_t cap, const struct sym_fileset *fs,
-    const char *out_dir, const char *name, const char *ext)
-{
-	for (size_t same = 0; same <= fs->count; same++) {
-		int n = same == 0 ?
-		    snprintf(path, cap, "%s/%s.%s", out_dir, name, ext) :
-		    snprintf(path, cap, "%s/%s-%zu.%s", out_dir, name, same + 1,
-		    ext);
-
-		if (n < 0 || (size_t)n >= cap)
-			return SYM_ETOOBIG;
-		if (!sym_fileset_has(fs, path))
-			return SYM_OK;
-	}
-	return SYM_EINTERNAL;
-}
-
 static int
 plan_one(struct sym_qrread *r, size_t i)
 {
@@ -180,7 +161,7 @@ plan_one(struct sym_qrread *r, size_t i)
 	}
 	if (q->out_dir != NULL) {
 		name_of(name, sizeof name, bytes, len, b.type);
-		rc = path_in_dir(path, sizeof path, &r->fs, q->out_dir, name,
+		rc = sym_fileset_path(path, sizeof path, &r->fs, q->out_dir, name,
 		    q->armor ? "txt" : "cbor");
 		if (rc != SYM_OK)
 			return rc;

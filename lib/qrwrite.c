@@ -178,13 +178,24 @@ put_code(struct sym_fileset *fs, struct stream *s, struct sym_qrwrite *w,
 		sym_secmem_free(data);
 		return rc;
 	}
-	if (o->out_dir != NULL && parts > 1)
-		snprintf(path, sizeof path, "%s/%s-part-%zu-of-%zu.%s",
-		    o->out_dir, base, k + 1, parts, ext);
-	else if (o->out_dir != NULL)
-		snprintf(path, sizeof path, "%s/%s.%s", o->out_dir, base, ext);
-	else
-		snprintf(path, sizeof path, "%s", o->out);
+	if (o->out_dir != NULL) {
+		char name[1100];
+
+		n = parts > 1 ? snprintf(name, sizeof name,
+		    "%s-part-%zu-of-%zu", base, k + 1, parts) :
+		    snprintf(name, sizeof name, "%s", base);
+		/* Two inputs of the same name get name.ext and name-2.ext. */
+		rc = n < 0 || (size_t)n >= sizeof name ? SYM_ETOOBIG :
+		    sym_fileset_path(path, sizeof path, fs, o->out_dir, name,
+		    ext);
+	} else if ((size_t)snprintf(path, sizeof path, "%s", o->out) >=
+	    sizeof path) {
+		rc = SYM_ETOOBIG;
+	}
+	if (rc != SYM_OK) {
+		sym_secmem_free(data);
+		return rc;
+	}
 	return sym_fileset_add(fs, path, data, len);
 }
 

@@ -57,6 +57,13 @@ int sym_fileset_add_copy(struct sym_fileset *fs, const char *path,
 int sym_fileset_has(const struct sym_fileset *fs, const char *path)
     SYM_NONNULL(1, 2);
 
+/* DIR/NAME.EXT into path, or DIR/NAME-2.EXT, -3... when a file of the set
+ * already has that path (two inputs of the same name); SYM_ETOOBIG if it
+ * does not fit in cap. */
+int sym_fileset_path(char *path, size_t cap, const struct sym_fileset *fs,
+    const char *dir, const char *name, const char *ext)
+    SYM_WARN_UNUSED SYM_NONNULL(1, 3, 4, 5, 6);
+
 /*
  * Writes the set, in order.  dir, if not NULL, is created first (0700)
  * when missing.  Errors: those of sym_io_check_absent and

@@ -128,6 +128,17 @@ armor() {
 	[[ "$output" == "manifest.png: manifest, set "*": valid" ]]
 }
 
+@test "qr: two inputs of the same name get two output files, each its own bundle" {
+	run --separate-stderr "$QR" encode "$FX/clear/share-1-of-3.cbor" \
+	    "$FX/sealed/share-1-of-3.cbor" --format png --out-dir codes
+	assert_status 0
+	[ "$(ls codes | wc -l)" -eq 2 ]
+	run_to a.cbor "$QR" decode codes/share-1-of-3.png
+	assert_file_equal a.cbor "$FX/clear/share-1-of-3.cbor"
+	run_to b.cbor "$QR" decode codes/share-1-of-3-2.png
+	assert_file_equal b.cbor "$FX/sealed/share-1-of-3.cbor"
+}
+
 @test "qr: every bundle type round-trips through SVG rasterised by rsvg-convert" {
 	local b f
 	for b in "${ALL[@]}"; do
