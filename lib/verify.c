@@ -74,6 +74,13 @@ verify_share(struct sym_verify *v, struct sym_verify_report *r,
 
 	if ((rc = sym_share_parse(&s, bytes, len)) != SYM_OK)
 		return r->code = rc;
+	/* Here too, not only in open_bundle: a share inside an OpenPGP
+	 * message reaches verification by this path alone. */
+	if (v->signer != NULL &&
+	    memcmp(s->signer, v->signer, sizeof s->signer) != 0) {
+		rc = SYM_EKID;
+		goto out;
+	}
 	clear = s->raw != NULL;
 	if (!clear && v->manifest != NULL) {
 		if ((rc = try_unseal(v, r, s)) < 0)

@@ -459,6 +459,15 @@ nonce_of() {
 	    fail "$output"
 }
 
+@test "verify --signer applies to the share inside an OpenPGP message" {
+	split3 d
+	sym keygen identity --name op --out op --no-passphrase >/dev/null 2>&1
+	run --separate-stderr sym verify --signer op.pub d/share-1-of-3.asc
+	assert_status 1
+	printf '%s\n' "$output" | grep -qx "d/share-1-of-3.asc: INVALID: signed by an unexpected key" ||
+	    fail "$output"
+}
+
 @test "verify --manifest without the holders' secret keys checks the recipients without decrypting" {
 	split3 d
 	run --separate-stderr env GNUPGHOME="$GH_PUBONLY" "$SYMBOLON" verify \
