@@ -24,18 +24,26 @@ sym_random_bytes(uint8_t *out, size_t len, enum sym_random_use use)
 	return SYM_OK;
 }
 
-int
-sym_random_uniform_byte(uint8_t *out, uint8_t upper)
+/* The low bits that cover upper: a byte masked with them and kept only
+ * when at most upper makes each value in [0, upper] equally likely. */
+static uint8_t
+cover_mask(uint8_t upper)
 {
-	/* Draw a byte, keep the low bits that cover upper, retry above it:
-	 * each value in [0, upper] is then exactly equally likely. */
 	uint8_t mask = upper;
-	uint8_t b;
-	int rc;
 
 	mask |= (uint8_t)(mask >> 1);
 	mask |= (uint8_t)(mask >> 2);
 	mask |= (uint8_t)(mask >> 4);
+	return mask;
+}
+
+int
+sym_random_uniform_byte(uint8_t *out, uint8_t upper)
+{
+	uint8_t mask = cover_mask(upper);
+	uint8_t b;
+	int rc;
+
 	/* More than half of the draws are accepted, so 256 rejections in a
 	 * row only happen when the source is broken (a stuck test source). */
 	for (int tries = 0; tries < 256; tries++) {
@@ -63,12 +71,9 @@ sym_random_pool_uniform(struct sym_random_pool *p, uint8_t *out,
     uint8_t upper)
 {
 	/* As sym_random_uniform_byte, from the pool, refilled when empty. */
-	uint8_t mask = upper;
+	uint8_t mask = cover_mask(upper);
 	int rc;
 
-	mask |= (uint8_t)(mask >> 1);
-	mask |= (uint8_t)(mask >> 2);
-	mask |= (uint8_t)(mask >> 4);
 	for (int tries = 0; tries < 256; tries++) {
 		uint8_t b;
 

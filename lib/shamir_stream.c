@@ -101,17 +101,15 @@ split_block(struct split_state *s, const int out_fds[], size_t count,
 {
 	int rc;
 
+	/* Exactly the coefficients of count bytes, laid out as evaluate
+	 * reads them: degree d of byte i at (d - 1) * count + i. */
 	rc = s->stream != NULL ?
 	    sym_random_stream_read(s->stream, s->coefficients,
-	    (size_t)(s->t - 1) * BLOCK) :
-	    sym_random_bytes(s->coefficients, (size_t)(s->t - 1) * BLOCK,
+	    (size_t)(s->t - 1) * count) :
+	    sym_random_bytes(s->coefficients, (size_t)(s->t - 1) * count,
 	    SYM_RANDOM_SECRET);
 	if (rc != SYM_OK)
 		return rc;
-	/* evaluate reads coefficient d of byte i at (d - 1) * count + i. */
-	for (unsigned d = 1; d + 1 < s->t && count < BLOCK; d++)
-		memmove(s->coefficients + (size_t)d * count,
-		    s->coefficients + (size_t)d * BLOCK, count);
 	if ((rc = sym_shamir_evaluate(s->y, s->xs, s->n, s->t, s->secret,
 	    count, s->coefficients)) != SYM_OK)
 		return rc;
