@@ -5,6 +5,7 @@
 #include "symbolon/bundle.h"
 #include "symbolon/cose.h"
 #include "symbolon/fingerprint.h"
+#include "symbolon/random.h"
 #include "symbolon/secmem.h"
 
 const char *
@@ -42,6 +43,28 @@ sym_bundle_begin(struct sym_cbor_writer *w, size_t fields,
 	sym_cbor_put_uint(w, SYM_BUNDLE_VERSION);
 	sym_cbor_put_uint(w, SYM_BUNDLE_KEY_SIGNER);
 	sym_cbor_put_bytes(w, signer_public_key, SYM_SIGN_PUBLICKEY_BYTES);
+}
+
+int
+sym_bundle_one_time_key(uint8_t **secret_key)
+{
+	uint8_t public_key[SYM_SIGN_PUBLICKEY_BYTES];
+	uint8_t *seed = sym_secmem_alloc(32);
+	uint8_t *key = sym_secmem_alloc(SYM_SIGN_SECRETKEY_BYTES);
+	int rc = seed == NULL || key == NULL ? SYM_ENOMEM : SYM_OK;
+
+	*secret_key = NULL;
+	if (rc == SYM_OK)
+		rc = sym_random_bytes(seed, 32, SYM_RANDOM_SECRET);
+	if (rc == SYM_OK && crypto_sign_seed_keypair(public_key, key, seed) != 0)
+		rc = SYM_EINTERNAL;
+	sym_secmem_free(seed);
+	if (rc != SYM_OK) {
+		sym_secmem_free(key);
+		return rc;
+	}
+	*secret_key = key;
+	return SYM_OK;
 }
 
 int

@@ -25,23 +25,6 @@ sym_deal_output_free(struct sym_deal_output *out)
 	memset(out, 0, sizeof *out);
 }
 
-static int
-one_time_key(uint8_t *secret_key)
-{
-	uint8_t public_key[SYM_SIGN_PUBLICKEY_BYTES];
-	uint8_t *seed = sym_secmem_alloc(32);
-	int rc;
-
-	if (seed == NULL)
-		return SYM_ENOMEM;
-	rc = sym_random_bytes(seed, 32, SYM_RANDOM_SECRET);
-	if (rc == SYM_OK && crypto_sign_seed_keypair(public_key, secret_key,
-	    seed) != 0)
-		rc = SYM_EINTERNAL;
-	sym_secmem_free(seed);
-	return rc;
-}
-
 /* The manifest's record of one share: x, commitment, holder, protection. */
 static int
 fill_entry(struct sym_manifest_entry *e, const struct sym_manifest *m,
@@ -148,12 +131,7 @@ sym_deal_run(struct sym_deal_output *out, const struct sym_deal *deal)
 		}
 	signer = deal->signer_secret;
 	if (signer == NULL) {
-		dealer_key = sym_secmem_alloc(SYM_SIGN_SECRETKEY_BYTES);
-		if (dealer_key == NULL) {
-			rc = SYM_ENOMEM;
-			goto out;
-		}
-		if ((rc = one_time_key(dealer_key)) != SYM_OK)
+		if ((rc = sym_bundle_one_time_key(&dealer_key)) != SYM_OK)
 			goto out;
 		signer = dealer_key;
 	}

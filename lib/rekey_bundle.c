@@ -137,20 +137,8 @@ sym_rekey_encode(uint8_t **bundle, size_t *len, struct sym_rekey *r,
 	    SYM_RANDOM_PUBLIC)) != SYM_OK)
 		return rc;
 	if (signer_secret == NULL) {
-		uint8_t seed[32], pk[SYM_SIGN_PUBLICKEY_BYTES];
-
-		one_time = sym_secmem_alloc(SYM_SIGN_SECRETKEY_BYTES);
-		if (one_time == NULL)
-			return SYM_ENOMEM;
-		rc = sym_random_bytes(seed, sizeof seed, SYM_RANDOM_SECRET);
-		if (rc == SYM_OK && crypto_sign_seed_keypair(pk, one_time,
-		    seed) != 0)
-			rc = SYM_EINTERNAL;
-		sodium_memzero(seed, sizeof seed);
-		if (rc != SYM_OK) {
-			sym_secmem_free(one_time);
+		if ((rc = sym_bundle_one_time_key(&one_time)) != SYM_OK)
 			return rc;
-		}
 		signer_secret = one_time;
 	}
 	memcpy(r->signer, signer_secret + 32, sizeof r->signer);

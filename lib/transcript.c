@@ -61,19 +61,7 @@ sym_audit_transcript(struct sym_image *img, uint8_t **bundle, size_t *len,
 		goto out;
 	}
 	if (signer_secret == NULL) {
-		uint8_t seed[32];
-
-		one_time = sym_secmem_alloc(SYM_SIGN_SECRETKEY_BYTES);
-		if (one_time == NULL) {
-			rc = SYM_ENOMEM;
-			goto out;
-		}
-		rc = sym_random_bytes(seed, sizeof seed, SYM_RANDOM_SECRET);
-		if (rc == SYM_OK && crypto_sign_seed_keypair(public_key, one_time,
-		    seed) != 0)
-			rc = SYM_EINTERNAL;
-		sodium_memzero(seed, sizeof seed);
-		if (rc != SYM_OK)
+		if ((rc = sym_bundle_one_time_key(&one_time)) != SYM_OK)
 			goto out;
 		signer_secret = one_time;
 	}

@@ -60,6 +60,12 @@ void sym_bundle_begin(struct sym_cbor_writer *w, size_t fields,
     const uint8_t signer_public_key[static SYM_SIGN_PUBLICKEY_BYTES])
     SYM_NONNULL(1);
 
+/* A one-time Ed25519 signing key (SYM_SIGN_SECRETKEY_BYTES, a new secure
+ * buffer), for a bundle whose signer is nobody in particular: the dealer
+ * of an anonymous deal, the exporter of a transcript. */
+int sym_bundle_one_time_key(uint8_t **secret_key) SYM_WARN_UNUSED
+    SYM_NONNULL(1);
+
 /* Signs payload into *out, a new secure buffer (payloads may hold secrets)
  * freed with sym_secmem_free. */
 int sym_bundle_sign(uint8_t **out, size_t *out_len, const uint8_t *payload,
