@@ -216,8 +216,8 @@ sym_audit_load(const struct sym_audit_log *log,
 		*raw = calloc((size_t)count, sizeof **raw);
 		*raw_lens = calloc((size_t)count, sizeof **raw_lens);
 		if (*raw == NULL || *raw_lens == NULL) {
-			free(records);
-			return SYM_ENOMEM;
+			rc = SYM_ENOMEM;
+			goto fail;
 		}
 	}
 	for (uint64_t i = count; i-- > 0;) {
@@ -258,12 +258,19 @@ sym_audit_load(const struct sym_audit_log *log,
 	}
 	if (rc == SYM_OK)
 		rc = sym_audit_chain_check(records, count, log->image_id);
-	if (rc != SYM_OK) {
-		free(records);
-		return rc;
+	if (rc == SYM_OK) {
+		*out = records;
+		return SYM_OK;
 	}
-	*out = records;
-	return SYM_OK;
+fail:
+	/* Nothing half-read is left to the caller. */
+	free(records);
+	if (raw != NULL) {
+		sym_audit_raw_free(*raw, *raw_lens, count);
+		*raw = NULL;
+		*raw_lens = NULL;
+	}
+	return rc;
 }
 
 void
