@@ -8,6 +8,7 @@
 #include "symbolon/manifest.h"
 #include "symbolon/passphrase.h"
 #include "symbolon/secmem.h"
+#include "symbolon/seal_shamir.h"
 
 int
 sym_gather_find_identity(struct sym_identity_secret **out, const char **failed,
@@ -318,7 +319,7 @@ sym_gather_unseal(struct sym_gather *g)
 {
 	if (g->image == NULL)
 		return SYM_EUSAGE;
-	return sym_image_unseal(g->image, g->quorum);
+	return sym_seal_shamir_unseal(g->image, g->quorum);
 }
 
 int

@@ -17,6 +17,7 @@
 #include "symbolon/random.h"
 #include "symbolon/rekey.h"
 #include "symbolon/secmem.h"
+#include "symbolon/seal_shamir.h"
 
 #include "rekey_internal.h"
 
@@ -425,7 +426,7 @@ finish_complete(struct sym_rekey_submission *s,
 	uint64_t seqid;
 	int rc;
 
-	rc = sym_image_unseal(s->img, q);
+	rc = sym_seal_shamir_unseal(s->img, q);
 	/* Only shares that do not open the image count against them; an
 	 * I/O or memory failure keeps the holders' progress. */
 	if (rc != SYM_OK && rc != SYM_EUNSEAL)

@@ -164,7 +164,7 @@ sym_seal_shamir_deal(struct sym_seal *seal)
 
 /* The shortcut image.h declares: the image takes only U. */
 int
-sym_image_unseal(struct sym_image *img, const struct sym_quorum *q)
+sym_seal_shamir_unseal(struct sym_image *img, const struct sym_quorum *q)
 {
 	struct sym_seal_shamir_params p = { .quorum = q };
 	struct sym_seal seal;

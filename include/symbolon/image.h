@@ -37,13 +37,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* deal.h only for programs that include image.h alone and use sym_deal_*:
- * the image itself deals nothing (symbolon/seal_shamir.h does). */
-#include "symbolon/deal.h"
 #include "symbolon/error.h"
 #include "symbolon/image_format.h"
 #include "symbolon/journal.h"
-#include "symbolon/quorum.h"
 #include "symbolon/share.h"
 
 /*
@@ -103,13 +99,6 @@ const struct sym_image_info *sym_image_info(const struct sym_image *img)
  */
 int sym_image_check_share(const struct sym_image *img,
     const struct sym_share *share) SYM_WARN_UNUSED SYM_NONNULL(1, 2);
-
-/* Recovers the unseal key from q and unseals: SYM_EUNSEAL when the shares
- * do not open the image.  The Shamir seal provider's shortcut, defined in
- * lib/seal_shamir.c (symbolon/seal_shamir.h): the image itself only takes
- * an unseal key (sym_image_unseal_key). */
-int sym_image_unseal(struct sym_image *img, const struct sym_quorum *q)
-    SYM_WARN_UNUSED SYM_NONNULL(1, 2);
 
 /* Unseals with the unseal key itself, as a seal released it. */
 int sym_image_unseal_key(struct sym_image *img,

@@ -42,4 +42,10 @@ int sym_seal_shamir_new(struct sym_seal *seal,
 struct sym_deal_output *sym_seal_shamir_deal(struct sym_seal *seal)
     SYM_NONNULL(1);
 
+/* Recovers the unseal key from the quorum q and unseals img with it (the
+ * Shamir seal, made and released in one call): SYM_EUNSEAL when the
+ * shares do not open the image. */
+int sym_seal_shamir_unseal(struct sym_image *img, const struct sym_quorum *q)
+    SYM_WARN_UNUSED SYM_NONNULL(1, 2);
+
 #endif

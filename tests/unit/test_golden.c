@@ -28,6 +28,7 @@
 #include "symbolon/quorum.h"
 #include "symbolon/secmem.h"
 #include "symbolon/share.h"
+#include "symbolon/seal_shamir.h"
 
 #define GOLDEN "tests/golden/"
 #define MAX_FILE (1u << 20)
@@ -204,7 +205,7 @@ unseal_with(struct sym_image *img, unsigned a, unsigned b)
 		assert_int_equal(sym_quorum_add(q, s), SYM_OK);
 		sym_share_free(s);
 	}
-	rc = sym_image_unseal(img, q);
+	rc = sym_seal_shamir_unseal(img, q);
 	sym_quorum_free(q);
 	return rc;
 }

@@ -23,6 +23,7 @@
 #include "symbolon/init.h"
 #include "symbolon/quorum.h"
 #include "symbolon/secmem.h"
+#include "symbolon/seal_shamir.h"
 
 static int counter;
 
@@ -64,7 +65,7 @@ unseal_with(struct sym_image *img, const struct sym_init_result *init,
 			goto out;
 		assert_int_equal(sym_quorum_add(q, s[i]), SYM_OK);
 	}
-	rc = sym_image_unseal(img, q);
+	rc = sym_seal_shamir_unseal(img, q);
 out:
 	sym_share_free(s[0]);
 	sym_share_free(s[1]);

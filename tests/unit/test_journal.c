@@ -25,6 +25,7 @@
 #include "symbolon/journal.h"
 #include "symbolon/quorum.h"
 #include "symbolon/secmem.h"
+#include "symbolon/seal_shamir.h"
 
 static int counter;
 
@@ -53,7 +54,7 @@ unseal(struct sym_image *img, const struct sym_init_result *init)
 		assert_int_equal(sym_quorum_add(q, s), SYM_OK);
 		sym_share_free(s);
 	}
-	assert_int_equal(sym_image_unseal(img, q), SYM_OK);
+	assert_int_equal(sym_seal_shamir_unseal(img, q), SYM_OK);
 	sym_quorum_free(q);
 }
 

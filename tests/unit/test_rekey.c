@@ -23,6 +23,7 @@
 #include "symbolon/rekey.h"
 #include "symbolon/secmem.h"
 #include "symbolon/share.h"
+#include "symbolon/seal_shamir.h"
 
 #define TMPFS_MAGIC_NUMBER 0x01021994L
 
@@ -207,7 +208,7 @@ unseals(const struct sym_deal_output *deal, unsigned a, unsigned b)
 		sym_share_free(share);
 	}
 	if (rc == SYM_OK)
-		rc = sym_image_unseal(img, q);
+		rc = sym_seal_shamir_unseal(img, q);
 	sym_quorum_free(q);
 	return rc == SYM_OK;
 }
