@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -356,7 +355,7 @@ sym_image_get(struct sym_image *img, const char *name, int fd)
 }
 
 int
-sym_image_delete(struct sym_image *img, const char *name)
+sym_image_delete(struct sym_image *img, const char *name, uint64_t now)
 {
 	long at;
 	int rc;
@@ -372,7 +371,7 @@ sym_image_delete(struct sym_image *img, const char *name)
 	sodium_memzero(&img->entries[img->entry_count],
 	    sizeof img->entries[0]);
 	/* The record's time: delete takes none (its signature is shared). */
-	return commit_entry(img, SYM_AUDIT_DELETE, name, (uint64_t)time(NULL));
+	return commit_entry(img, SYM_AUDIT_DELETE, name, now);
 }
 
 size_t

@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "symbolon/audit.h"
@@ -338,8 +337,8 @@ sym_rekey_submission_accept(void *ctx, const uint8_t *bundle, size_t len,
 	snprintf(detail, sizeof detail, "%s share %u of %u (x %u%s%s) accepted",
 	    s->verification ? "new" : "current", share->index, share->count,
 	    share->x, share->holder[0] ? ", holder " : "", share->holder);
-	sym_image_journal_add(&s->pending, (uint64_t)time(NULL),
-	    SYM_AUDIT_REKEY_SHARE, detail);
+	sym_image_journal_add(&s->pending, s->now, SYM_AUDIT_REKEY_SHARE,
+	    detail);
 	return sym_rekey_progress_add(s->progress, bundle, len, share->raw,
 	    share->raw_len);
 }

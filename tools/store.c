@@ -165,7 +165,7 @@ run(struct sym_image *img, const struct args *a)
 		return get(img, a->name, a->out_path, a->force);
 	if (strcmp(a->verb, "list") == 0)
 		return list(img);
-	rc = sym_image_delete(img, a->name);	/* commits itself */
+	rc = sym_image_delete(img, a->name, (uint64_t)time(NULL));	/* commits */
 	return rc == SYM_OK ? 0 : cli_fail(rc, rc == SYM_ENOENTRY ? a->name :
 	    a->path);
 }

@@ -157,7 +157,7 @@ int sym_image_put(struct sym_image *img, const char *name, int fd,
     uint64_t now) SYM_WARN_UNUSED SYM_NONNULL(1, 2);
 int sym_image_get(struct sym_image *img, const char *name, int fd)
     SYM_WARN_UNUSED SYM_NONNULL(1, 2);
-int sym_image_delete(struct sym_image *img, const char *name)
+int sym_image_delete(struct sym_image *img, const char *name, uint64_t now)
     SYM_WARN_UNUSED SYM_NONNULL(1, 2);
 size_t sym_image_entry_count(const struct sym_image *img) SYM_NONNULL(1);
 const struct sym_image_entry *sym_image_entry_at(const struct sym_image *img,

@@ -222,8 +222,8 @@ test_rotate_delete_commit_themselves(void **state)
 	close(fd);
 	assert_int_equal(sym_image_rotate(img, 1700000201), SYM_OK);
 	assert_int_equal(sym_image_info(img)->active_term, 2);
-	assert_int_equal(sym_image_delete(img, "one"), SYM_OK);
-	assert_int_equal(sym_image_delete(img, "one"), SYM_ENOENTRY);
+	assert_int_equal(sym_image_delete(img, "one", 1700000100), SYM_OK);
+	assert_int_equal(sym_image_delete(img, "one", 1700000100), SYM_ENOENTRY);
 	sym_image_close(img);
 	assert_int_equal(sym_image_open(&img, path, SYM_IMAGE_READ), SYM_OK);
 	assert_int_equal(sym_image_info(img)->audit_count, 4);
