@@ -324,28 +324,23 @@ unseal_with_root(struct sym_image *img)
 	return SYM_OK;
 }
 
-int
-sym_image_unseal_key(struct sym_image *img,
-    const uint8_t unseal_key[static SYM_IMAGE_KEY_BYTES])
+/* Unseals through the wrapping of role (1 active, 2 pending verification)
+ * and generation that key opens; on failure nothing decrypted is left. */
+static int
+unseal_through(struct sym_image *img, const uint8_t *key, unsigned role,
+    uint64_t generation)
 {
 	int rc = SYM_EUNSEAL;
 
-	if (img->unsealed)
-		return SYM_OK;
 	img->root_key = sym_secmem_alloc(SYM_IMAGE_KEY_BYTES);
 	if (img->root_key == NULL)
 		return SYM_ENOMEM;
-	for (unsigned i = 0; i < img->wrapping_count; i++) {
+	for (unsigned i = 0; i < img->wrapping_count && rc != SYM_OK; i++) {
 		const struct sym_image_wrapping *w = &img->wrappings[i];
 
-		/* The old shares stay valid while new ones await verification:
-		 * only the active wrapping opens the image. */
-		if (w->role != 1 || w->generation != img->info.seal.generation)
-			continue;
-		rc = sym_image_unwrap_root(img->root_key, w, unseal_key,
-		    img->info.image_id);
-		if (rc == SYM_OK)
-			break;
+		if (w->role == role && w->generation == generation)
+			rc = sym_image_unwrap_root(img->root_key, w, key,
+			    img->info.image_id);
 	}
 	if (rc == SYM_OK)
 		rc = unseal_with_root(img);
@@ -359,6 +354,17 @@ sym_image_unseal_key(struct sym_image *img,
 		img->entry_count = 0;
 	}
 	return rc;
+}
+
+int
+sym_image_unseal_key(struct sym_image *img,
+    const uint8_t unseal_key[static SYM_IMAGE_KEY_BYTES])
+{
+	if (img->unsealed)
+		return SYM_OK;
+	/* The old shares stay valid while new ones await verification:
+	 * only the active wrapping opens the image. */
+	return unseal_through(img, unseal_key, 1, img->info.seal.generation);
 }
 
 /* ---------------------------------------------------------------- */
@@ -699,32 +705,10 @@ int
 sym_image_unseal_pending(struct sym_image *img,
     const uint8_t new_key[static SYM_IMAGE_KEY_BYTES])
 {
-	int rc = SYM_EUNSEAL;
-
-	if (!img->info.verification_pending)
+	if (!img->info.verification_pending || img->unsealed)
 		return SYM_EUSAGE;
-	if (img->unsealed)
-		return SYM_EUSAGE;
-	img->root_key = sym_secmem_alloc(SYM_IMAGE_KEY_BYTES);
-	if (img->root_key == NULL)
-		return SYM_ENOMEM;
-	for (unsigned i = 0; i < img->wrapping_count && rc != SYM_OK; i++) {
-		const struct sym_image_wrapping *w = &img->wrappings[i];
-
-		if (w->role == 2 &&
-		    w->generation == img->info.pending_seal.generation)
-			rc = sym_image_unwrap_root(img->root_key, w, new_key,
-			    img->info.image_id);
-	}
-	if (rc == SYM_OK)
-		rc = unseal_with_root(img);
-	if (rc != SYM_OK) {
-		sym_secmem_free(img->root_key);
-		img->root_key = NULL;
-		sym_secmem_free(img->identity_secret);
-		img->identity_secret = NULL;
-	}
-	return rc;
+	return unseal_through(img, new_key, 2,
+	    img->info.pending_seal.generation);
 }
 
 int
