@@ -88,7 +88,6 @@ sym_gather_unseal_share(struct sym_share *share, struct sym_gather_keys *keys,
 	if (id != NULL)
 		return sym_share_unseal_identity(share, id);
 	report->refusal = SYM_GATHER_NO_IDENTITY;
-	report->identity_count = keys->identity_count;
 	/* No key given is a usage error; the wrong keys, an invalid try. */
 	return keys->identity_count ? SYM_EDECRYPT : SYM_EUSAGE;
 }

@@ -273,12 +273,6 @@ sym_rekey_submission_open(struct sym_rekey_submission **out,
 	return SYM_OK;
 }
 
-const struct sym_rekey *
-sym_rekey_submission_rekey(const struct sym_rekey_submission *s)
-{
-	return &s->rekey;
-}
-
 /* Replays the progress into a quorum of its own first: shares saved that
  * no longer fit (the image changed) mean starting afresh, not mixing. */
 static int

@@ -202,8 +202,6 @@ sym_shamir_combine(uint8_t *secret, const uint8_t *const shares[],
 
 	if (rc != SYM_OK)
 		return rc;
-	if (k > SYM_SHAMIR_MAX_SHARES)
-		return SYM_EDUPSHARE;	/* 255 distinct non-zero x at most */
 	secret_len = lens[0] - SYM_SHAMIR_SHARE_OVERHEAD;
 	for (size_t i = 0; i < k; i++)
 		xs[i] = shares[i][secret_len];

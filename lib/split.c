@@ -270,7 +270,8 @@ sym_split_raw(uint64_t *secret_len, const char **subject,
 	int fd = STDIN_FILENO, rc;
 
 	*secret_len = 0;
-	*subject = o->in_path ? o->in_path : "standard input";
+	*subject = o->in_path && strcmp(o->in_path, "-") != 0 ? o->in_path :
+	    "standard input";
 	if (o->in_path != NULL && strcmp(o->in_path, "-") != 0 &&
 	    (fd = open(o->in_path, O_RDONLY | O_CLOEXEC)) < 0)
 		return sym_error_from_errno(errno);

@@ -75,7 +75,6 @@ struct sym_gather_report {
 	uint8_t expected_set[SYM_SET_ID_BYTES];
 	uint64_t expected_generation;
 	const char *key_path;		/* KEY_FAILED */
-	size_t identity_count;		/* NO_IDENTITY: keys given */
 	unsigned line;			/* text shares: the line refused */
 	size_t text_added;		/* text shares taken from this input */
 };

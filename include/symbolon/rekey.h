@@ -223,10 +223,6 @@ int sym_rekey_submission_open(struct sym_rekey_submission **out,
     const struct sym_rekey_submit_params *p)
     SYM_WARN_UNUSED SYM_NONNULL(1, 2, 3, 4);
 
-/* The pending rekey (its plan, shown before any share is entered). */
-const struct sym_rekey *sym_rekey_submission_rekey(
-    const struct sym_rekey_submission *s) SYM_NONNULL(1);
-
 /* Loads the progress of earlier invocations (wiping expired or stale
  * progress) and replays its shares into q (empty).  SYM_ENOTMPFS when
  * there is no RAM-backed file system for it. */
