@@ -102,6 +102,11 @@ open_share(int *fd, const char *path)
 {
 	struct stat st;
 
+	/* "-" is standard input to every program: not a file to seek in. */
+	if (strcmp(path, "-") == 0) {
+		*fd = -1;
+		return SYM_EUSAGE;
+	}
 	*fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (*fd < 0)
 		return sym_error_from_errno(errno);

@@ -109,8 +109,7 @@ combine(struct gather *g, const char *manifest_path, const char *out_path,
 	return write_secret(g, out_path, force);
 }
 
-/* Raw share files: no threshold, no signature, no commitment to check,
- * so it is said; every share given is used, as gfcombine does. */
+/* Raw shares carry nothing to check (said); all are used, as gfcombine. */
 static int
 combine_raw(const struct gather_options *o, const char *out_path, int force)
 {
@@ -122,6 +121,11 @@ combine_raw(const struct gather_options *o, const char *out_path, int force)
 		return cli_fail(SYM_ETOOFEW, NULL);
 	rc = sym_share_files_combine(out_path, STDOUT_FILENO, o->sources,
 	    o->source_count, force, &len, &bad);
+	if (rc == SYM_EUSAGE && bad < o->source_count) {	/* a pipe, "-" */
+		cli_error("%s: not a regular file: a raw share is read from "
+		    "its end", o->sources[bad]);
+		return CLI_EXIT_USAGE;
+	}
 	if (rc != SYM_OK)
 		return cli_fail(rc, bad < o->source_count ? o->sources[bad] :
 		    out_path ? out_path : "standard output");

@@ -86,6 +86,14 @@ setup() {
 	assert_status 1
 	assert_one_error 'symbolon-combine: deal/share-1-of-3.raw: .*'
 	run --separate-stderr "$COMBINE" --format raw --share deal/share-1-of-3.raw \
+	    --share - --out out <deal/share-2-of-3.raw
+	assert_status 2
+	assert_one_error 'symbolon-combine: -: not a regular file: a raw share is read from its end'
+	run --separate-stderr "$COMBINE" --format raw --share deal/share-1-of-3.raw \
+	    --share <(cat deal/share-2-of-3.raw) --out out
+	assert_status 2
+	assert_one_error 'symbolon-combine: /dev/fd/[0-9]+: not a regular file: a raw share is read from its end'
+	run --separate-stderr "$COMBINE" --format raw --share deal/share-1-of-3.raw \
 	    --out out
 	assert_status 1
 	[ ! -e out ]
