@@ -18,6 +18,11 @@ PKG_CONFIG ?= pkg-config
 # a picture (picture.h), and do not pay for cairo and zbar at start-up.
 CORE_PKGS := libsodium libcbor gpgme
 PICTURE_PKGS := libqrencode zbar cairo libjpeg
+# The TPM seal links tpm2-tss (and through it OpenSSL) only into its
+# plugin, libsymbolon-tpm2.so (seal_tpm2.h); PKCS#11 modules are dlopen'ed
+# and need only p11-kit's header.
+TPM2_PKGS := tss2-esys tss2-tctildr tss2-mu tss2-rc
+HEADER_PKGS := p11-kit-1
 PKGS := $(CORE_PKGS) $(PICTURE_PKGS)
 
 WARNINGS := -Wall -Wextra -Wshadow -Wconversion -Wsign-conversion \
@@ -30,7 +35,8 @@ CAMERA ?= 1
 CAMERA_FLAGS := $(if $(filter 0,$(CAMERA)),-DSYMBOLON_NO_CAMERA)
 
 ALL_CFLAGS = -std=gnu11 $(WARNINGS) $(HARDENING) -Iinclude $(CAMERA_FLAGS) \
-	$(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null) $(CFLAGS) -MMD -MP
+	$(shell $(PKG_CONFIG) --cflags $(PKGS) $(TPM2_PKGS) $(HEADER_PKGS) \
+	2>/dev/null) $(CFLAGS) -MMD -MP
 ALL_LDFLAGS = $(LDHARDENING) $(LDFLAGS)
 # What a compile-and-link rule hands the compiler: not the headers that
 # the dependency files (-MMD) add to a target's prerequisites.
@@ -38,6 +44,7 @@ LINK_INPUTS = $(filter %.c %.o %.a %.so,$^)
 LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 CORE_LIBS = $(shell $(PKG_CONFIG) --libs $(CORE_PKGS) 2>/dev/null)
 PICTURE_LIBS = $(shell $(PKG_CONFIG) --libs $(PICTURE_PKGS) 2>/dev/null)
+TPM2_LIBS = $(shell $(PKG_CONFIG) --libs $(TPM2_PKGS) 2>/dev/null)
 
 ifeq ($(V),1)
 Q :=
@@ -47,7 +54,8 @@ Q := @
 say = @printf '  %-7s %s\n' $(1) $(2);
 endif
 
-LIB_SRCS := $(sort $(wildcard lib/*.c))
+# lib/seal_tpm2.c is only in its plugin, never in libsymbolon.a.
+LIB_SRCS := $(filter-out lib/seal_tpm2.c,$(sort $(wildcard lib/*.c)))
 LIB_OBJS := $(LIB_SRCS:%.c=build/%.o)
 TOOLS    := split combine keygen verify status store rotate rekey qr
 PROGRAMS := bin/symbolon $(TOOLS:%=bin/symbolon-%)
@@ -83,6 +91,7 @@ build/lib/%.o: lib/%.c
 # sym_picture_plugin (lib/picture.map).  symbolon-qr takes qrread and
 # qrwrite from it too: they are its only users.
 PICTURE_SO := build/libsymbolon-picture.so
+TPM2_SO := build/libsymbolon-tpm2.so
 PICTURE_OBJS := build/lib/qr.o build/lib/raster.o build/lib/sheet.o \
     build/lib/qrread.o build/lib/qrwrite.o
 
@@ -92,6 +101,16 @@ $(PICTURE_SO): $(PICTURE_OBJS) build/libsymbolon.a lib/picture.map
 	    -Wl,-Bsymbolic -Wl,--version-script=lib/picture.map \
 	    -Wl,-soname,$(notdir $@) $(LDFLAGS) -o $@ $(PICTURE_OBJS) \
 	    build/libsymbolon.a $(PICTURE_LIBS) $(CORE_LIBS)
+
+# The TPM seal plugin: seal_tpm2 with the lib modules it needs, exporting
+# only sym_seal_tpm2_device (lib/seal_tpm2.map).
+all: $(TPM2_SO)
+$(TPM2_SO): build/lib/seal_tpm2.o build/libsymbolon.a lib/seal_tpm2.map
+	$(call say,LD,$@)
+	$(Q)$(CC) -shared -Wl,-z,relro,-z,now -Wl,--no-undefined \
+	    -Wl,-Bsymbolic -Wl,--version-script=lib/seal_tpm2.map \
+	    -Wl,-soname,$(notdir $@) $(LDFLAGS) -o $@ build/lib/seal_tpm2.o \
+	    build/libsymbolon.a $(TPM2_LIBS) $(CORE_LIBS)
 
 bin/symbolon: build/tools/symbolon.o
 	@mkdir -p bin
@@ -286,12 +305,13 @@ install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 	    $(DESTDIR)$(PICTUREDIR)
 	install -m 755 $(PROGRAMS) $(DESTDIR)$(BINDIR)/
-	install -m 644 $(PICTURE_SO) $(DESTDIR)$(PICTUREDIR)/
+	install -m 644 $(PICTURE_SO) $(TPM2_SO) $(DESTDIR)$(PICTUREDIR)/
 	install -m 644 $(MANPAGES) $(DESTDIR)$(MANDIR)/man1/
 
 uninstall:
 	rm -f $(PROGRAMS:bin/%=$(DESTDIR)$(BINDIR)/%) \
 	    $(DESTDIR)$(PICTUREDIR)/$(notdir $(PICTURE_SO)) \
+	    $(DESTDIR)$(PICTUREDIR)/$(notdir $(TPM2_SO)) \
 	    $(MANPAGES:docs/man/%=$(DESTDIR)$(MANDIR)/man1/%)
 
 clean:

@@ -80,6 +80,15 @@ static const struct {
 	{ SYM_EGPGME, "GnuPG failed" },
 	{ SYM_ECANCELED, "cancelled at the passphrase prompt" },
 	{ SYM_ENOGPG, "GnuPG 2.2 or later (gpg, GPGME) not found" },
+	{ SYM_ESHAREROLE, "a recovery share where an unseal share is expected, or the reverse" },
+	{ SYM_ERECOVERY, "the recovery shares do not match this image's recovery key" },
+	{ SYM_ENODEVICE, "the seal's device is absent or does not answer" },
+	{ SYM_EBADPIN, "the device refused the PIN" },
+	{ SYM_EPINLOCKED, "the device's PIN is locked" },
+	{ SYM_EDEVKEY, "no suitable key on the device" },
+	{ SYM_EDEVUNWRAP, "the device does not unwrap this key (another device's key, or tampered)" },
+	{ SYM_EDEVICE, "the seal's device failed" },
+	{ SYM_ESEALSPEC, "bad seal string" },
 };
 
 const char *

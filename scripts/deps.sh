@@ -14,6 +14,11 @@ libraries=(
 	"cairo:libcairo2-dev"
 	"libjpeg:libjpeg62-turbo-dev"
 	"cmocka:libcmocka-dev"
+	"p11-kit-1:libp11-kit-dev"
+	"tss2-esys:libtss2-dev"
+	"tss2-tctildr:libtss2-dev"
+	"tss2-mu:libtss2-dev"
+	"tss2-rc:libtss2-dev"
 )
 # command -> Debian package (build tools, test runners, real peers)
 commands=(
@@ -34,6 +39,10 @@ commands=(
 	"pdftoppm:poppler-utils"
 	"rsvg-convert:librsvg2-bin"
 	"softhsm2-util:softhsm2"
+	"pkcs11-tool:opensc"
+	"swtpm:swtpm"
+	"swtpm_setup:swtpm-tools"
+	"tpm2_createprimary:tpm2-tools"
 )
 # x86-64 only: the arm64 kernel is cross-built and run under qemu-user
 cross_commands=(
@@ -46,6 +55,7 @@ files=(
 	"/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a:libclang-rt-14-dev"
 	"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf:fonts-dejavu-core"
 	"/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf:fonts-dejavu-core"
+	"/usr/lib/softhsm/libsofthsm2.so:softhsm2"
 )
 
 missing=()

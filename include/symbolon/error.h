@@ -51,6 +51,10 @@ enum sym_error {
 	SYM_ECORRUPT = -28,     /* stored data fails authentication */
 	SYM_EAUDIT = -29,       /* audit chain broken */
 	SYM_ESEALED = -30,      /* operation needs an unsealed image */
+	SYM_ESHAREROLE = -31,   /* a recovery share where an unseal share is
+	                         * expected, or the reverse */
+	SYM_ERECOVERY = -32,    /* the recovery shares do not match the
+	                         * image's recovery key */
 
 	SYM_ENOQR = -40,        /* no readable QR code in an image */
 	SYM_EQRPART = -41,      /* a part of a multi-part bundle is missing */
@@ -100,6 +104,17 @@ enum sym_error {
 	SYM_EGPGME = -91,       /* GnuPG/GPGME failed otherwise */
 	SYM_ECANCELED = -92,    /* passphrase entry cancelled */
 	SYM_ENOGPG = -93,       /* GPGME or gpg >= 2.2 not found */
+
+	/* Device seals (seal_device.h) */
+	SYM_ENODEVICE = -94,    /* the seal's device is absent or unreachable */
+	SYM_EBADPIN = -95,      /* the device refused the PIN */
+	SYM_EPINLOCKED = -96,   /* the device's PIN is locked */
+	SYM_EDEVKEY = -97,      /* no such key on the device, or one that
+	                         * could be copied off it */
+	SYM_EDEVUNWRAP = -98,   /* the device does not unwrap this blob:
+	                         * another device's, or tampered */
+	SYM_EDEVICE = -99,      /* the device failed otherwise */
+	SYM_ESEALSPEC = -100,   /* a bad seal string or parameter */
 };
 
 /* A short description of code; never NULL. */
