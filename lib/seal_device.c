@@ -5,7 +5,6 @@
 
 #include "symbolon/passphrase.h"
 #include "symbolon/seal_device.h"
-#include "symbolon/seal_tpm2.h"
 
 const char *
 sym_seal_param(const struct sym_seal_params *p, const char *key)
@@ -73,6 +72,8 @@ sym_seal_binding(uint8_t out[SYM_SEAL_BINDING_MAX], size_t *len,
 /* The TPM's seal string keys, here so that they are known without its
  * plugin (seal_tpm2.h). */
 
+/* Declared in seal_tpm2.h (which includes this module's header). */
+extern const char *const sym_seal_tpm2_keys[];
 const char *const sym_seal_tpm2_keys[] = {
 	"tcti", "handle", "pcrs", "bank", "pin", NULL
 };
