@@ -26,6 +26,10 @@ sym_bundle_type_name(unsigned type)
 		return "image header";
 	case SYM_BUNDLE_AUDIT_RECORD:
 		return "audit record";
+	case SYM_BUNDLE_RECOVERY_SHARE:
+		return "recovery share";
+	case SYM_BUNDLE_RECOVERY_MANIFEST:
+		return "recovery manifest";
 	default:
 		return "unknown";
 	}

@@ -71,6 +71,7 @@ encode_shares(struct sym_deal_output *out, const struct sym_deal *deal,
 		const struct sym_deal_holder *h =
 		    deal->holders ? &deal->holders[i] : NULL;
 		struct sym_share_spec spec = {
+			.recovery = m->recovery,
 			.signer_secret = signer,
 			.set_id = m->set_id,
 			.generation = m->generation,
@@ -148,6 +149,7 @@ sym_deal_run(struct sym_deal_output *out, const struct sym_deal *deal)
 	if ((rc = sym_random_bytes(m->salt, sizeof m->salt,
 	    SYM_RANDOM_PUBLIC)) != SYM_OK)
 		goto out;
+	m->recovery = deal->recovery;
 	m->generation = deal->generation;
 	m->threshold = deal->threshold;
 	m->count = deal->count;
@@ -258,13 +260,18 @@ int
 sym_deal_path(char *out, size_t cap, const struct sym_deal_output *deal,
     const char *dir, unsigned index, int armor)
 {
+	/* Recovery shares have names of their own: the two kinds may share
+	 * a directory, and a holder sees which one a file is. */
+	const char *kind = deal->record->recovery ? "recovery-" : "";
+	const char *ext = index && deal->sealed[index - 1] != NULL ? "asc" :
+	    armor ? "txt" : "cbor";
 	int n;
 
-	if (index == 0 || deal->sealed[index - 1] == NULL)
-		return sym_deal_file_name(out, cap, dir, index,
-		    deal->record->count, armor);
-	n = snprintf(out, cap, "%s/share-%u-of-%u.asc", dir, index,
-	    deal->record->count);
+	if (index == 0)
+		n = snprintf(out, cap, "%s/%smanifest.%s", dir, kind, ext);
+	else
+		n = snprintf(out, cap, "%s/%sshare-%u-of-%u.%s", dir, kind,
+		    index, deal->record->count, ext);
 	return n > 0 && (size_t)n < cap ? SYM_OK : SYM_ETOOBIG;
 }
 

@@ -44,6 +44,7 @@ image_free(struct sym_image *img)
 	free(img->keyring_blob.ciphertext);
 	free(img->identity_blob.ciphertext);
 	free(img->index_blob.ciphertext);
+	sym_image_seal_free(&img->seal_part);
 	free(img->pending);
 	free(img->core_bytes);
 	if (img->create_tmp != NULL)
@@ -178,7 +179,13 @@ load_headers(struct sym_image *img)
 	rc = sym_image_core_parse(img, slots[best].core, slots[best].core_len);
 	if (rc != SYM_OK)
 		goto out;
-	img->info.format_version = SYM_IMAGE_FORMAT_VERSION;
+	img->info.format_version = slots[best].version;
+	/* A version-1 header cannot carry an auto seal. */
+	if (slots[best].version < SYM_IMAGE_FORMAT_VERSION &&
+	    img->info.device_count != 0) {
+		rc = SYM_ECORRUPT;
+		goto out;
+	}
 	img->info.seqid = slots[best].seqid;
 	img->info.slot_current = best;
 	img->pending = slots[best].pending;
@@ -254,18 +261,7 @@ sym_image_identity_secret(const struct sym_image *img)
 int
 sym_image_check_share(const struct sym_image *img, const struct sym_share *share)
 {
-	if (memcmp(share->signer, img->info.identity,
-	    SYM_SIGN_PUBLICKEY_BYTES) != 0 ||
-	    memcmp(share->set_id, img->info.image_id, SYM_IMAGE_ID_BYTES) != 0)
-		return SYM_EWRONGIMAGE;
-	if (share->generation != img->info.seal.generation)
-		return SYM_EGENERATION;
-	if (share->threshold != img->info.seal.threshold ||
-	    share->count != img->info.seal.shares ||
-	    memcmp(share->manifest_hash, img->info.seal.manifest_hash,
-	    SYM_MANIFEST_HASH_BYTES) != 0)
-		return SYM_EMANIFEST;
-	return SYM_OK;
+	return sym_image_check_share_of(img, share, SYM_IMAGE_UNSEAL_SHARE);
 }
 
 /* ---------------------------------------------------------------- */
@@ -320,6 +316,9 @@ unseal_with_root(struct sym_image *img)
 		return rc;
 	if (img->entry_count != img->info.entries)
 		return SYM_ECORRUPT;
+	if ((rc = sym_image_seal_open(&img->seal_part, &img->info,
+	    img->root_key)) != SYM_OK)
+		return rc;
 	img->unsealed = 1;
 	return SYM_OK;
 }
@@ -349,6 +348,7 @@ unseal_through(struct sym_image *img, const uint8_t *key, unsigned role,
 		img->root_key = NULL;
 		sym_secmem_free(img->identity_secret);
 		img->identity_secret = NULL;
+		sym_image_seal_forget(&img->seal_part);
 		sodium_memzero(img->terms, SYM_IMAGE_MAX_TERMS * sizeof img->terms[0]);
 		img->term_count = 0;
 		img->entry_count = 0;
@@ -398,6 +398,9 @@ sign_core(struct sym_image *img, uint8_t **core, size_t *core_len)
 		    plain_len);
 	sym_secmem_free(plain);
 	if (rc == SYM_OK)
+		rc = sym_image_seal_reseal(&img->seal_part, &img->info,
+		    img->root_key);
+	if (rc == SYM_OK)
 		rc = sym_image_core_encode(&payload, &payload_len, img);
 	if (rc == SYM_OK)
 		rc = sym_bundle_sign(core, core_len, payload, payload_len,
@@ -429,6 +432,11 @@ write_headers(struct sym_image *img, int *durable)
 		goto out;
 	slot.core = core;
 	slot.seqid = seqid;
+	/* The lowest version that can say it: Shamir images stay readable
+	 * by the programs that came before auto seals. */
+	img->info.format_version = img->info.device_count ?
+	    SYM_IMAGE_FORMAT_VERSION : SYM_IMAGE_FORMAT_SHAMIR;
+	slot.version = img->info.format_version;
 	slot.pending = img->pending;
 	slot.pending_len = img->pending_len;
 	sym_image_core_mac(slot.mac, img->root_key, img->info.image_id, core,
@@ -762,20 +770,6 @@ int
 sym_image_check_pending_share(const struct sym_image *img,
     const struct sym_share *share)
 {
-	const struct sym_image_seal *seal = &img->info.pending_seal;
-
-	if (!img->info.verification_pending)
-		return SYM_EUSAGE;
-	if (memcmp(share->signer, img->info.identity,
-	    SYM_SIGN_PUBLICKEY_BYTES) != 0 ||
-	    memcmp(share->set_id, img->info.image_id, SYM_IMAGE_ID_BYTES) != 0)
-		return SYM_EWRONGIMAGE;
-	if (share->generation != seal->generation)
-		return SYM_EGENERATION;
-	if (share->threshold != seal->threshold || share->count != seal->shares ||
-	    memcmp(share->manifest_hash, seal->manifest_hash,
-	    SYM_MANIFEST_HASH_BYTES) != 0)
-		return SYM_EMANIFEST;
-	return SYM_OK;
+	return sym_image_check_share_of(img, share,
+	    SYM_IMAGE_PENDING_UNSEAL_SHARE);
 }
-

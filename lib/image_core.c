@@ -38,82 +38,11 @@ const char sym_image_label_keyring[] = "keyring";
 const char sym_image_label_identity[] = "identity";
 const char sym_image_label_index[] = "index";
 
-/* ---------------------------------------------------------------- */
-/* Sealed blobs: XChaCha20-Poly1305 under a key, AD = image id || label */
-
-static void
-make_ad(uint8_t *ad, size_t *ad_len, const uint8_t image_id[SYM_IMAGE_ID_BYTES],
-    const char *label, uint64_t extra)
-{
-	size_t label_len = strlen(label);
-
-	memcpy(ad, image_id, SYM_IMAGE_ID_BYTES);
-	memcpy(ad + SYM_IMAGE_ID_BYTES, label, label_len);
-	for (int i = 0; i < 8; i++)
-		ad[SYM_IMAGE_ID_BYTES + label_len + (size_t)i] =
-		    (uint8_t)(extra >> (8 * i));
-	*ad_len = SYM_IMAGE_ID_BYTES + label_len + 8;
-}
-
-int
-sym_image_blob_seal(struct sym_sealed_blob *blob, const uint8_t *key,
-    const uint8_t *image_id, const char *label, const uint8_t *plain,
-    size_t len)
-{
-	uint8_t ad[64];
-	size_t ad_len;
-	uint8_t *ct;
-	int rc;
-
-	make_ad(ad, &ad_len, image_id, label, 0);
-	ct = malloc(len + AEAD_TAG_BYTES);
-	if (ct == NULL)
-		return SYM_ENOMEM;
-	rc = sym_random_bytes(blob->nonce, sizeof blob->nonce, SYM_RANDOM_PUBLIC);
-	if (rc != SYM_OK) {
-		free(ct);
-		return rc;
-	}
-	crypto_aead_xchacha20poly1305_ietf_encrypt(ct, NULL, plain, len, ad,
-	    ad_len, NULL, blob->nonce, key);
-	free(blob->ciphertext);
-	blob->ciphertext = ct;
-	blob->len = len + AEAD_TAG_BYTES;
-	return SYM_OK;
-}
-
-/* Opens a blob into a new secure buffer. */
-int
-sym_image_blob_open(uint8_t **plain, size_t *len,
-    const struct sym_sealed_blob *blob,
-    const uint8_t *key, const uint8_t *image_id, const char *label)
-{
-	uint8_t ad[64];
-	size_t ad_len;
-
-	*plain = NULL;
-	*len = 0;
-	if (blob->len < AEAD_TAG_BYTES)
-		return SYM_ECORRUPT;
-	make_ad(ad, &ad_len, image_id, label, 0);
-	*plain = sym_secmem_alloc(blob->len - AEAD_TAG_BYTES);
-	if (*plain == NULL)
-		return SYM_ENOMEM;
-	if (crypto_aead_xchacha20poly1305_ietf_decrypt(*plain, NULL, NULL,
-	    blob->ciphertext, blob->len, ad, ad_len, blob->nonce, key) != 0) {
-		sym_secmem_free(*plain);
-		*plain = NULL;
-		return SYM_ECORRUPT;
-	}
-	*len = blob->len - AEAD_TAG_BYTES;
-	return SYM_OK;
-}
-
 static void
 wrap_ad(uint8_t *ad, size_t *ad_len, const uint8_t *image_id,
     uint64_t generation)
 {
-	make_ad(ad, ad_len, image_id, "root", generation);
+	sym_image_blob_ad(ad, ad_len, image_id, "root", generation);
 }
 
 int
@@ -230,43 +159,12 @@ sym_image_audit_log(struct sym_image *img, struct sym_audit_log *log)
 /* ---------------------------------------------------------------- */
 /* The core bundle */
 
-static void
-put_blob(struct sym_cbor_writer *w, const struct sym_sealed_blob *b,
-    int with_count, uint64_t count)
-{
-	sym_cbor_put_map(w, with_count ? 3 : 2);
-	sym_cbor_put_uint(w, 1);
-	if (with_count) {
-		sym_cbor_put_uint(w, count);
-		sym_cbor_put_uint(w, 2);
-	}
-	sym_cbor_put_bytes(w, b->nonce, sizeof b->nonce);
-	sym_cbor_put_uint(w, with_count ? 3 : 2);
-	sym_cbor_put_bytes(w, b->ciphertext, b->len);
-}
-
-static void
-put_seal(struct sym_cbor_writer *w, const struct sym_image_seal *seal)
-{
-	sym_cbor_put_map(w, 5);
-	sym_cbor_put_uint(w, 1);
-	sym_cbor_put_uint(w, seal->type);
-	sym_cbor_put_uint(w, 2);
-	sym_cbor_put_uint(w, seal->shares);
-	sym_cbor_put_uint(w, 3);
-	sym_cbor_put_uint(w, seal->threshold);
-	sym_cbor_put_uint(w, 4);
-	sym_cbor_put_uint(w, seal->generation);
-	sym_cbor_put_uint(w, 5);
-	sym_cbor_put_bytes(w, seal->manifest_hash, sizeof seal->manifest_hash);
-}
-
 int
 sym_image_core_encode(uint8_t **payload, size_t *len, const struct sym_image *img)
 {
 	const struct sym_image_info *info = &img->info;
 	size_t cap = 4096 + img->keyring_blob.len + img->identity_blob.len +
-	    img->index_blob.len;
+	    img->index_blob.len + sizeof info->devices + 512;
 	struct sym_cbor_writer w;
 	int rc;
 
@@ -275,14 +173,14 @@ sym_image_core_encode(uint8_t **payload, size_t *len, const struct sym_image *im
 		return SYM_ENOMEM;
 	sym_cbor_writer_init(&w, *payload, cap);
 	sym_bundle_begin(&w, (size_t)10 + (img->reencrypt_term != 0) +
-	    (info->verification_pending != 0), SYM_BUNDLE_IMAGE_CORE,
-	    info->identity);
+	    (info->verification_pending != 0) + sym_image_seal_field_count(info),
+	    SYM_BUNDLE_IMAGE_CORE, info->identity);
 	sym_cbor_put_uint(&w, CORE_IMAGE_ID);
 	sym_cbor_put_bytes(&w, info->image_id, SYM_IMAGE_ID_BYTES);
 	sym_cbor_put_uint(&w, CORE_CREATED);
 	sym_cbor_put_uint(&w, info->created);
 	sym_cbor_put_uint(&w, CORE_SEAL);
-	put_seal(&w, &info->seal);
+	sym_image_put_seal(&w, &info->seal);
 	sym_cbor_put_uint(&w, CORE_WRAPPINGS);
 	sym_cbor_put_array(&w, img->wrapping_count);
 	for (unsigned i = 0; i < img->wrapping_count; i++) {
@@ -310,9 +208,9 @@ sym_image_core_encode(uint8_t **payload, size_t *len, const struct sym_image *im
 	sym_cbor_put_bytes(&w, img->keyring_blob.ciphertext,
 	    img->keyring_blob.len);
 	sym_cbor_put_uint(&w, CORE_IDENTITY);
-	put_blob(&w, &img->identity_blob, 0, 0);
+	sym_image_put_blob_counted(&w, &img->identity_blob, 0, 0);
 	sym_cbor_put_uint(&w, CORE_INDEX);
-	put_blob(&w, &img->index_blob, 1, info->entries);
+	sym_image_put_blob_counted(&w, &img->index_blob, 1, info->entries);
 	sym_cbor_put_uint(&w, CORE_DATA_END);
 	sym_cbor_put_uint(&w, info->data_end);
 	sym_cbor_put_uint(&w, CORE_AUDIT);
@@ -331,72 +229,17 @@ sym_image_core_encode(uint8_t **payload, size_t *len, const struct sym_image *im
 	}
 	if (info->verification_pending) {
 		sym_cbor_put_uint(&w, CORE_PENDING_SEAL);
-		put_seal(&w, &info->pending_seal);
+		sym_image_put_seal(&w, &info->pending_seal);
 	}
 	sym_cbor_put_uint(&w, CORE_COMMIT);
 	sym_cbor_put_uint(&w, img->core_commit);
+	sym_image_seal_encode(&w, info, &img->seal_part);
 	rc = sym_cbor_writer_finish(&w, len);
 	if (rc != SYM_OK) {
 		free(*payload);
 		*payload = NULL;
 	}
 	return rc;
-}
-
-/* Reads map {k: v} with keys 1..n in order into the given readers. */
-
-
-static int
-read_blob(struct sym_cbor_reader *r, struct sym_sealed_blob *b, int with_count,
-    uint64_t *count)
-{
-	const uint8_t *ct;
-	size_t pairs, len;
-
-	if (sym_cbor_read_map(r, &pairs) != SYM_OK ||
-	    pairs != (with_count ? 3u : 2u))
-		return SYM_ECORRUPT;
-	if (with_count && (sym_image_read_key(r, 1) != SYM_OK ||
-	    sym_cbor_read_uint(r, count) != SYM_OK))
-		return SYM_ECORRUPT;
-	if (sym_image_read_key(r, with_count ? 2 : 1) != SYM_OK ||
-	    sym_cbor_read_fixed(r, b->nonce, sizeof b->nonce) != SYM_OK ||
-	    sym_image_read_key(r, with_count ? 3 : 2) != SYM_OK ||
-	    sym_cbor_read_bytes(r, &ct, &len) != SYM_OK ||
-	    len < AEAD_TAG_BYTES)
-		return SYM_ECORRUPT;
-	free(b->ciphertext);
-	b->ciphertext = malloc(len);
-	if (b->ciphertext == NULL)
-		return SYM_ENOMEM;
-	memcpy(b->ciphertext, ct, len);
-	b->len = len;
-	return SYM_OK;
-}
-
-
-static int
-read_seal(struct sym_cbor_reader *r, struct sym_image_seal *seal)
-{
-	uint64_t type;
-	size_t pairs;
-
-	if (sym_cbor_read_map(r, &pairs) != SYM_OK || pairs != 5 ||
-	    sym_image_read_key(r, 1) != SYM_OK ||
-	    sym_cbor_read_uint(r, &type) != SYM_OK || type != SYM_SEAL_SHAMIR ||
-	    sym_image_read_key(r, 2) != SYM_OK ||
-	    sym_cbor_read_uint_max(r, &seal->shares, 255) != SYM_OK ||
-	    sym_image_read_key(r, 3) != SYM_OK ||
-	    sym_cbor_read_uint_max(r, &seal->threshold, 255) != SYM_OK ||
-	    sym_image_read_key(r, 4) != SYM_OK ||
-	    sym_cbor_read_uint(r, &seal->generation) != SYM_OK ||
-	    sym_image_read_key(r, 5) != SYM_OK ||
-	    sym_cbor_read_fixed(r, seal->manifest_hash,
-	    SYM_MANIFEST_HASH_BYTES) != SYM_OK ||
-	    seal->threshold < 2 || seal->threshold > seal->shares)
-		return SYM_ECORRUPT;
-	seal->type = SYM_SEAL_SHAMIR;
-	return SYM_OK;
 }
 
 static int
@@ -480,7 +323,7 @@ sym_image_core_parse(struct sym_image *img, const uint8_t *bytes, size_t len)
 	struct sym_bundle b;
 	struct sym_cbor_reader *r;
 	uint64_t key, count;
-	unsigned seen = 0;
+	uint32_t seen = 0;
 	int rc;
 
 	rc = sym_bundle_open(&b, bytes, len, SYM_BUNDLE_IMAGE_CORE);
@@ -498,10 +341,10 @@ sym_image_core_parse(struct sym_image *img, const uint8_t *bytes, size_t len)
 			rc = sym_cbor_read_uint(r, &info->created);
 			break;
 		case CORE_SEAL:
-			rc = read_seal(r, &info->seal);
+			rc = sym_image_read_seal(r, &info->seal);
 			break;
 		case CORE_PENDING_SEAL:
-			rc = read_seal(r, &info->pending_seal);
+			rc = sym_image_read_seal(r, &info->pending_seal);
 			info->verification_pending = rc == SYM_OK;
 			break;
 		case CORE_COMMIT:
@@ -514,10 +357,10 @@ sym_image_core_parse(struct sym_image *img, const uint8_t *bytes, size_t len)
 			rc = read_keyring(r, img);
 			break;
 		case CORE_IDENTITY:
-			rc = read_blob(r, &img->identity_blob, 0, NULL);
+			rc = sym_image_read_blob_counted(r, &img->identity_blob, 0, NULL);
 			break;
 		case CORE_INDEX:
-			rc = read_blob(r, &img->index_blob, 1, &count);
+			rc = sym_image_read_blob_counted(r, &img->index_blob, 1, &count);
 			if (rc == SYM_OK && count > SYM_IMAGE_MAX_ENTRIES)
 				rc = SYM_ECORRUPT;
 			info->entries = (size_t)count;
@@ -534,6 +377,13 @@ sym_image_core_parse(struct sym_image *img, const uint8_t *bytes, size_t len)
 			rc = sym_cbor_read_uint(r, &img->reencrypt_term);
 			info->reencrypt_pending = img->reencrypt_term != 0;
 			break;
+		case CORE_RECOVERY:
+		case CORE_RECOVERY_KEY:
+		case CORE_PENDING_RECOVERY:
+		case CORE_PENDING_RECOVERY_KEY:
+		case CORE_DEVICES:
+			rc = sym_image_seal_parse(r, info, &img->seal_part, key);
+			break;
 		default:
 			return SYM_ECORRUPT;
 		}
@@ -544,7 +394,7 @@ sym_image_core_parse(struct sym_image *img, const uint8_t *bytes, size_t len)
 	/* Fields 4..12 and the commit counter are required. */
 	if (rc != SYM_OK || (seen & 0x9ff0u) != 0x9ff0u)
 		return SYM_ECORRUPT;
-	return SYM_OK;
+	return sym_image_seal_check(info, seen);
 }
 
 void
@@ -553,6 +403,7 @@ sym_image_core_probe_free(struct sym_image *probe)
 	free(probe->keyring_blob.ciphertext);
 	free(probe->identity_blob.ciphertext);
 	free(probe->index_blob.ciphertext);
+	sym_image_seal_free(&probe->seal_part);
 	probe->keyring_blob.ciphertext = NULL;
 	probe->identity_blob.ciphertext = NULL;
 	probe->index_blob.ciphertext = NULL;

@@ -15,6 +15,10 @@
 #include <stdint.h>
 
 #include "symbolon/audit.h"
+#include "symbolon/cbor.h"
+
+#include "image_blob.h"
+#include "image_seal.h"
 #include "symbolon/image_format.h"
 
 #define SYM_IMAGE_MAC_BYTES 32u
@@ -23,13 +27,6 @@ struct sym_keyring_term {
 	unsigned term;
 	uint64_t installed;
 	uint8_t key[SYM_IMAGE_KEY_BYTES];
-};
-
-/* A sealed blob in the core: XChaCha20-Poly1305 under R. */
-struct sym_sealed_blob {
-	uint8_t nonce[24];
-	uint8_t *ciphertext;		/* heap */
-	size_t len;
 };
 
 struct sym_image_wrapping {
@@ -68,6 +65,9 @@ struct sym_image {
 	uint64_t data_end;		/* working end: grows with appends */
 	int dirty_data;			/* appended since the last fsync */
 
+	/* Auto seals: the recovery keys (image_seal.h). */
+	struct sym_image_seal_part seal_part;
+
 	/* A new image (sym_image_create) until it is linked at path. */
 	char *create_path, *create_tmp;	/* heap */
 };
@@ -77,14 +77,6 @@ extern const char sym_image_label_keyring[];
 extern const char sym_image_label_identity[];
 extern const char sym_image_label_index[];
 
-/* Seals plain into blob under key (a fresh nonce every time). */
-int sym_image_blob_seal(struct sym_sealed_blob *blob, const uint8_t *key,
-    const uint8_t *image_id, const char *label, const uint8_t *plain,
-    size_t len);
-/* Opens a blob into a new secure buffer: SYM_ECORRUPT if it fails. */
-int sym_image_blob_open(uint8_t **plain, size_t *len,
-    const struct sym_sealed_blob *blob, const uint8_t *key,
-    const uint8_t *image_id, const char *label);
 
 /* R under U for w->generation (fresh nonce), and back (SYM_EUNSEAL). */
 int sym_image_wrap_root(struct sym_image_wrapping *w, const uint8_t *unseal_key,

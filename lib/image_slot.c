@@ -88,7 +88,7 @@ sym_image_slot_parse(struct sym_image_slot *s, const uint8_t *buf)
 		return SYM_OK;
 	if (version > SYM_IMAGE_FORMAT_VERSION)
 		return SYM_EVERSION;
-	if (version != SYM_IMAGE_FORMAT_VERSION ||
+	if (version < SYM_IMAGE_FORMAT_SHAMIR ||
 	    sym_image_read_key(&r, ENV_SEQID) != SYM_OK ||
 	    sym_cbor_read_uint(&r, &s->seqid) != SYM_OK ||
 	    sym_image_read_key(&r, ENV_CORE) != SYM_OK ||
@@ -99,6 +99,7 @@ sym_image_slot_parse(struct sym_image_slot *s, const uint8_t *buf)
 		return SYM_ENOMEM;
 	memcpy(s->core, p, n);
 	s->core_len = n;
+	s->version = (unsigned)version;
 	if (sym_image_read_key(&r, ENV_MAC) != SYM_OK ||
 	    sym_cbor_read_fixed(&r, s->mac, sizeof s->mac) != SYM_OK)
 		goto invalid;
@@ -138,7 +139,7 @@ sym_image_slot_write(int fd, int slot, const struct sym_image_slot *s,
 	sym_cbor_writer_init(&w, buf + SLOT_PREFIX_BYTES, ENVELOPE_MAX);
 	sym_cbor_put_map(&w, s->pending ? 5 : 4);
 	sym_cbor_put_uint(&w, ENV_VERSION);
-	sym_cbor_put_uint(&w, SYM_IMAGE_FORMAT_VERSION);
+	sym_cbor_put_uint(&w, s->version ? s->version : SYM_IMAGE_FORMAT_SHAMIR);
 	sym_cbor_put_uint(&w, ENV_SEQID);
 	sym_cbor_put_uint(&w, s->seqid);
 	sym_cbor_put_uint(&w, ENV_CORE);

@@ -19,6 +19,7 @@
 
 struct sym_image_slot {
 	int valid;
+	unsigned version;	/* format version: 1 (Shamir) or 2 */
 	uint64_t seqid;
 	uint64_t commit;	/* the signed core's commit counter */
 	uint8_t *core;		/* heap */

@@ -25,8 +25,16 @@ sym_init_image(struct sym_init_result *out, const char *path,
 	if (key == NULL)
 		return SYM_ENOMEM;
 	if ((rc = sym_image_create(&img, path, now)) != SYM_OK ||
-	    (rc = sym_seal_make(seal, key, &made, img, now)) != SYM_OK ||
-	    (rc = sym_image_create_seal(img, key, &made.record, made.detail,
+	    (rc = sym_seal_make(seal, key, &made, img, now)) != SYM_OK)
+		goto out;
+	if (made.has_device &&
+	    (rc = sym_image_set_devices(img, &made.device, 1)) != SYM_OK)
+		goto out;
+	if (made.has_recovery && (rc = made.recovery_key == NULL ?
+	    SYM_EINTERNAL : sym_image_recovery_install(img, made.recovery_key,
+	    &made.recovery, 0)) != SYM_OK)
+		goto out;
+	if ((rc = sym_image_create_seal(img, key, &made.record, made.detail,
 	    now)) != SYM_OK)
 		goto out;
 	/* Shares first, image last: an image whose shares were never

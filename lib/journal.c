@@ -210,6 +210,7 @@ sym_image_pending_put(struct sym_image *img, const struct sym_image_pending *p)
 	/* Sealed: the signed core and its MAC are copied as they are; only
 	 * the envelope changes.  Same two-step write as a commit. */
 	slot.seqid = seqid;
+	slot.version = img->info.format_version;
 	slot.core = img->core_bytes;
 	slot.core_len = img->core_len;
 	memcpy(slot.mac, img->stored_mac, sizeof slot.mac);

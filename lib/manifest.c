@@ -59,7 +59,8 @@ sym_manifest_encode(uint8_t **bundle, size_t *len, struct sym_manifest *m,
 	if (payload == NULL)
 		return SYM_ENOMEM;
 	sym_cbor_writer_init(&w, payload, cap);
-	sym_bundle_begin(&w, 9, SYM_BUNDLE_MANIFEST, m->signer);
+	sym_bundle_begin(&w, 9, m->recovery ? SYM_BUNDLE_RECOVERY_MANIFEST :
+	    SYM_BUNDLE_MANIFEST, m->signer);
 	sym_cbor_put_uint(&w, FIELD_SET_ID);
 	sym_cbor_put_bytes(&w, m->set_id, sizeof m->set_id);
 	sym_cbor_put_uint(&w, FIELD_GENERATION);
@@ -217,9 +218,12 @@ sym_manifest_parse(struct sym_manifest *m, const uint8_t *bundle, size_t len)
 	int rc;
 
 	memset(m, 0, sizeof *m);
-	rc = sym_bundle_open(&b, bundle, len, SYM_BUNDLE_MANIFEST);
+	rc = sym_bundle_open(&b, bundle, len, SYM_BUNDLE_ANY);
 	if (rc != SYM_OK)
 		return rc;
+	if (!SYM_BUNDLE_IS_MANIFEST(b.type))
+		return SYM_EBUNDLETYPE;
+	m->recovery = b.type == SYM_BUNDLE_RECOVERY_MANIFEST;
 	while ((rc = sym_bundle_next_field(&b, &key)) == SYM_OK && key != 0) {
 		struct sym_cbor_reader *r = &b.fields;
 
@@ -291,6 +295,8 @@ sym_manifest_check_share(const struct sym_manifest *m,
 		return SYM_EGENERATION;
 	if (memcmp(m->signer, share->signer, sizeof m->signer) != 0)
 		return SYM_EKID;
+	if (m->recovery != share->recovery)
+		return SYM_ESHAREROLE;
 	if (m->threshold != share->threshold || m->count != share->count ||
 	    memcmp(m->hash, share->manifest_hash, sizeof m->hash) != 0 ||
 	    memcmp(m->salt, share->salt, sizeof m->salt) != 0 ||

@@ -129,7 +129,7 @@ name_of(char *name, size_t cap, const uint8_t *bytes, size_t len,
 {
 	struct sym_share *share = NULL;
 
-	if (type == SYM_BUNDLE_SHARE && sym_share_parse(&share, bytes, len) ==
+	if (SYM_BUNDLE_IS_SHARE(type) && sym_share_parse(&share, bytes, len) ==
 	    SYM_OK)
 		snprintf(name, cap, "share-%u-of-%u", share->index,
 		    share->count);

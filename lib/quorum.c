@@ -60,6 +60,8 @@ check_against_reference(const struct sym_share *ref, const struct sym_share *s)
 		return SYM_EGENERATION;
 	if (memcmp(ref->signer, s->signer, sizeof ref->signer) != 0)
 		return SYM_EKID;
+	if (ref->recovery != s->recovery)
+		return SYM_ESHAREROLE;
 	if (ref->threshold != s->threshold || ref->count != s->count ||
 	    (s->raw != NULL && ref->raw_len != s->raw_len) ||
 	    memcmp(ref->manifest_hash, s->manifest_hash,

@@ -12,6 +12,8 @@ sym_seal_type_name(enum sym_seal_type type)
 	switch (type) {
 	case SYM_SEAL_SHAMIR:
 		return "shamir";
+	case SYM_SEAL_AUTO:
+		return "auto";
 	}
 	return "unknown";
 }

@@ -39,7 +39,7 @@ shamir_make(void *state, uint8_t *key, struct sym_seal_made *made,
 			.threshold = s->p.threshold, .count = s->p.shares,
 			.generation = 1, .created = now,
 			.set_id = info->image_id, .signer_secret = signer,
-			.holders = s->p.holders,
+			.holders = s->p.holders, .recovery = s->p.recovery,
 		};
 
 		rc = sym_deal_run(&s->deal, &spec);
@@ -56,8 +56,9 @@ shamir_make(void *state, uint8_t *key, struct sym_seal_made *made,
 	made->record.generation = 1;
 	memcpy(made->record.manifest_hash, s->deal.record->hash,
 	    SYM_MANIFEST_HASH_BYTES);
-	snprintf(made->detail, sizeof made->detail, "shamir seal, %u of %u "
-	    "shares, generation 1", s->p.threshold, s->p.shares);
+	snprintf(made->detail, sizeof made->detail, "shamir %s, %u of %u "
+	    "shares, generation 1", s->p.recovery ? "recovery" : "seal",
+	    s->p.threshold, s->p.shares);
 	s->made = 1;
 	return SYM_OK;
 }

@@ -147,8 +147,8 @@ sym_share_encode(uint8_t **bundle, size_t *len,
 	}
 	memcpy(signer_public, spec->signer_secret + 32, sizeof signer_public);
 	sym_cbor_writer_init(&w, payload, cap);
-	sym_bundle_begin(&w, spec->holder ? 11 : 10, SYM_BUNDLE_SHARE,
-	    signer_public);
+	sym_bundle_begin(&w, spec->holder ? 11 : 10, spec->recovery ?
+	    SYM_BUNDLE_RECOVERY_SHARE : SYM_BUNDLE_SHARE, signer_public);
 	sym_cbor_put_uint(&w, FIELD_SET_ID);
 	sym_cbor_put_bytes(&w, spec->set_id, SYM_SET_ID_BYTES);
 	sym_cbor_put_uint(&w, FIELD_GENERATION);
@@ -342,12 +342,15 @@ sym_share_parse(struct sym_share **out, const uint8_t *bundle, size_t len)
 	int rc;
 
 	*out = NULL;
-	rc = sym_bundle_open(&b, bundle, len, SYM_BUNDLE_SHARE);
+	rc = sym_bundle_open(&b, bundle, len, SYM_BUNDLE_ANY);
 	if (rc != SYM_OK)
 		return rc;
+	if (!SYM_BUNDLE_IS_SHARE(b.type))
+		return SYM_EBUNDLETYPE;
 	s = calloc(1, sizeof *s);
 	if (s == NULL)
 		return SYM_ENOMEM;
+	s->recovery = b.type == SYM_BUNDLE_RECOVERY_SHARE;
 	memcpy(s->signer, b.signer, sizeof s->signer);
 	rc = parse_fields(s, &b);
 	if (rc != SYM_OK) {

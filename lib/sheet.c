@@ -537,7 +537,7 @@ plan_bundle(struct about *about, struct sym_share **share,
 		return rc;
 	about->type = b.type;
 	memcpy(about->signer, b.signer, sizeof b.signer);
-	if (b.type == SYM_BUNDLE_SHARE) {
+	if (SYM_BUNDLE_IS_SHARE(b.type)) {
 		rc = sym_share_parse(share, bundle->bytes, bundle->len);
 		if (rc != SYM_OK)
 			return rc;

@@ -276,7 +276,8 @@ open_bundle(const struct sym_verify *v, struct sym_verify_report *r,
 static void
 describe_manifest(struct sym_verify_report *r, const struct sym_manifest *m)
 {
-	r->type = SYM_BUNDLE_MANIFEST;
+	r->type = m->recovery ? SYM_BUNDLE_RECOVERY_MANIFEST :
+	    SYM_BUNDLE_MANIFEST;
 	memcpy(r->signer, m->signer, sizeof r->signer);
 	memcpy(r->manifest.set_id, m->set_id, sizeof r->manifest.set_id);
 	r->manifest.generation = m->generation;
@@ -295,6 +296,7 @@ verify_contents(struct sym_verify *v, struct sym_verify_report *r,
 
 	switch (r->type) {
 	case SYM_BUNDLE_SHARE:
+	case SYM_BUNDLE_RECOVERY_SHARE:
 		return verify_share(v, r, bytes, len, 0);
 	case SYM_BUNDLE_TRANSCRIPT:
 		return verify_transcript(v, r, bytes, len, raw, raw_len);
@@ -303,6 +305,7 @@ verify_contents(struct sym_verify *v, struct sym_verify_report *r,
 			memcpy(r->identity_name, id.name, sizeof r->identity_name);
 		return r->code = rc;
 	case SYM_BUNDLE_MANIFEST:
+	case SYM_BUNDLE_RECOVERY_MANIFEST:
 		m = calloc(1, sizeof *m);
 		rc = m ? sym_manifest_parse(m, bytes, len) : SYM_ENOMEM;
 		if (rc == SYM_OK)
@@ -716,9 +719,9 @@ text_file(struct text *t, const char *path, const struct sym_verify_report *r,
 	if (r->type == SYM_BUNDLE_IDENTITY)
 		addf(t, "%s: identity \"%s\", fingerprint %s: valid\n", path,
 		    r->identity_name, signer);
-	else if (r->type == SYM_BUNDLE_MANIFEST)
-		addf(t, "%s: manifest, set %s, generation %llu, %u of %u, signer "
-		    "%s: valid\n", path, set_id,
+	else if (SYM_BUNDLE_IS_MANIFEST(r->type))
+		addf(t, "%s: %s, set %s, generation %llu, %u of %u, signer "
+		    "%s: valid\n", path, sym_bundle_type_name(r->type), set_id,
 		    (unsigned long long)r->manifest.generation,
 		    r->manifest.threshold, r->manifest.count, signer);
 	else

@@ -37,8 +37,19 @@ enum sym_bundle_type {
 	SYM_BUNDLE_TRANSCRIPT = 5,	/* an exported audit log (audit.h) */
 	SYM_BUNDLE_IMAGE_CORE = 6,	/* an image header's core (image.h) */
 	SYM_BUNDLE_AUDIT_RECORD = 7,	/* one audit log record (audit.h) */
+	/* An auto seal's recovery shares and their manifest: the fields of
+	 * a share and a manifest, a kind of their own so that neither is
+	 * ever taken for the other (share.h, manifest.h). */
+	SYM_BUNDLE_RECOVERY_SHARE = 8,
+	SYM_BUNDLE_RECOVERY_MANIFEST = 9,
 };
-#define SYM_BUNDLE_TYPE_MAX 7u
+#define SYM_BUNDLE_TYPE_MAX 9u
+
+/* 1 for a share bundle of either kind (unseal or recovery). */
+#define SYM_BUNDLE_IS_SHARE(t) \
+	((t) == SYM_BUNDLE_SHARE || (t) == SYM_BUNDLE_RECOVERY_SHARE)
+#define SYM_BUNDLE_IS_MANIFEST(t) \
+	((t) == SYM_BUNDLE_MANIFEST || (t) == SYM_BUNDLE_RECOVERY_MANIFEST)
 
 #define SYM_BUNDLE_VERSION 1u
 #define SYM_BUNDLE_KEY_TYPE 1u

@@ -29,6 +29,7 @@ struct sym_deal_holder {
 };
 
 struct sym_deal {
+	int recovery;			/* recovery shares (share.h) */
 	const uint8_t *secret;		/* secret; secure memory */
 	size_t secret_len;
 	unsigned threshold, count;
@@ -58,7 +59,8 @@ int sym_deal_seal_pgp(struct sym_deal_output *out,
     SYM_WARN_UNUSED SYM_NONNULL(1, 2);
 
 /* The path share index (1..n) or the manifest (0) is written to: .cbor,
- * .txt (armor), or .asc for a share sealed to an OpenPGP key. */
+ * .txt (armor), or .asc for a share sealed to an OpenPGP key; recovery
+ * shares are recovery-share-I-of-N.*, recovery-manifest.*. */
 int sym_deal_path(char *out, size_t cap, const struct sym_deal_output *deal,
     const char *dir, unsigned index, int armor)
     SYM_WARN_UNUSED SYM_NONNULL(1, 3, 4);

@@ -100,6 +100,52 @@ const struct sym_image_info *sym_image_info(const struct sym_image *img)
 int sym_image_check_share(const struct sym_image *img,
     const struct sym_share *share) SYM_WARN_UNUSED SYM_NONNULL(1, 2);
 
+/* What a share is offered as (sym_image_check_share_of). */
+enum sym_image_share_kind {
+	SYM_IMAGE_UNSEAL_SHARE = 0,		/* the Shamir seal's */
+	SYM_IMAGE_PENDING_UNSEAL_SHARE,		/* rekey -verify: the new */
+	SYM_IMAGE_RECOVERY_SHARE,		/* an auto seal's recovery */
+	SYM_IMAGE_PENDING_RECOVERY_SHARE,	/* -target=recovery -verify */
+};
+
+/* sym_image_check_share for any kind; SYM_ESHAREROLE for a recovery
+ * share offered as an unseal share or the reverse (or a share of a kind
+ * this image has not), SYM_EUSAGE when nothing is pending. */
+int sym_image_check_share_of(const struct sym_image *img,
+    const struct sym_share *share, enum sym_image_share_kind kind)
+    SYM_WARN_UNUSED SYM_NONNULL(1, 2);
+
+/*
+ * Auto seals (lib/image_seal.c).  The image keeps, for each device seal,
+ * its public record and U as the device wrapped it; it never talks to a
+ * device (symbolon/seal_auto.h does).  set_devices replaces the records
+ * (in priority order); the image must be unsealed; commit afterwards.
+ */
+int sym_image_set_devices(struct sym_image *img,
+    const struct sym_image_device *devices, size_t count)
+    SYM_WARN_UNUSED SYM_NONNULL(1, 2);
+
+/*
+ * Recovery keys only authorise: the image keeps the recovery key sealed
+ * under R (so only an unsealed image can check one, and the recovery key
+ * opens nothing) and the configuration of its shares.  install: key
+ * becomes the recovery key for config, at once or (verify) pending beside
+ * the current one until promote; check compares, in constant time, key
+ * with the current (pending 0) or pending recovery key: SYM_ERECOVERY
+ * when it differs.  The image must be unsealed; commit afterwards.
+ */
+int sym_image_recovery_install(struct sym_image *img,
+    const uint8_t key[static SYM_IMAGE_KEY_BYTES],
+    const struct sym_image_seal *config, int verify)
+    SYM_WARN_UNUSED SYM_NONNULL(1, 2, 3);
+int sym_image_recovery_check(const struct sym_image *img,
+    const uint8_t key[static SYM_IMAGE_KEY_BYTES], int pending)
+    SYM_WARN_UNUSED SYM_NONNULL(1, 2);
+int sym_image_recovery_promote(struct sym_image *img)
+    SYM_WARN_UNUSED SYM_NONNULL(1);
+int sym_image_recovery_discard(struct sym_image *img)
+    SYM_WARN_UNUSED SYM_NONNULL(1);
+
 /* Unseals with the unseal key itself, as a seal released it. */
 int sym_image_unseal_key(struct sym_image *img,
     const uint8_t unseal_key[static SYM_IMAGE_KEY_BYTES])

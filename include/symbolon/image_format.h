@@ -15,7 +15,10 @@
 #include "symbolon/manifest.h"
 #include "symbolon/share.h"
 
-#define SYM_IMAGE_FORMAT_VERSION 1u
+/* Version 2 adds device seals and recovery keys (auto seals); an image
+ * without them is still written as version 1, which older programs read. */
+#define SYM_IMAGE_FORMAT_VERSION 2u
+#define SYM_IMAGE_FORMAT_SHAMIR 1u
 #define SYM_IMAGE_ID_BYTES SYM_SET_ID_BYTES
 #define SYM_IMAGE_KEY_BYTES 32u
 #define SYM_IMAGE_SLOT_BYTES (256u * 1024u)
@@ -25,7 +28,37 @@
 #define SYM_IMAGE_MAX_TERMS 1000u
 
 enum sym_seal_type {
-	SYM_SEAL_SHAMIR = 1,
+	SYM_SEAL_SHAMIR = 1,	/* U dealt as shares */
+	SYM_SEAL_AUTO = 2,	/* U wrapped by device seals (1 share, 1) */
+};
+
+/* Device seals (auto seals) an image may keep at once: Seal HA. */
+#define SYM_IMAGE_MAX_DEVICES 3u
+#define SYM_SEAL_PARAMS_MAX 8u
+#define SYM_SEAL_PARAM_KEY_MAX 31u
+#define SYM_SEAL_PARAM_VALUE_MAX 255u
+#define SYM_SEAL_NAME_BYTES_MAX 32u
+#define SYM_SEAL_TYPE_MAX 15u
+#define SYM_SEAL_WRAPPED_MAX 1024u	/* a wrapped U */
+
+/* The public parameters that find a seal's device again (never a PIN). */
+struct sym_seal_params {
+	size_t count;
+	struct sym_seal_param_item {
+		char key[SYM_SEAL_PARAM_KEY_MAX + 1];
+		char value[SYM_SEAL_PARAM_VALUE_MAX + 1];
+	} item[SYM_SEAL_PARAMS_MAX];
+};
+
+/* One device seal of an image: who it is, how to find its device, and U
+ * as that device wrapped it (public: only the device unwraps it). */
+struct sym_image_device {
+	char name[SYM_SEAL_NAME_BYTES_MAX + 1];
+	char type[SYM_SEAL_TYPE_MAX + 1];
+	unsigned priority;		/* the lowest is tried first */
+	struct sym_seal_params params;
+	uint8_t wrapped[SYM_SEAL_WRAPPED_MAX];
+	size_t wrapped_len;
 };
 
 enum sym_image_mode {
@@ -59,6 +92,16 @@ struct sym_image_info {
 	/* rekey --verify: new shares issued, awaiting verification */
 	int verification_pending;
 	struct sym_image_seal pending_seal;
+	/* Auto seals (seal.type SYM_SEAL_AUTO): the device seals, in
+	 * priority order, and the recovery shares' configuration (type
+	 * SYM_SEAL_SHAMIR; generation 1, 2, ... of their own). */
+	size_t device_count;
+	struct sym_image_device devices[SYM_IMAGE_MAX_DEVICES];
+	int recovery_seal;
+	struct sym_image_seal recovery;
+	/* rekey --target recovery --verify: new recovery shares issued */
+	int recovery_pending;
+	struct sym_image_seal pending_recovery;
 };
 
 #define SYM_IMAGE_NONCE_BYTES 16u

@@ -41,6 +41,7 @@ struct sym_manifest_entry {
 };
 
 struct sym_manifest {
+	int recovery;			/* of recovery shares (bundle type 9) */
 	uint8_t signer[SYM_SIGN_PUBLICKEY_BYTES];
 	uint8_t set_id[SYM_SET_ID_BYTES];
 	uint64_t generation;

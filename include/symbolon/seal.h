@@ -34,7 +34,6 @@
 #include "symbolon/image.h"
 
 #define SYM_SEAL_NAME_MAX 32u
-#define SYM_SEAL_BLOB_MAX 1024u
 #define SYM_SEAL_DETAIL_MAX 160u
 
 enum sym_seal_kind {
@@ -58,8 +57,15 @@ struct sym_seal_config {
 /* What making U yields besides U itself. */
 struct sym_seal_made {
 	struct sym_image_seal record;	/* kept by the image */
-	uint8_t blob[SYM_SEAL_BLOB_MAX];	/* device: U wrapped */
-	size_t blob_len;
+	/* device: its record, U wrapped in it */
+	int has_device;
+	struct sym_image_device device;
+	/* an auto seal at init: the recovery shares' configuration and the
+	 * recovery key they were dealt from (secure memory owned by the
+	 * seal; valid until it is freed) */
+	int has_recovery;
+	struct sym_image_seal recovery;
+	const uint8_t *recovery_key;
 	char detail[SYM_SEAL_DETAIL_MAX];	/* for the init audit record */
 };
 

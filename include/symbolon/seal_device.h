@@ -34,26 +34,16 @@
 #include <stdint.h>
 
 #include "symbolon/error.h"
+#include "symbolon/image_format.h"
 
 #define SYM_SEAL_DEVICE_ABI 1u
 #define SYM_SEAL_WHY_MAX 256u
-#define SYM_SEAL_PARAMS_MAX 8u
-#define SYM_SEAL_PARAM_KEY_MAX 31u
-#define SYM_SEAL_PARAM_VALUE_MAX 255u
-#define SYM_SEAL_NAME_BYTES_MAX 32u
-#define SYM_SEAL_TYPE_MAX 15u
-#define SYM_SEAL_WRAPPED_MAX 1024u	/* a wrapped U */
 #define SYM_SEAL_BINDING_MAX 96u
 #define SYM_SEAL_PIN_MAX 256u
 #define SYM_SEAL_KEY_BYTES 32u		/* U: SYM_IMAGE_KEY_BYTES */
 
-struct sym_seal_params {
-	size_t count;
-	struct sym_seal_param_item {
-		char key[SYM_SEAL_PARAM_KEY_MAX + 1];
-		char value[SYM_SEAL_PARAM_VALUE_MAX + 1];
-	} item[SYM_SEAL_PARAMS_MAX];
-};
+/* struct sym_seal_params and the size limits are the image's record of a
+ * seal (image_format.h). */
 
 /* The value of key in p, or NULL. */
 const char *sym_seal_param(const struct sym_seal_params *p, const char *key)

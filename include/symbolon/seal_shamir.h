@@ -26,6 +26,7 @@ struct sym_seal_shamir_params {
 	struct sym_pgp_recipient *const *pgp;
 	const char *out_dir;		/* where publish writes; NULL: nowhere */
 	int armor;
+	int recovery;			/* deal recovery shares (share.h) */
 	/* release (unseal): the shares gathered */
 	const struct sym_quorum *quorum;
 };

@@ -45,6 +45,7 @@ enum sym_share_protection {
 #define SYM_SHARE_MAX_BYTES 4096u
 
 struct sym_share {
+	int recovery;			/* a recovery share (bundle type 8) */
 	uint8_t signer[SYM_SIGN_PUBLICKEY_BYTES];
 	uint8_t set_id[SYM_SET_ID_BYTES];
 	uint64_t generation;
@@ -65,6 +66,7 @@ struct sym_share {
 
 /* What a new share bundle holds; raw is the clear share. */
 struct sym_share_spec {
+	int recovery;			/* a recovery share (bundle type 8) */
 	const uint8_t *signer_secret;	/* 64-byte Ed25519 key */
 	const uint8_t *set_id;
 	uint64_t generation;
