@@ -121,12 +121,20 @@ bin/symbolon: build/tools/symbolon.o
 # members it uses, so status (no --pgp-keys) does not pull in GPGME.
 TOOL_COMMON := build/tools/libcli.a
 build/tools/libcli.a: build/tools/cli.o build/tools/cli_pgp.o \
-    build/tools/gather.o
+    build/tools/gather.o build/tools/gather_unseal.o
 	$(call say,AR,$@)
 	$(Q)$(AR) rcs $@ $^
 
 # Programs link no picture library: reading a picture loads the plugin.
 bin/symbolon-%: build/tools/%.o $(TOOL_COMMON) build/libsymbolon.a
+	@mkdir -p bin
+	$(call say,LD,$@)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(LINK_INPUTS) $(CORE_LIBS)
+
+# keygen is three files (tools/keygen.h).
+KEYGEN_OBJS := build/tools/keygen.o build/tools/keygen_init.o \
+    build/tools/keygen_export.o
+bin/symbolon-keygen: $(KEYGEN_OBJS) $(TOOL_COMMON) build/libsymbolon.a
 	@mkdir -p bin
 	$(call say,LD,$@)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(LINK_INPUTS) $(CORE_LIBS)
@@ -248,6 +256,12 @@ build/test-bin/symbolon: build/tools/symbolon.o
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(LINK_INPUTS)
 
 build/test-bin/symbolon-%: build/tools/%.o $(TOOL_COMMON) build/testhooks/libsymbolon.a
+	@mkdir -p $(dir $@)
+	$(call say,LD,$@)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(LINK_INPUTS) $(LIBS)
+
+build/test-bin/symbolon-keygen: $(KEYGEN_OBJS) $(TOOL_COMMON) \
+    build/testhooks/libsymbolon.a
 	@mkdir -p $(dir $@)
 	$(call say,LD,$@)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(LINK_INPUTS) $(LIBS)

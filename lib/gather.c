@@ -106,9 +106,13 @@ classify(const struct sym_gather *g, struct sym_gather_report *r)
 	if (g->image != NULL) {
 		const struct sym_image_info *info = sym_image_info(g->image);
 
+		const struct sym_image_seal *seal = g->recovery ?
+		    (g->pending_generation ? &info->pending_recovery :
+		    &info->recovery) : g->pending_generation ?
+		    &info->pending_seal : &info->seal;
+
 		set = info->image_id;
-		r->expected_generation = g->pending_generation ?
-		    info->pending_seal.generation : info->seal.generation;
+		r->expected_generation = seal->generation;
 	} else {
 		set = sym_quorum_set_id(g->quorum);
 		r->expected_generation = sym_quorum_generation(g->quorum);
@@ -122,12 +126,15 @@ classify(const struct sym_gather *g, struct sym_gather_report *r)
 		r->refusal = SYM_GATHER_WRONG_GENERATION;
 	else if (r->code == SYM_EDUPSHARE)
 		r->refusal = SYM_GATHER_DUPLICATE;
+	else if (r->code == SYM_ESHAREROLE)
+		r->refusal = SYM_GATHER_WRONG_ROLE;
 }
 
 static void
 describe(struct sym_gather_report *r, const struct sym_share *share)
 {
 	r->have_share = 1;
+	r->recovery = share->recovery;
 	r->index = share->index;
 	r->count = share->count;
 	memcpy(r->holder, share->holder, sizeof r->holder);
@@ -154,9 +161,10 @@ add_bundle(struct sym_gather *g, const uint8_t *input, size_t input_len,
 	    memcmp(share->signer, g->signer, sizeof share->signer) != 0)
 		rc = SYM_EKID;
 	if (rc == SYM_OK && g->image != NULL)
-		rc = g->pending_generation ?
-		    sym_image_check_pending_share(g->image, share) :
-		    sym_image_check_share(g->image, share);
+		rc = sym_image_check_share_of(g->image, share, g->recovery ?
+		    (g->pending_generation ? SYM_IMAGE_PENDING_RECOVERY_SHARE :
+		    SYM_IMAGE_RECOVERY_SHARE) : g->pending_generation ?
+		    SYM_IMAGE_PENDING_UNSEAL_SHARE : SYM_IMAGE_UNSEAL_SHARE);
 	if (rc == SYM_OK)
 		rc = sym_quorum_check(g->quorum, share);
 	if (rc == SYM_OK && share->raw == NULL)
@@ -322,6 +330,26 @@ sym_gather_unseal(struct sym_gather *g)
 }
 
 int
+sym_gather_check_recovery(const struct sym_gather *g)
+{
+	uint8_t *secret = NULL;
+	size_t len = 0;
+	int rc;
+
+	if (g->image == NULL || !g->recovery)
+		return SYM_EUSAGE;
+	rc = sym_quorum_recover(&secret, &len, g->quorum);
+	if (rc == SYM_ECOMMITMENT)
+		return SYM_ERECOVERY;
+	if (rc != SYM_OK)
+		return rc;
+	rc = len != SYM_IMAGE_KEY_BYTES ? SYM_ERECOVERY :
+	    sym_image_recovery_check(g->image, secret, g->pending_generation);
+	sym_secmem_free(secret);
+	return rc;
+}
+
+int
 sym_gather_load_manifest(struct sym_gather *g, const char *path)
 {
 	struct sym_manifest *m = calloc(1, sizeof *m);
@@ -383,6 +411,12 @@ sym_gather_explain(char *out, size_t cap, const struct sym_gather_report *r,
 		return 1;
 	case SYM_GATHER_NO_SHARE:
 		snprintf(out, cap, "%s: no share found", name);
+		return 1;
+	case SYM_GATHER_WRONG_ROLE:
+		snprintf(out, cap, "%s: share %u of %u is %s share; this needs "
+		    "%s shares", name, r->index, r->count, r->recovery ?
+		    "a recovery" : "an unseal", r->recovery ? "unseal" :
+		    "recovery");
 		return 1;
 	default:
 		if (r->line == 0)

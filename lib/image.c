@@ -323,6 +323,20 @@ unseal_with_root(struct sym_image *img)
 	return SYM_OK;
 }
 
+/* After a failed unseal: nothing decrypted is left. */
+static void
+forget_unsealed(struct sym_image *img)
+{
+	sym_secmem_free(img->root_key);
+	img->root_key = NULL;
+	sym_secmem_free(img->identity_secret);
+	img->identity_secret = NULL;
+	sym_image_seal_forget(&img->seal_part);
+	sodium_memzero(img->terms, SYM_IMAGE_MAX_TERMS * sizeof img->terms[0]);
+	img->term_count = 0;
+	img->entry_count = 0;
+}
+
 /* Unseals through the wrapping of role (1 active, 2 pending verification)
  * and generation that key opens; on failure nothing decrypted is left. */
 static int
@@ -343,17 +357,33 @@ unseal_through(struct sym_image *img, const uint8_t *key, unsigned role,
 	}
 	if (rc == SYM_OK)
 		rc = unseal_with_root(img);
-	if (rc != SYM_OK) {
-		sym_secmem_free(img->root_key);
-		img->root_key = NULL;
-		sym_secmem_free(img->identity_secret);
-		img->identity_secret = NULL;
-		sym_image_seal_forget(&img->seal_part);
-		sodium_memzero(img->terms, SYM_IMAGE_MAX_TERMS * sizeof img->terms[0]);
-		img->term_count = 0;
-		img->entry_count = 0;
-	}
+	if (rc != SYM_OK)
+		forget_unsealed(img);
 	return rc;
+}
+
+int
+sym_image_unseal_root(struct sym_image *img,
+    const uint8_t root_key[static SYM_IMAGE_KEY_BYTES])
+{
+	int rc;
+
+	if (img->unsealed)
+		return SYM_OK;
+	img->root_key = sym_secmem_alloc(SYM_IMAGE_KEY_BYTES);
+	if (img->root_key == NULL)
+		return SYM_ENOMEM;
+	memcpy(img->root_key, root_key, SYM_IMAGE_KEY_BYTES);
+	rc = unseal_with_root(img);
+	if (rc != SYM_OK)
+		forget_unsealed(img);
+	return rc;
+}
+
+const uint8_t *
+sym_image_root_key(const struct sym_image *img)
+{
+	return img->unsealed ? img->root_key : NULL;
 }
 
 int

@@ -7,6 +7,8 @@
 #include "symbolon/init.h"
 #include "symbolon/io.h"
 #include "symbolon/passphrase.h"
+#include "symbolon/seal_auto.h"
+#include "symbolon/seal_registry.h"
 #include "symbolon/seal_shamir.h"
 #include "symbolon/secmem.h"
 
@@ -58,14 +60,15 @@ int
 sym_init_shamir_check(const struct sym_init_shamir *r, char *why, size_t cap)
 {
 	unsigned n = r->shares, t = r->threshold;
+	const char *kind = r->recovery ? "recovery" : "key";
 
 	why[0] = '\0';
 	if (n < 2 || n > SYM_SHAMIR_MAX_SHARES)
-		snprintf(why, cap, "--key-shares: 2 to %u shares",
+		snprintf(why, cap, "--%s-shares: 2 to %u shares", kind,
 		    SYM_SHAMIR_MAX_SHARES);
 	else if (t < 2 || t > n)
-		snprintf(why, cap, "--key-threshold %u: must be at least 2 and "
-		    "at most --key-shares %u", t, n);
+		snprintf(why, cap, "--%s-threshold %u: must be at least 2 and "
+		    "at most --%s-shares %u", kind, t, kind, n);
 	else if ((r->to_count && r->to_count != n) ||
 	    (r->name_count && r->name_count != n))
 		snprintf(why, cap, "--to and --holders name one holder per "
@@ -77,8 +80,8 @@ sym_init_shamir_check(const struct sym_init_shamir *r, char *why, size_t cap)
 		snprintf(why, cap, "incorrect number of PGP keys: %u for %u "
 		    "shares", r->pgp_count, n);
 	else if (r->pgp_count && (r->to_count || r->passphrase_file))
-		snprintf(why, cap, "--pgp-keys excludes --to and "
-		    "--passphrase-file");
+		snprintf(why, cap, "--%spgp-keys excludes --to and "
+		    "--passphrase-file", r->recovery ? "recovery-" : "");
 	for (unsigned i = 0; why[0] == '\0' && i < r->name_count; i++)
 		if (sym_identity_check_name(r->names[i]) != SYM_OK)
 			snprintf(why, cap, "--holders: name %u is not 1 to %u "
@@ -236,6 +239,66 @@ sym_init_shamir(struct sym_init_result *out,
 		out->shares = shares;
 		shares = NULL;
 		report_shares(out, request);
+	}
+	free(shares);
+	if (rc != SYM_OK)
+		sym_init_result_free(out);
+	sym_seal_free(&seal);
+	holders_free(&holders);
+	return rc;
+}
+
+int
+sym_init_auto(struct sym_init_result *out, const struct sym_init_shamir *req,
+    const char *seal_text, const struct sym_seal_pin *pin,
+    const char **failed, char *why)
+{
+	struct sym_seal_auto_recovery r = {
+		.shares = req->shares, .threshold = req->threshold,
+		.pgp = req->pgp, .out_dir = req->out_dir, .armor = req->armor,
+	};
+	struct sym_seal_spec spec;
+	struct holders holders;
+	struct sym_seal seal;
+	struct sym_deal_output *deal;
+	struct sym_init_share *shares = NULL;
+	const char *ignored;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	memset(&seal, 0, sizeof seal);
+	memset(&holders, 0, sizeof holders);
+	why[0] = '\0';
+	if (failed == NULL)
+		failed = &ignored;
+	*failed = NULL;
+	if (req->shares < 2 || req->shares > SYM_SHAMIR_MAX_SHARES)
+		return SYM_ESHARES;
+	if (req->threshold < 2 || req->threshold > req->shares)
+		return SYM_ETHRESHOLD;
+	if ((rc = sym_seal_spec_parse(&spec, seal_text, why)) != SYM_OK)
+		return rc;
+	if (strcmp(spec.type, "shamir") == 0) {
+		snprintf(why, SYM_SEAL_WHY_MAX, "the shamir seal is made by "
+		    "--key-shares and --key-threshold, not --seal");
+		return SYM_ESEALSPEC;
+	}
+	rc = holders_load(&holders, req, failed);
+	r.holders = holders.h;
+	if (rc == SYM_OK)
+		rc = sym_seal_auto_new(&seal, &spec, pin, &r, why);
+	if (rc == SYM_OK && (shares = calloc(req->shares,
+	    sizeof *shares)) == NULL)
+		rc = SYM_ENOMEM;
+	if (rc == SYM_OK)
+		rc = sym_init_image(out, req->path, &seal, req->now);
+	deal = sym_seal_auto_deal(&seal);
+	if (rc == SYM_OK && deal != NULL) {
+		out->deal = *deal;
+		memset(deal, 0, sizeof *deal);
+		out->shares = shares;
+		shares = NULL;
+		report_shares(out, req);
 	}
 	free(shares);
 	if (rc != SYM_OK)

@@ -26,6 +26,7 @@ gather_view(struct sym_gather *e, const struct gather *g)
 	e->quorum = g->quorum;
 	e->image = g->image;
 	e->pending_generation = g->pending_generation;
+	e->recovery = g->recovery;
 	e->required = g->required;
 	e->signer = g->pin_signer ? g->signer : NULL;
 	e->keys = (struct sym_gather_keys){ g->opts.identity_paths,
@@ -75,6 +76,10 @@ gather_option(void *options, int opt, char *arg)
 		o->identity_passphrase_file = arg;
 	else if (opt == GATHER_OPT_PASSPHRASE_FILE)
 		o->passphrase_file = arg;
+	else if (opt == GATHER_OPT_PIN_FILE)
+		o->pin_file = arg;
+	else if (opt == GATHER_OPT_ROOT_KEY)
+		o->root_key_file = arg;
 	else if (!share && opt != GATHER_OPT_IDENTITY)
 		return 0;
 	else if (*count < GATHER_MAX_SOURCES)
@@ -235,16 +240,5 @@ gather_all(struct gather *g)
 		    gather_needed(g));
 		status = CLI_EXIT_INVALID;
 	}
-	return status;
-}
-
-int
-gather_unseal(struct gather *g)
-{
-	int rc, status = gather_all(g);
-
-	if (status == 0 &&
-	    (rc = sym_gather_unseal(gather_view(&g->engine, g))) != SYM_OK)
-		status = cli_fail(rc, NULL);
 	return status;
 }

@@ -28,6 +28,8 @@ struct gather_options {
 	size_t identity_count;
 	const char *identity_passphrase_file;
 	const char *passphrase_file;
+	const char *pin_file;		/* --pin-file: a seal device's PIN */
+	const char *root_key_file;	/* --root-key: an exported root key */
 };
 
 struct gather {
@@ -40,6 +42,7 @@ struct gather {
 	 * than the threshold (--all); a hook that sees each accepted share
 	 * (its bundle bytes and, decrypted, its raw share). */
 	int pending_generation;
+	int recovery;			/* recovery shares (auto seals) */
 	unsigned required;
 	/* --signer: every share must be signed by this key */
 	int pin_signer;
@@ -66,19 +69,26 @@ void gather_free(struct gather *g);
 #define GATHER_OPT_IDENTITY 0x1002
 #define GATHER_OPT_IDENTITY_PASSPHRASE 0x1003
 #define GATHER_OPT_PASSPHRASE_FILE 0x1004
+#define GATHER_OPT_PIN_FILE 0x1005
+#define GATHER_OPT_ROOT_KEY 0x1006
 #define GATHER_OPTIONS \
 	{ "share", required_argument, NULL, GATHER_OPT_SHARE }, \
 	{ "identity", required_argument, NULL, GATHER_OPT_IDENTITY }, \
 	{ "identity-passphrase-file", required_argument, NULL, \
 	    GATHER_OPT_IDENTITY_PASSPHRASE }, \
-	{ "passphrase-file", required_argument, NULL, GATHER_OPT_PASSPHRASE_FILE }
+	{ "passphrase-file", required_argument, NULL, GATHER_OPT_PASSPHRASE_FILE }, \
+	{ "pin-file", required_argument, NULL, GATHER_OPT_PIN_FILE }, \
+	{ "root-key", required_argument, NULL, GATHER_OPT_ROOT_KEY }
 #define GATHER_USAGE \
     "  --share FILE         a share bundle (binary, SYM1: text, or a PNG or\n" \
     "                       JPEG of its QR code: a share sheet); repeatable\n" \
     "  --identity PATH.key  decrypt shares encrypted to this identity;\n" \
     "                       repeatable, one per holder present\n" \
     "  --identity-passphrase-file FILE  that key's passphrase\n" \
-    "  --passphrase-file FILE  line I: passphrase of share I\n"
+    "  --passphrase-file FILE  line I: passphrase of share I\n" \
+    "  --pin-file FILE      an auto-sealed image: its device's PIN (first\n" \
+    "                       line; default: asked, hidden)\n" \
+    "  --root-key FILE      unseal with a root key keygen export-root wrote\n"
 /* options: a struct gather_options (void, so that cli_getopt takes it). */
 int gather_option(void *options, int opt, char *arg);
 
@@ -110,9 +120,14 @@ int gather_prompt(struct gather *g);
  * Returns 0 once the threshold is met, else an exit status (printed). */
 int gather_all(struct gather *g);
 
-/* Gathers shares for g->image and unseals it.  Returns 0 or an exit
+/* Gathers shares for g->image and unseals it (an auto-sealed image:
+ * through its device, gather_unseal_device).  Returns 0 or an exit
  * status (printed). */
 int gather_unseal(struct gather *g);
+/* Unseals an auto-sealed g->image through its devices (the PIN from
+ * --pin-file or asked); shares given are refused: they do not open an
+ * auto-sealed image.  tools/gather_unseal.c. */
+int gather_unseal_device(struct gather *g);
 
 void gather_print_progress(const struct gather *g);
 

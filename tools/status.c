@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "symbolon/seal.h"
+#include "symbolon/seal_status.h"
 
 #include "cli.h"
 
@@ -16,9 +16,55 @@ static const char synopsis[] =
     "\n"
     "Prints the seal status of an image, as vault status does: the seal\n"
     "type, shares and threshold, generation, keyring terms, the state of\n"
-    "both header copies.  Needs no shares; the image stays sealed.\n"
+    "both header copies; for an auto seal its recovery shares and whether\n"
+    "each seal device answers now.  Needs no shares and no PIN; the image\n"
+    "stays sealed.\n"
     "  --image FILE         the storage image\n"
     "  --format table|json  Key/Value table (default) or JSON with stable keys\n";
+
+/* JSON string contents: a device's message may hold quotes. */
+static void
+json_text(const char *s)
+{
+	for (; *s; s++)
+		if (*s == '"' || *s == '\\')
+			printf("\\%c", *s);
+		else if ((unsigned char)*s >= 0x20)
+			putchar(*s);
+}
+
+static void
+print_json_seals(const struct sym_seal_status *st)
+{
+	const struct sym_image_info *info = &st->info;
+
+	printf("  \"recovery_seal\": %s,\n", info->recovery_seal ? "true" :
+	    "false");
+	if (!info->recovery_seal)
+		return;
+	printf("  \"recovery_seal_type\": \"shamir\",\n");
+	printf("  \"recovery_generation\": %llu,\n",
+	    (unsigned long long)info->recovery.generation);
+	printf("  \"seals\": [");
+	for (size_t i = 0; i < st->devices.count; i++) {
+		const struct sym_seal_auto_device *d = &st->devices.devices[i];
+
+		printf("%s{\"name\": \"%s\", \"type\": \"%s\", \"priority\": "
+		    "%u, \"healthy\": %s, \"error\": \"", i ? ", " : "",
+		    d->name, d->type, info->devices[i].priority,
+		    d->code == 0 ? "true" : "false");
+		json_text(d->code == 0 ? "" : d->why);
+		printf("\"}");
+	}
+	printf("],\n");
+}
+
+/* The barrier's configuration, or (auto) the recovery shares'. */
+static const struct sym_image_seal *
+quorum_of(const struct sym_image_info *info)
+{
+	return info->recovery_seal ? &info->recovery : &info->seal;
+}
 
 static void
 print_json(const struct sym_seal_status *st)
@@ -30,8 +76,9 @@ print_json(const struct sym_seal_status *st)
 	printf("  \"type\": \"%s\",\n", st->type);
 	printf("  \"initialized\": true,\n");
 	printf("  \"sealed\": true,\n");
-	printf("  \"n\": %u,\n", info->seal.shares);
-	printf("  \"t\": %u,\n", info->seal.threshold);
+	printf("  \"n\": %u,\n", quorum_of(info)->shares);
+	printf("  \"t\": %u,\n", quorum_of(info)->threshold);
+	print_json_seals(st);
 	printf("  \"progress\": 0,\n");
 	printf("  \"nonce\": \"\",\n");
 	printf("  \"version\": \"%s\",\n", SYMBOLON_VERSION);
@@ -61,6 +108,21 @@ print_json(const struct sym_seal_status *st)
 	printf("}\n");
 }
 
+/* One line per seal device: whether it answers now. */
+static void
+print_table_seals(const struct sym_seal_status *st)
+{
+	for (size_t i = 0; i < st->devices.count; i++) {
+		const struct sym_seal_auto_device *d = &st->devices.devices[i];
+		char label[64];
+
+		snprintf(label, sizeof label, "Seal %s", d->name);
+		printf("%-22s %s, priority %u: %s%s\n", label, d->type,
+		    st->info.devices[i].priority, d->code == 0 ? "answers" :
+		    "does not answer: ", d->code == 0 ? "" : d->why);
+	}
+}
+
 static void
 print_table(const struct sym_seal_status *st)
 {
@@ -79,12 +141,18 @@ print_table(const struct sym_seal_status *st)
 	printf("%-22s %s\n", "Key", "Value");
 	printf("%-22s %s\n", "---", "-----");
 	printf("%-22s %s\n", "Seal Type", st->type);
+	if (info->recovery_seal)
+		printf("%-22s %s\n%-22s %s\n", "Recovery Seal", "true",
+		    "Recovery Seal Type", "shamir");
 	printf("%-22s %s\n", "Initialized", "true");
 	printf("%-22s %s\n", "Sealed", "true");
-	printf("%-22s %u\n", "Total Shares", info->seal.shares);
-	printf("%-22s %u\n", "Threshold", info->seal.threshold);
-	printf("%-22s 0/%u\n", "Unseal Progress", info->seal.threshold);
-	printf("%-22s %s\n", "Unseal Nonce", "n/a");
+	printf("%-22s %u\n", info->recovery_seal ? "Total Recovery Shares" :
+	    "Total Shares", quorum_of(info)->shares);
+	printf("%-22s %u\n", "Threshold", quorum_of(info)->threshold);
+	if (!info->recovery_seal)
+		printf("%-22s 0/%u\n%-22s %s\n", "Unseal Progress",
+		    info->seal.threshold, "Unseal Nonce", "n/a");
+	print_table_seals(st);
 	printf("%-22s %s (image format %u)\n", "Version",
 	    SYMBOLON_VERSION, info->format_version);
 	printf("%-22s %s\n", "Image ID", st->image_id);

@@ -55,6 +55,7 @@
 #define SYM_AUDIT_REKEY_VERIFY_FAILED "rekey-verify-failed"
 #define SYM_AUDIT_REKEY_VERIFY_CANCEL "rekey-verify-cancel"
 #define SYM_AUDIT_REKEY_BACKUP_DELETE "rekey-backup-delete"
+#define SYM_AUDIT_EXPORT_ROOT "export-root"
 
 struct sym_audit_record {
 	uint64_t seq;

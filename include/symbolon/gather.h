@@ -57,6 +57,8 @@ enum sym_gather_refusal {
 	SYM_GATHER_KEY_FAILED,		/* key_path could not be loaded */
 	SYM_GATHER_MIXED,		/* bundles and text shares */
 	SYM_GATHER_NO_SHARE,		/* a text file without a share line */
+	SYM_GATHER_WRONG_ROLE,		/* a recovery share where an unseal
+					 * share is expected, or the reverse */
 };
 
 /* What became of one input; the share fields are set once it parsed. */
@@ -64,6 +66,7 @@ struct sym_gather_report {
 	int code;			/* SYM_OK or why refused */
 	enum sym_gather_refusal refusal;
 	int have_share;
+	int recovery;			/* the share is a recovery share */
 	unsigned index, count;
 	char holder[SYM_IDENTITY_NAME_MAX + 1];
 	uint8_t set_id[SYM_SET_ID_BYTES];
@@ -83,6 +86,7 @@ struct sym_gather {
 	struct sym_quorum *quorum;	/* share bundles accepted; required */
 	struct sym_image *image;	/* shares must belong to it, if set */
 	int pending_generation;		/* ... to its pending generation */
+	int recovery;			/* ... and be its recovery shares */
 	unsigned required;		/* 0: the threshold */
 	const uint8_t *signer;		/* 32 bytes: every signer; NULL: any */
 	struct sym_gather_keys keys;
@@ -156,6 +160,13 @@ int sym_gather_recover(uint8_t **secret, size_t *len,
 
 /* Unseals g->image with the shares gathered. */
 int sym_gather_unseal(struct sym_gather *g) SYM_WARN_UNUSED SYM_NONNULL(1);
+
+/* Recovery shares only authorise: checks that the recovery shares
+ * gathered recover g->image's recovery key (the pending one with
+ * pending_generation), in constant time: SYM_ERECOVERY when they do not.
+ * g->image must be unsealed already (by its device). */
+int sym_gather_check_recovery(const struct sym_gather *g)
+    SYM_WARN_UNUSED SYM_NONNULL(1);
 
 /* Pins every share to the manifest in the file at path (a bundle in
  * either form, or a picture of it); the shares are then bundles. */

@@ -153,6 +153,16 @@ int sym_image_unseal_key(struct sym_image *img,
 
 int sym_image_is_unsealed(const struct sym_image *img) SYM_NONNULL(1);
 
+/* Unseals with the root key itself (an exported one, root_export.h):
+ * SYM_ECORRUPT when it is not this image's. */
+int sym_image_unseal_root(struct sym_image *img,
+    const uint8_t root_key[static SYM_IMAGE_KEY_BYTES])
+    SYM_WARN_UNUSED SYM_NONNULL(1, 2);
+
+/* WARNING: the root key (SYM_IMAGE_KEY_BYTES of secure memory owned by
+ * img), or NULL while sealed.  Only for exporting it (root_export.h). */
+const uint8_t *sym_image_root_key(const struct sym_image *img) SYM_NONNULL(1);
+
 /*
  * WARNING: the image identity's Ed25519 secret key (64 bytes, secure
  * memory owned by img), or NULL while sealed.  Only for signing what the

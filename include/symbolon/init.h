@@ -67,6 +67,9 @@ struct sym_init_shamir {
 	const char *out_dir;
 	int armor;
 	uint64_t now;
+	/* The shares are an auto seal's recovery shares (sym_init_auto):
+	 * messages name the --recovery- options. */
+	int recovery;
 };
 
 /*
@@ -87,6 +90,20 @@ int sym_init_shamir_check(const struct sym_init_shamir *request, char *why,
 int sym_init_shamir(struct sym_init_result *out,
     const struct sym_init_shamir *request, const char **failed)
     SYM_WARN_UNUSED SYM_NONNULL(1, 2);
+
+/*
+ * sym_init_image with an auto seal: the root key wrapped by the device
+ * the seal string names (seal_device.h; the PIN from pin), and a fresh
+ * recovery key dealt as recovery shares as shares describes (its path is
+ * the image's; recovery is set).  out->deal holds the recovery shares.
+ * A device's failure is SYM_E... with why (SYM_SEAL_WHY_MAX bytes) naming
+ * the seal and what is wrong; *failed as for sym_init_shamir.
+ */
+struct sym_seal_pin;
+int sym_init_auto(struct sym_init_result *out,
+    const struct sym_init_shamir *shares, const char *seal,
+    const struct sym_seal_pin *pin, const char **failed, char *why)
+    SYM_WARN_UNUSED SYM_NONNULL(1, 2, 3, 4, 6);
 
 /* A holder's or operator's identity: PATH.pub (PATH.pub.txt with armor),
  * the public bundle to hand out, and PATH.key, the secret keys (0600). */

@@ -30,7 +30,6 @@
 #include <stdint.h>
 
 #include "symbolon/error.h"
-#include "symbolon/fingerprint.h"
 #include "symbolon/image.h"
 
 #define SYM_SEAL_NAME_MAX 32u
@@ -114,23 +113,6 @@ int sym_seal_release(struct sym_seal *seal, uint8_t *key,
  * SYM_EUNSEAL when the seal does not open this image. */
 int sym_seal_unseal(struct sym_image *img, struct sym_seal *seal)
     SYM_WARN_UNUSED SYM_NONNULL(1, 2);
-/* The seal status of an image, as `vault status` shows it: needs no
- * shares, changes nothing.  All public. */
-struct sym_seal_status {
-	struct sym_image_info info;
-	const char *type;		/* the seal's type name ("shamir") */
-	int rekey_pending;		/* a rekey was started */
-	size_t journal;			/* steps taken while sealed, unsigned */
-	char image_id[2 * SYM_IMAGE_ID_BYTES + 1];	/* hex */
-	char fingerprint[SYM_FINGERPRINT_HEX_MAX];	/* of the identity */
-	char fingerprint_plain[2 * SYM_FINGERPRINT_BYTES + 1];	/* hex */
-	char words[SYM_FINGERPRINT_WORDS_MAX];	/* read-aloud form */
-};
-
-/* Opens the image at path read-only and reports its seal status. */
-int sym_seal_status(struct sym_seal_status *out, const char *path)
-    SYM_WARN_UNUSED SYM_NONNULL(1, 2);
-
 /* Frees the provider's state; the seal may be freed twice. */
 void sym_seal_free(struct sym_seal *seal);
 

@@ -168,10 +168,11 @@ device_make(void *state, uint8_t *key, struct sym_seal_made *made,
 	(void)now;
 	for (unsigned i = 0; i < SYM_IMAGE_KEY_BYTES; i++) {
 		key[i] = (uint8_t)(i * 7 + 1);
-		made->blob[i] = d->blob[i] = key[i] ^ d->secret[i];
+		made->device.wrapped[i] = d->blob[i] = key[i] ^ d->secret[i];
 	}
-	made->blob_len = SYM_IMAGE_KEY_BYTES;
-	/* Today's image format records Shamir seals only. */
+	made->device.wrapped_len = SYM_IMAGE_KEY_BYTES;
+	/* Not has_device: the image records it as a Shamir seal, so this
+	 * shows only that the interface carries a device's blob. */
 	made->record.type = SYM_SEAL_SHAMIR;
 	made->record.shares = 2;
 	made->record.threshold = 2;
