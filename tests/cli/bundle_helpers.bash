@@ -161,7 +161,7 @@ reforge() {
 #     truncated.cbor           the last byte cut
 #     trailing.cbor            a byte added
 #     wrong-kid.cbor           share 1 with alice.pub's protected header
-#     unknown-type.cbor        share 1 re-signed by op as type 9
+#     unknown-type.cbor        share 1 re-signed by op as type 99
 #     bad-version.cbor         share 1 re-signed by op as version 2
 #     generation-1-I.cbor      share I (1..3) re-signed by op as generation 1
 #     impostor.cbor            share 1 re-signed by mallory (as signer)
@@ -207,7 +207,7 @@ make_bundle_fixtures() {
 	head -c $((len - 1)) "$s1" >"$g/truncated.cbor"
 	{ cat "$s1"; printf '\0'; } >"$g/trailing.cbor"
 	swap_protected "$s1" "$ids/alice.pub" "$g/wrong-kid.cbor"
-	reforge "$s1" "$ids/op.key" "$g/unknown-type.cbor" 1 9
+	reforge "$s1" "$ids/op.key" "$g/unknown-type.cbor" 1 99
 	reforge "$s1" "$ids/op.key" "$g/bad-version.cbor" 2 2
 	for i in 1 2 3; do
 		reforge "$f/clear/share-$i-of-5.cbor" "$ids/op.key" \

@@ -154,14 +154,15 @@ unchanged_after() {
 	printf '%s' "$output" | "$PYTHON" -c '
 import json, re, sys
 d = json.load(sys.stdin)
-keys = ["type", "initialized", "sealed", "n", "t", "progress", "nonce",
+keys = ["type", "initialized", "sealed", "n", "t", "recovery_seal",
+    "progress", "nonce",
     "version", "format_version", "image_id", "identity_fingerprint",
     "identity_words", "generation", "keyring_terms", "active_term",
     "entries", "audit_records", "header_sequence", "header_copies_valid",
     "pending_operations"]
 assert list(d) == keys, list(d)
 want = {"type": "shamir", "initialized": True, "sealed": True, "n": 3,
-    "t": 2, "progress": 0, "format_version": 1, "generation": 1,
+    "t": 2, "recovery_seal": False, "progress": 0, "format_version": 1, "generation": 1,
     "keyring_terms": 1, "active_term": 1, "entries": 3, "audit_records": 4,
     "header_sequence": 4, "header_copies_valid": 2,
     "pending_operations": []}
