@@ -10,6 +10,7 @@
 #                    sensitive, not extractable
 #         loose-aes  AES-256, id 03, extractable and not sensitive (must be
 #                    refused)
+#         seal-aes2  AES-256, id 04, like seal-aes (another key's blob)
 #       and the token 'other' (same PINs) holding its own seal-aes (id 01).
 #       Writes the user PIN to DIR/pin (mode 0600).  Prints nothing; returns
 #       non-zero (with the tool's output on stderr) when a step fails.
@@ -62,6 +63,8 @@ CONF
 	    --label seal-rsa --id 02 --sensitive || return 1
 	_softhsm_tool "$dir" ceremony --keygen --key-type aes:32 \
 	    --label loose-aes --id 03 --extractable || return 1
+	_softhsm_tool "$dir" ceremony --keygen --key-type aes:32 \
+	    --label seal-aes2 --id 04 --sensitive --private || return 1
 	_softhsm_tool "$dir" other --keygen --key-type aes:32 \
 	    --label seal-aes --id 01 --sensitive --private || return 1
 	(umask 077 && printf '1234\n' >"$dir/pin") || return 1
