@@ -17,6 +17,7 @@
 #include <p11-kit/pkcs11.h>
 #include <sodium.h>
 
+#include "symbolon/random.h"
 #include "symbolon/seal_pkcs11.h"
 #include "symbolon/secmem.h"
 
@@ -54,7 +55,7 @@ struct module {
 	unsigned refs;
 	int owner;
 };
-static struct module modules[MODULES_MAX];
+static struct module modules[MODULES_MAX];	/* one thread only */
 
 struct p11 {
 	char module[SYM_SEAL_PARAM_VALUE_MAX + 1];
@@ -74,6 +75,7 @@ struct p11 {
 struct op {
 	struct p11 *p;
 	CK_FUNCTION_LIST_PTR fl;
+	CK_SLOT_ID slot;
 	CK_SESSION_HANDLE session;
 	int open, logged_in;
 	CK_FLAGS flags;
@@ -273,8 +275,10 @@ module_get(struct p11 *p, char *why)
 	}
 	dl = dlopen(p->module, RTLD_NOW | RTLD_LOCAL);
 	if (dl == NULL) {
-		snprintf(why, SYM_SEAL_WHY_MAX, "'%.200s' is not a PKCS#11 "
-		    "module (it does not load)", p->module);
+		/* dlerror names the path and says why (not ELF, a missing
+		 * dependency). */
+		snprintf(why, SYM_SEAL_WHY_MAX, "not a PKCS#11 module that "
+		    "loads: %.200s", dlerror());
 		return SYM_ESEALSPEC;
 	}
 	for (size_t i = 0; i < MODULES_MAX; i++) {
@@ -357,11 +361,11 @@ pick_slot(struct op *op, const CK_SLOT_ID *list, CK_ULONG n, CK_SLOT_ID *slot,
 		if (found++ > 0) {
 			snprintf(why, SYM_SEAL_WHY_MAX, "two tokens labelled "
 			    "'%s' (serials %s and %s): name one by serial=",
-			    p->token, first, serial);
+			    label, first, serial);
 			return SYM_ESEALSPEC;
 		}
 		memcpy(first, serial, sizeof first);
-		*slot = list[i];
+		*slot = op->slot = list[i];
 		op->flags = info.flags;
 		memcpy(op->label, label, sizeof label);
 		memcpy(op->serial, serial, sizeof serial);
@@ -439,6 +443,16 @@ op_end(struct op *op)
 	op->open = op->logged_in = 0;
 }
 
+/* Whether the token says its next wrong user PIN locks it. */
+static int
+final_try(struct op *op)
+{
+	CK_TOKEN_INFO info;
+
+	return op->fl->C_GetTokenInfo(op->slot, &info) == CKR_OK &&
+	    (info.flags & CKF_USER_PIN_FINAL_TRY);
+}
+
 /* One C_Login with the PIN asked once; never retried. */
 static int
 login(struct op *op, char *why)
@@ -470,8 +484,9 @@ login(struct op *op, char *why)
 		rc = SYM_OK;
 	} else if (rv == CKR_PIN_INCORRECT || rv == CKR_PIN_INVALID ||
 	    rv == CKR_PIN_LEN_RANGE) {
-		snprintf(why, SYM_SEAL_WHY_MAX, "wrong PIN for token '%s'",
-		    op->label);
+		snprintf(why, SYM_SEAL_WHY_MAX, "wrong PIN for token '%s'%s",
+		    op->label, final_try(op) ? " (one more wrong PIN locks "
+		    "it)" : "");
 		rc = SYM_EBADPIN;
 	} else if (rv == CKR_PIN_LOCKED) {
 		rc = SYM_EPINLOCKED;
@@ -591,7 +606,8 @@ record_fill(struct op *op, CK_OBJECT_HANDLE key,
 	memset(rec, 0, sizeof *rec);
 	rc |= sym_seal_param_set(rec, "module", p->module);
 	rc |= sym_seal_param_set(rec, "token", op->label);
-	rc |= sym_seal_param_set(rec, "serial", op->serial);
+	if (op->serial[0] != '\0')
+		rc |= sym_seal_param_set(rec, "serial", op->serial);
 	if (label[0] != '\0')
 		rc |= sym_seal_param_set(rec, "key", label);
 	if (hex[0] != '\0')
@@ -663,7 +679,10 @@ gcm_wrap(struct op *op, CK_OBJECT_HANDLE key, const uint8_t *binding,
 		return crypt_failed(op, "C_GenerateRandom", rv, why);
 	/* A repeated IV under one key gives away both keys it wrapped: do
 	 * not rest on the token's generator alone. */
-	randombytes_buf(mix, sizeof mix);
+	if (sym_random_bytes(mix, sizeof mix, SYM_RANDOM_PUBLIC) != SYM_OK) {
+		snprintf(why, SYM_SEAL_WHY_MAX, "no random IV");
+		return SYM_ERANDOM;
+	}
 	for (size_t i = 0; i < GCM_IV_BYTES; i++)
 		blob[1 + i] ^= mix[i];
 	rv = op->fl->C_EncryptInit(op->session, &m, key);
@@ -906,8 +925,8 @@ wrap(void *state, const uint8_t *binding, size_t binding_len,
 		    record, why);
 	op_end(&op);
 	if (rc != SYM_OK) {
-		sodium_memzero(blob, SYM_SEAL_WRAPPED_MAX);
 		*blob_len = 0;
+		memset(record, 0, sizeof *record);
 	}
 	return rc;
 }

@@ -71,10 +71,12 @@ CONF
 }
 
 softhsm_remove_token() {
-	local dir=$1 label=$2 tok
-	# One directory per token; its label is in token.object in clear.
+	local dir=$1 label=$2 tok padded
+	# One directory per token; token.object holds its label in clear,
+	# blank-padded to 32 bytes (so 'doomed' does not match 'doomed2').
+	padded=$(printf '%-32s' "$label")
 	for tok in "$dir"/tokens/*/; do
-		if grep -qaF -- "$label" "$tok/token.object" 2>/dev/null; then
+		if grep -qaF -- "$padded" "$tok/token.object" 2>/dev/null; then
 			rm -rf -- "$tok"
 			return 0
 		fi

@@ -102,9 +102,9 @@ group_setup(void **state)
 	sh("softhsm_setup %s", tmpdir);
 	/* The test's own extras: a token that will vanish, two tokens of
 	 * one label, two keys of one label. */
-	sh("softhsm_add_token %s doomed && _softhsm_tool %s doomed --keygen "
-	    "--key-type aes:32 --label seal-aes --id 01 --sensitive --private",
-	    tmpdir, tmpdir);
+	sh("for t in doomed doomed2; do softhsm_add_token %s $t && "
+	    "_softhsm_tool %s $t --keygen --key-type aes:32 --label seal-aes "
+	    "--id 01 --sensitive --private || exit 1; done", tmpdir, tmpdir);
 	sh("softhsm_add_token %s twin && softhsm_add_token %s twin", tmpdir,
 	    tmpdir);
 	sh("for i in 05 06; do _softhsm_tool %s ceremony --keygen --key-type "
@@ -561,6 +561,20 @@ test_token_deleted(void **state)
 	assert_int_equal(ops->probe(st, why), SYM_ENODEVICE);
 	ops->close(st);
 	wrapped_free(&w);
+	/* While a seal holds the module: it goes between its probe and its
+	 * unwrap. */
+	wrap_with(&w, "token=doomed2,key=seal-aes", &pin_ok);
+	assert_int_equal(ops->open(&st, &w.record, &pin_ok, why), SYM_OK);
+	assert_int_equal(ops->probe(st, why), SYM_OK);
+	sh("softhsm_remove_token %s doomed2", tmpdir);
+	memset(back, 0xAA, SYM_SEAL_KEY_BYTES);
+	assert_int_equal(ops->unwrap(st, binding, binding_len, w.blob, w.len,
+	    back, why), SYM_ENODEVICE);
+	assert_non_null(strstr(why, "token 'doomed2' with serial '"));
+	assert_true(is_zero(back, SYM_SEAL_KEY_BYTES));
+	assert_int_equal(ops->probe(st, why), SYM_ENODEVICE);
+	ops->close(st);
+	wrapped_free(&w);
 	sym_secmem_free(back);
 }
 
@@ -610,7 +624,8 @@ test_not_module(void **state)
 	    SYM_OK);
 	assert_int_equal(ops->open(&st, &p, &pin_ok, why), SYM_OK);
 	assert_int_equal(ops->probe(st, why), SYM_ESEALSPEC);
-	assert_non_null(strstr(why, "'/etc/passwd' is not a PKCS#11 module"));
+	assert_string_equal(why, "not a PKCS#11 module that loads: "
+	    "/etc/passwd: invalid ELF header");
 	ops->close(st);
 	/* A shared object, but not a module: libc. */
 	assert_true(dladdr((void *)printf, &info) != 0);
