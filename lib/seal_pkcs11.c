@@ -4,9 +4,9 @@
  * One operation (wrap, unwrap, probe) finds its token afresh over the
  * slots that hold a token, by label and/or serial (slot numbers change:
  * SoftHSM gives a token a new slot when it is initialised), opens one
- * serial session, logs in only when the key it needs is private, and
- * closes the session before it returns.  The module stays loaded from the
- * first operation to close.
+ * serial session, logs in for the AES key or the RSA private key (never
+ * for the RSA public key), and closes the session before it returns.  The
+ * module stays loaded from the first operation to close.
  */
 #include <dlfcn.h>
 #include <stdio.h>
@@ -473,8 +473,8 @@ login(struct op *op, char *why)
 	rc = sym_seal_pin_get(pin, SYM_SEAL_PIN_MAX + 1, &len, op->p->pin,
 	    prompt);
 	if (rc != SYM_OK) {
-		snprintf(why, SYM_SEAL_WHY_MAX, "no PIN for token '%s'",
-		    op->label);
+		snprintf(why, SYM_SEAL_WHY_MAX, "no PIN for token '%s': %s",
+		    op->label, sym_strerror(rc));
 		goto out;
 	}
 	rv = op->fl->C_Login(op->session, CKU_USER, (CK_UTF8CHAR_PTR)pin,
@@ -852,6 +852,11 @@ oaep_unwrap(struct op *op, CK_OBJECT_HANDLE priv, const uint8_t *binding,
 		return SYM_ENOMEM;
 	oaep_mech(op->p, &params, &m, blob[0], binding, binding_len);
 	rv = op->fl->C_DecryptInit(op->session, &m, priv);
+	/* A labelled blob for a token that takes no label was not made
+	 * here. */
+	if ((rv == CKR_ARGUMENTS_BAD || rv == CKR_MECHANISM_PARAM_INVALID) &&
+	    blob[0] == BLOB_OAEP_LABEL)
+		rv = CKR_ENCRYPTED_DATA_INVALID;
 	if (rv != CKR_OK) {
 		rc = crypt_failed(op, "C_DecryptInit", rv, why);
 		goto out;
@@ -945,8 +950,8 @@ unwrap(void *state, const uint8_t *binding, size_t binding_len,
 	    (gcm && (blob[0] != BLOB_GCM || blob_len != GCM_BLOB_BYTES)) ||
 	    (!gcm && blob[0] != BLOB_OAEP_LABEL &&
 	    blob[0] != BLOB_OAEP_NOLABEL)) {
-		snprintf(why, SYM_SEAL_WHY_MAX, "not a %s blob of this seal "
-		    "(changed?)", gcm ? "aes-gcm" : "rsa-oaep");
+		snprintf(why, SYM_SEAL_WHY_MAX, "not a blob of this seal's "
+		    "%s (changed?)", gcm ? "aes-gcm" : "rsa-oaep");
 		return SYM_EDEVUNWRAP;
 	}
 	rc = op_begin(&op, p, 1, why);
