@@ -107,6 +107,8 @@ group_setup(void **state)
 	    "--id 01 --sensitive --private || exit 1; done", tmpdir, tmpdir);
 	sh("softhsm_add_token %s twin && softhsm_add_token %s twin", tmpdir,
 	    tmpdir);
+	sh("_softhsm_tool %s ceremony --keypairgen --key-type rsa:2048 "
+	    "--label loose-rsa --id 07 --extractable", tmpdir);
 	sh("for i in 05 06; do _softhsm_tool %s ceremony --keygen --key-type "
 	    "aes:32 --label dup --id $i --sensitive --private || exit 1; done",
 	    tmpdir);
@@ -597,6 +599,24 @@ test_key_refused(void **state)
 	/* The other token's seal-aes is not this one's seal-rsa. */
 	expect_wrap("token=other,key=seal-rsa,mech=rsa-oaep,oaep_hash=sha1",
 	    SYM_EDEVKEY, "no key 'seal-rsa' on token 'other'");
+	/* A copyable RSA private key is private, so a PIN-less enrolment
+	 * cannot see it; every unwrap refuses it. */
+	{
+		struct wrapped w;
+		uint8_t *back = sym_secmem_alloc(SYM_SEAL_KEY_BYTES);
+		char why[SYM_SEAL_WHY_MAX] = "";
+
+		assert_non_null(back);
+		wrap_with(&w, "token=ceremony,key=loose-rsa,mech=rsa-oaep,"
+		    "oaep_hash=sha1", &pin_none);
+		assert_int_equal(unwrap_params(&w.record, binding, w.blob,
+		    w.len, &pin_ok, back, why), SYM_EDEVKEY);
+		assert_string_equal(why, "key 'loose-rsa' is extractable: "
+		    "it could be copied off the token");
+		assert_true(is_zero(back, SYM_SEAL_KEY_BYTES));
+		wrapped_free(&w);
+		sym_secmem_free(back);
+	}
 	/* One of the two 'dup' keys, named by id too, is fine. */
 	{
 		struct wrapped w;
