@@ -605,7 +605,8 @@ record_fill(struct op *op, CK_OBJECT_HANDLE key,
 	sodium_bin2hex(hex, sizeof hex, id, t[1].ulValueLen);
 	memset(rec, 0, sizeof *rec);
 	rc |= sym_seal_param_set(rec, "module", p->module);
-	rc |= sym_seal_param_set(rec, "token", op->label);
+	if (op->label[0] != '\0')
+		rc |= sym_seal_param_set(rec, "token", op->label);
 	if (op->serial[0] != '\0')
 		rc |= sym_seal_param_set(rec, "serial", op->serial);
 	if (label[0] != '\0')
@@ -627,15 +628,20 @@ record_fill(struct op *op, CK_OBJECT_HANDLE key,
 /* ---------------------------------------------------------------- */
 /* Wrapping */
 
-/* A failed C_Encrypt/C_Decrypt (or its Init) as a SYM_E code. */
+/* A failed call of fn (C_Encrypt, C_Decrypt, their Init) as a SYM_E
+ * code: a decryption that fails is a blob that is not the token's. */
 static int
 crypt_failed(struct op *op, const char *fn, CK_RV rv, char *why)
 {
+	int decrypt = strncmp(fn, "C_Decrypt", 9) == 0;
+
 	switch (rv) {
 	case CKR_ENCRYPTED_DATA_INVALID:
 	case CKR_ENCRYPTED_DATA_LEN_RANGE:
 	case CKR_GENERAL_ERROR:	/* SoftHSM's answer to a bad GCM tag */
 	case CKR_FUNCTION_FAILED:
+		if (!decrypt)
+			break;
 		snprintf(why, SYM_SEAL_WHY_MAX, "token '%s' does not unwrap "
 		    "this blob: another token's or key's, or changed",
 		    op->label);
@@ -652,10 +658,11 @@ crypt_failed(struct op *op, const char *fn, CK_RV rv, char *why)
 		    op->label);
 		return SYM_ENODEVICE;
 	default:
-		snprintf(why, SYM_SEAL_WHY_MAX, "token '%s': %s failed "
-		    "(0x%lx)", op->label, fn, rv);
-		return SYM_EDEVICE;
+		break;
 	}
+	snprintf(why, SYM_SEAL_WHY_MAX, "token '%s': %s failed (0x%lx)",
+	    op->label, fn, rv);
+	return SYM_EDEVICE;
 }
 
 /* blob = BLOB_GCM || IV || AES-GCM(key, IV, AAD = binding, U) || tag. */
