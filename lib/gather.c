@@ -92,6 +92,19 @@ sym_gather_unseal_share(struct sym_share *share, struct sym_gather_keys *keys,
 	return keys->identity_count ? SYM_EDECRYPT : SYM_EUSAGE;
 }
 
+/* The configuration the shares must be of: the image's (or pending)
+ * unseal shares, or its (or pending) recovery shares. */
+static const struct sym_image_seal *
+expected_seal(const struct sym_gather *g)
+{
+	const struct sym_image_info *info = sym_image_info(g->image);
+
+	if (g->recovery)
+		return g->pending_generation ? &info->pending_recovery :
+		    &info->recovery;
+	return g->pending_generation ? &info->pending_seal : &info->seal;
+}
+
 /* Turns a refusal code into data the program can explain. */
 static void
 classify(const struct sym_gather *g, struct sym_gather_report *r)
@@ -106,13 +119,8 @@ classify(const struct sym_gather *g, struct sym_gather_report *r)
 	if (g->image != NULL) {
 		const struct sym_image_info *info = sym_image_info(g->image);
 
-		const struct sym_image_seal *seal = g->recovery ?
-		    (g->pending_generation ? &info->pending_recovery :
-		    &info->recovery) : g->pending_generation ?
-		    &info->pending_seal : &info->seal;
-
 		set = info->image_id;
-		r->expected_generation = seal->generation;
+		r->expected_generation = expected_seal(g)->generation;
 	} else {
 		set = sym_quorum_set_id(g->quorum);
 		r->expected_generation = sym_quorum_generation(g->quorum);
@@ -288,10 +296,8 @@ sym_gather_needed(const struct sym_gather *g)
 {
 	if (g->required)
 		return g->required;
-	if (g->image != NULL && g->pending_generation)
-		return sym_image_info(g->image)->pending_seal.threshold;
 	if (g->image != NULL)
-		return sym_image_info(g->image)->seal.threshold;
+		return expected_seal(g)->threshold;
 	if (g->text != NULL && g->kind != SYM_GATHER_BUNDLES)
 		return g->text_threshold;
 	return sym_quorum_threshold(g->quorum);

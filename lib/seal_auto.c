@@ -327,6 +327,7 @@ sym_seal_auto_probe(const struct sym_image_info *info,
 			if (r->why[0] == '\0')
 				snprintf(r->why, sizeof r->why, "%s",
 				    sym_strerror(r->code));
+			snprintf(r->reason, sizeof r->reason, "%s", r->why);
 			sym_seal_device_why(r->why, d->name, d->type);
 		}
 	}

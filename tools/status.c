@@ -53,7 +53,7 @@ print_json_seals(const struct sym_seal_status *st)
 		    "%u, \"healthy\": %s, \"error\": \"", i ? ", " : "",
 		    d->name, d->type, info->devices[i].priority,
 		    d->code == 0 ? "true" : "false");
-		json_text(d->code == 0 ? "" : d->why);
+		json_text(d->code == 0 ? "" : d->reason);
 		printf("\"}");
 	}
 	printf("],\n");
@@ -119,7 +119,7 @@ print_table_seals(const struct sym_seal_status *st)
 		snprintf(label, sizeof label, "Seal %s", d->name);
 		printf("%-22s %s, priority %u: %s%s\n", label, d->type,
 		    st->info.devices[i].priority, d->code == 0 ? "answers" :
-		    "does not answer: ", d->code == 0 ? "" : d->why);
+		    "does not answer: ", d->code == 0 ? "" : d->reason);
 	}
 }
 

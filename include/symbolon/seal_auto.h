@@ -57,6 +57,7 @@ struct sym_seal_auto_device {
 	int tried;			/* unseal: asked (in priority order) */
 	int code;			/* SYM_OK: answered (and unsealed) */
 	char why[SYM_SEAL_WHY_MAX];	/* when not: the one line */
+	char reason[SYM_SEAL_WHY_MAX];	/* ... without "seal 'NAME' (TYPE): " */
 };
 
 struct sym_seal_auto_report {
