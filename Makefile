@@ -197,7 +197,7 @@ FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_TARGETS := $(FUZZ_SRCS:tests/fuzz/%.c=build/fuzz/%)
 FUZZ_LIB_OBJS := $(LIB_SRCS:%.c=build/fuzz/%.o)
 FUZZ_FLAGS := -std=gnu11 -g -O1 -Iinclude -fno-omit-frame-pointer \
-	$(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+	$(shell $(PKG_CONFIG) --cflags $(PKGS) $(HEADER_PKGS) 2>/dev/null)
 FUZZ_SECONDS ?= 60
 
 build/fuzz/lib/%.o: lib/%.c
