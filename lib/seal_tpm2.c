@@ -279,10 +279,17 @@ conn_start(const struct tpm2 *st, struct conn *c, char *why)
 	memset(c, 0, sizeof *c);
 	c->parent = c->session = c->object = ESYS_TR_NONE;
 	r = Tss2_TctiLdr_Initialize(st->conf, &c->tcti);
+	if (r == TSS2_TCTI_RC_BAD_VALUE) {
+		c->tcti = NULL;
+		snprintf(why, SYM_SEAL_WHY_MAX, "tcti '%.120s' is not a "
+		    "configuration its TCTI accepts", st->tcti);
+		return SYM_ESEALSPEC;
+	}
 	if (r != TSS2_RC_SUCCESS) {
 		c->tcti = NULL;
-		snprintf(why, SYM_SEAL_WHY_MAX, "TPM at '%.120s' does not "
-		    "answer", st->tcti);
+		snprintf(why, SYM_SEAL_WHY_MAX, r == TSS2_TCTI_RC_NOT_SUPPORTED
+		    ? "no TCTI module for '%.120s' is installed" :
+		    "TPM at '%.120s' does not answer", st->tcti);
 		return SYM_ENODEVICE;
 	}
 	r = Esys_Initialize(&c->esys, c->tcti, NULL);
