@@ -153,8 +153,9 @@ parse_tcti(struct tpm2 *st, const char *s, char *why)
 {
 	size_t n = strlen(s);
 
-	if (n == 0 || strchr(s, ':') == NULL) {
-		snprintf(why, SYM_SEAL_WHY_MAX, "tcti '%.60s' is not "
+	/* NAME or NAME:CONF; tctildr judges the rest when it loads. */
+	if (n == 0 || s[0] == ':') {
+		snprintf(why, SYM_SEAL_WHY_MAX, "tcti '%.60s' is not NAME or "
 		    "NAME:CONF (device:/dev/tpmrm0, swtpm:host=H;port=N)", s);
 		return SYM_ESEALSPEC;
 	}
@@ -605,8 +606,10 @@ wrap(void *state, const uint8_t *binding, size_t binding_len,
 	int rc;
 
 	*blob_len = 0;
-	if (binding_len == 0 || binding_len > SYM_SEAL_BINDING_MAX)
+	if (binding_len == 0 || binding_len > SYM_SEAL_BINDING_MAX) {
+		snprintf(why, SYM_SEAL_WHY_MAX, "no binding to wrap for");
 		return SYM_EUSAGE;
+	}
 	if ((sens = sym_secmem_alloc(sizeof *sens)) == NULL)
 		return SYM_ENOMEM;
 	sens->sensitive.data.size = DATA_BYTES;
@@ -757,8 +760,11 @@ unwrap(void *state, const uint8_t *binding, size_t binding_len,
 	struct conn c = { .tcti = NULL };
 	int rc;
 
-	if (binding_len == 0 || binding_len > SYM_SEAL_BINDING_MAX)
+	sodium_memzero(key, SYM_SEAL_KEY_BYTES);
+	if (binding_len == 0 || binding_len > SYM_SEAL_BINDING_MAX) {
+		snprintf(why, SYM_SEAL_WHY_MAX, "no binding to unwrap for");
 		return SYM_EUSAGE;
+	}
 	if ((auth = sym_secmem_alloc(sizeof *auth)) == NULL)
 		return SYM_ENOMEM;
 	if ((rc = conn_start(st, &c, why)) != SYM_OK)
@@ -814,6 +820,10 @@ probe(void *state, char *why)
 	    NULL, &cap);
 	rc = r == TSS2_RC_SUCCESS ? SYM_OK :
 	    fail(st, r, "GetCapability", SYM_EDEVICE, why);
+	/* A persistent parent must still be there; the transient primary
+	 * is not made here (slow on a real TPM, and it uses the seed). */
+	if (rc == SYM_OK && st->handle != 0)
+		rc = conn_parent(st, &c, why);
 	Esys_Free(cap);
 	conn_close(&c);
 	return rc;

@@ -98,6 +98,8 @@ tpm_start(const char *name, char *tcti, size_t cap)
 static void
 tpm_stop(const char *name)
 {
+	if (script[0] == '\0')
+		return;
 	(void)sh("bash -c '. \"%s\" && swtpm_stop \"%s/%s\"'", script,
 	    tmpdir, name);
 }
@@ -702,6 +704,8 @@ test_handle(void **state)
 	assert_int_equal(unwrap_sealed(st, &t, why), SYM_EDEVUNWRAP);
 	assert_int_equal(unwrap_sealed(none, &s, why), SYM_EDEVKEY);
 	assert_non_null(strstr(why, "0x81000102"));
+	assert_int_equal(ops->probe(none, why), SYM_EDEVKEY);
+	assert_int_equal(ops->probe(st, why), SYM_OK);
 	assert_int_equal(tpm_handles(tcti_a, "handles-transient"), 0);
 	sealed_free(&s);
 	sealed_free(&t);
@@ -746,7 +750,7 @@ test_params(void **state)
 	static const char *const bad[] = {
 		"handle=0x80000001", "handle=81000001", "handle=0x81000001x",
 		"pcrs=24", "pcrs=1;1", "pcrs=;", "pcrs=a", "pcrs=1;",
-		"bank=md5", "pin=maybe", "tcti=nocolon", "tcti=a: b",
+		"bank=md5", "pin=maybe", "tcti=:x", "tcti=a: b",
 	};
 	struct sym_seal_spec spec;
 	char text[128], why[SYM_SEAL_WHY_MAX];
@@ -781,6 +785,9 @@ test_params(void **state)
 	st = seal_open("nosuchtcti:x", "", &no_pin);
 	assert_int_equal(ops->probe(st, why), SYM_ENODEVICE);
 	assert_non_null(strstr(why, "no TCTI module for 'nosuchtcti:x'"));
+	ops->close(st);
+	st = seal_open("nosuchtcti", "", &no_pin);
+	assert_int_equal(ops->probe(st, why), SYM_ENODEVICE);
 	ops->close(st);
 	st = seal_open("swtpm:bogus=1", "", &no_pin);
 	assert_int_equal(ops->probe(st, why), SYM_ESEALSPEC);
