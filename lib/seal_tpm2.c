@@ -354,6 +354,23 @@ conn_parent(const struct tpm2 *st, struct conn *c, char *why)
 	return SYM_OK;
 }
 
+/* 1 (why filled) when rc says the persistent parent is no storage key
+ * fixed to this TPM: the TPM puts no fixedTPM object under a parent
+ * that could leave it, and neither salts nor seals with a signing key. */
+static int
+unfit_parent(const struct tpm2 *st, TSS2_RC rc, char *why)
+{
+	TPM2_RC base = rc_base(rc);
+
+	if (st->handle == 0 || (base != TPM2_RC_TYPE &&
+	    base != TPM2_RC_ATTRIBUTES && base != TPM2_RC_KEY))
+		return 0;
+	snprintf(why, SYM_SEAL_WHY_MAX, "the key at handle 0x%08x is not a "
+	    "storage key fixed to this TPM: what it holds could be copied "
+	    "off", (unsigned)st->handle);
+	return 1;
+}
+
 /* A session salted by the parent key, so that U and the PIN cross the
  * bus encrypted (attrs: TPMA_SESSION_DECRYPT for a command parameter,
  * ENCRYPT for a response parameter). */
@@ -373,6 +390,8 @@ conn_session(const struct tpm2 *st, struct conn *c, TPM2_SE type,
 	    &c->session);
 	if (r != TSS2_RC_SUCCESS) {
 		c->session = ESYS_TR_NONE;
+		if (unfit_parent(st, r, why))
+			return SYM_EDEVKEY;
 		return fail(st, r, "starting a session", SYM_EDEVICE, why);
 	}
 	if (attrs != 0) {
@@ -582,7 +601,9 @@ create_sealed(const struct tpm2 *st, struct conn *c,
 	    ESYS_TR_NONE, sens, &tmpl, &outside, &no_pcrs, &priv, &pub,
 	    &cdata, &chash, &ticket);
 	flush_session(c);
-	if (r != TSS2_RC_SUCCESS)
+	if (r != TSS2_RC_SUCCESS && unfit_parent(st, r, why))
+		rc = SYM_EDEVKEY;
+	else if (r != TSS2_RC_SUCCESS)
 		rc = fail(st, r, "sealing", SYM_EDEVICE, why);
 	else if ((rc = marshal_blob(priv, pub, blob, blob_len)) != SYM_OK)
 		snprintf(why, SYM_SEAL_WHY_MAX, "the sealed object does not "

@@ -677,6 +677,45 @@ test_twenty(void **state)
 	ops->close(st);
 }
 
+/* handle= a signing key, or a storage key that may be duplicated off
+ * the TPM: wrap refuses (SYM_EDEVKEY), nothing is left loaded. */
+static void
+test_handle_unfit(void)
+{
+	static const char *const handles[] = { "0x81000111", "0x81000112" };
+	char d[160], why[SYM_SEAL_WHY_MAX], extra[32];
+	uint8_t blob[SYM_SEAL_WRAPPED_MAX], key[SYM_SEAL_KEY_BYTES] = { 1 };
+	struct sym_seal_params rec;
+	size_t blob_len = 99;
+
+	tmpdir_path(d, sizeof d, "unfit");
+	assert_int_equal(sh("T='%s' D='%s'; mkdir -p \"$D\" && "
+	    "tpm2_createprimary -T \"$T\" -C o -G ecc -a 'sign|fixedtpm|"
+	    "fixedparent|sensitivedataorigin|userwithauth' -c \"$D/s.ctx\" "
+	    ">/dev/null && tpm2_evictcontrol -T \"$T\" -C o -c \"$D/s.ctx\" "
+	    "0x81000111 >/dev/null && tpm2_flushcontext -T \"$T\" -t && "
+	    "tpm2_create -T \"$T\" -C 0x81000101 -G ecc -a 'restricted|"
+	    "decrypt|sensitivedataorigin|userwithauth' -u \"$D/u\" -r "
+	    "\"$D/r\" >/dev/null && tpm2_load -T \"$T\" -C 0x81000101 -u "
+	    "\"$D/u\" -r \"$D/r\" -c \"$D/k.ctx\" >/dev/null && "
+	    "tpm2_evictcontrol -T \"$T\" -C o -c \"$D/k.ctx\" 0x81000112 "
+	    ">/dev/null && tpm2_flushcontext -T \"$T\" -t",
+	    tools_tcti(tcti_a), d), 0);
+	for (size_t i = 0; i < 2; i++) {
+		void *st;
+
+		snprintf(extra, sizeof extra, "handle=%s", handles[i]);
+		st = seal_open(tcti_a, extra, &no_pin);
+		assert_int_equal(ops->wrap(st, (const uint8_t *)"b", 1, key,
+		    blob, &blob_len, &rec, why), SYM_EDEVKEY);
+		assert_non_null(strstr(why, handles[i]));
+		assert_int_equal(blob_len, 0);
+		ops->close(st);
+	}
+	assert_int_equal(tpm_handles(tcti_a, "handles-transient"), 0);
+	assert_int_equal(tpm_handles(tcti_a, "handles-loaded-session"), 0);
+}
+
 /* A persistent parent (handle=): blobs under it open under it only; a
  * handle with no key is SYM_EDEVKEY. */
 static void
@@ -712,6 +751,7 @@ test_handle(void **state)
 	ops->close(st);
 	ops->close(tr);
 	ops->close(none);
+	test_handle_unfit();
 }
 
 /* The DA lockout, on a TPM of its own: wrong PINs until the TPM locks,
