@@ -16,10 +16,32 @@
  *   pin=yes|no     an authValue (the PIN, from sym_seal_pin_get) on the
  *                  sealed object (default no)
  *
- * The blob is TPM2B_PRIVATE || TPM2B_PUBLIC of the sealed object, whose
- * data is U || BLAKE2b-256(binding) truncated to 16 bytes; unwrap checks
- * the binding (SYM_EDEVUNWRAP).  Every object and session is flushed.
- * The recorded parameters: tcti, handle, pcrs, bank, pin.
+ * The blob is a version byte (1) || TPM2B_PRIVATE || TPM2B_PUBLIC of
+ * the sealed object (fixedTPM|fixedParent, nameAlg SHA-256; about 225
+ * bytes), whose data is U || BLAKE2b-256(binding) truncated to 16 bytes
+ * (48 bytes; a TPM seals at most 128).  unwrap refuses with
+ * SYM_EDEVUNWRAP a blob of another TPM, parent or binding, a changed one
+ * and one whose PCRs moved.  The primary key is ECC P-256 with
+ * AES-128-CFB, restricted|decrypt|fixedTPM|fixedParent|
+ * sensitiveDataOrigin|userWithAuth|noDA under the owner hierarchy: the
+ * same template makes the same key again from the TPM's seed.
+ *
+ * pin=yes: the object's authValue is SHA-256(PIN) without its trailing
+ * zero bytes, so a PIN of any length fits; such an object counts wrong
+ * PINs in the TPM's dictionary-attack counter (SYM_EBADPIN, then
+ * SYM_EPINLOCKED); objects without a PIN are noDA, so a lockout does not
+ * stop them.  With pcrs= the object opens through a PolicyPCR (and
+ * PolicyAuthValue with a PIN) over the PCRs' values at wrap; without,
+ * through its authValue (userWithAuth).  U and the PIN cross the bus
+ * encrypted: each Create and Unseal runs in a session salted by the
+ * parent key.  Every object and session is flushed on every path.
+ * The recorded parameters: tcti (as given), handle (when given), pcrs
+ * (sorted), bank, pin.
+ *
+ * WARNING: tpm2-tss marshals commands and responses (so U, once
+ * decrypted) in buffers of its own, outside secure memory and beyond
+ * our wiping.  The plugin sets TSS2_LOG to "all+NONE" (unless it is set)
+ * so that tpm2-tss prints nothing; programs it starts inherit that.
  */
 #ifndef SYMBOLON_SEAL_TPM2_H
 #define SYMBOLON_SEAL_TPM2_H
