@@ -149,7 +149,10 @@ bin/symbolon-qr: build/tools/qr.o $(TOOL_COMMON) $(PICTURE_SO) \
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(LINK_INPUTS) $(CORE_LIBS) \
 	    -Wl,-rpath,'$$ORIGIN/../build:$$ORIGIN/../lib/symbolon:$(PICTUREDIR)'
 
-# Unit tests: cmocka, once as built and once under ASan+UBSan.
+# Unit tests: cmocka, once as built and once under ASan+UBSan.  The TPM
+# seal's test reaches the provider through its plugin.
+build/tests/test_seal_tpm2 build/asan/tests/test_seal_tpm2: $(TPM2_SO)
+
 TEST_LIBS = $(LIBS) $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
 
 build/tests/test_%: tests/unit/test_%.c build/libsymbolon.a
