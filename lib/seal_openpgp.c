@@ -279,11 +279,37 @@ out:
 	return ret;
 }
 
+/*
+ * 1 if gpg-agent answers on its socket.  gpg reports a missing agent as
+ * "no secret key", so that answer is checked here.  (pgp.c has the same
+ * check as a static function.)
+ */
+static int
+agent_reachable(void)
+{
+	const char *socket = gpgme_get_dirinfo("agent-socket");
+	gpgme_ctx_t ctx = NULL;
+	gpgme_error_t err, op_err = 0;
+	int ok = 0;
+
+	if (socket == NULL || gpgme_new(&ctx) != 0)
+		return 0;
+	if (gpgme_set_protocol(ctx, GPGME_PROTOCOL_ASSUAN) == 0 &&
+	    gpgme_ctx_set_engine_info(ctx, GPGME_PROTOCOL_ASSUAN, socket,
+	    NULL) == 0) {
+		err = gpgme_op_assuan_transact_ext(ctx, "GETINFO version",
+		    NULL, NULL, NULL, NULL, NULL, NULL, &op_err);
+		ok = err == 0 && op_err == 0;
+	}
+	gpgme_release(ctx);
+	return ok;
+}
+
 /* The PIN for loopback: read at most once, never retried. */
 struct pin_hook {
 	const struct sym_seal_pin *pin;
 	const char *fpr;
-	int calls, bad, err;
+	int calls, bad, again, err;
 };
 
 static gpgme_error_t
@@ -297,9 +323,15 @@ pin_cb(void *hook, const char *uid_hint, const char *info, int prev_was_bad,
 
 	(void)uid_hint;
 	(void)info;
-	if (prev_was_bad || h->calls++ > 0) {
+	if (prev_was_bad) {
 		/* gpg-agent asks again after a wrong PIN: we do not. */
 		h->bad = 1;
+		return gpg_error(GPG_ERR_CANCELED);
+	}
+	if (h->calls++ > 0) {
+		/* A second passphrase: a damaged message can decrypt to
+		 * garbage that gpg parses as a passphrase packet. */
+		h->again = 1;
 		return gpg_error(GPG_ERR_CANCELED);
 	}
 	if ((buf = sym_secmem_alloc(SYM_SEAL_PIN_MAX + 2)) == NULL) {
@@ -417,6 +449,11 @@ decrypt_error(const struct openpgp_state *s, const struct pin_hook *h,
 		    sym_strerror(h->err));
 		return h->err;
 	}
+	if (h->again) {
+		say(why, "the message to %s asks for a second passphrase: "
+		    "it is damaged", s->fpr);
+		return SYM_EDEVUNWRAP;
+	}
 	switch (gpg_err_code(err)) {
 	case GPG_ERR_BAD_PASSPHRASE:
 	case GPG_ERR_BAD_PIN:
@@ -456,6 +493,11 @@ decrypt_error(const struct openpgp_state *s, const struct pin_hook *h,
 		    s->fpr);
 		return SYM_ENODEVICE;
 	case GPG_ERR_NO_SECKEY:
+		if (!agent_reachable()) {
+			say(why, "gpg-agent cannot be reached (no secret key "
+			    "for %s)", s->fpr);
+			return SYM_ENODEVICE;
+		}
 		present = secret_present(s->fpr);
 		if (present == 0) {
 			say(why, "no secret key for %s: insert the card "
@@ -471,10 +513,83 @@ decrypt_error(const struct openpgp_state *s, const struct pin_hook *h,
 	return SYM_EDEVUNWRAP;
 }
 
+/* 1 if the header at p, decoded as pk, uses the shortest length form:
+ * gpg accepts longer ones, which would let a blob's bytes change. */
+static int
+minimal_header(const uint8_t *p, const struct sym_pgp_packet *pk)
+{
+	if (pk->indeterminate)
+		return 0;
+	if (p[0] & 0x40u)
+		return pk->header_len != 6 || pk->body_len >= 8384;
+	switch (pk->header_len) {
+	case 2:
+		return 1;
+	case 3:
+		return pk->body_len >= 256;
+	default:
+		return pk->body_len >= 65536;
+	}
+}
+
+/* 1 if b[0..n) holds one multiprecision integer in its only encoding
+ * (RFC 4880 3.2: the bit count is exact); *used gets its size. */
+static int
+canonical_mpi(const uint8_t *b, size_t n, size_t *used)
+{
+	size_t bits, bytes, top = 0;
+
+	if (n < 3)
+		return 0;
+	bits = (size_t)b[0] << 8 | b[1];
+	bytes = (bits + 7) / 8;
+	if (bits == 0 || bytes > n - 2)
+		return 0;
+	for (unsigned v = b[2]; v != 0; v >>= 1)
+		top++;
+	*used = 2 + bytes;
+	return top != 0 && bits == 8 * (bytes - 1) + top;
+}
+
+/* 1 if the session key packet body b[0..n) is v3 with its algorithm's
+ * values, each in its only encoding, and nothing after them. */
+static int
+canonical_pkesk(const uint8_t *b, size_t n)
+{
+	size_t pos = 10, used, mpis;
+
+	if (n < pos || b[0] != 3)
+		return 0;
+	switch (b[9]) {
+	case 1: case 2:         /* RSA: m^e */
+	case 18:                /* ECDH: point, then the wrapped key */
+		mpis = 1;
+		break;
+	case 16:                /* Elgamal: g^k, m*y^k */
+		mpis = 2;
+		break;
+	default:
+		return 0;
+	}
+	for (size_t i = 0; i < mpis; i++) {
+		if (!canonical_mpi(b + pos, n - pos, &used))
+			return 0;
+		pos += used;
+	}
+	if (b[9] == 18) {
+		if (pos >= n || b[pos] == 0 || b[pos] > n - pos - 1)
+			return 0;
+		pos += 1u + b[pos];
+	}
+	return pos == n;
+}
+
 /*
- * 1 if blob is exactly what wrap makes: session key packets, then one
- * integrity-protected data packet that ends at the blob's last byte.  gpg
- * ignores bytes after the message; a blob so grown must not unwrap.
+ * 1 if blob is exactly what wrap makes: session key packets in their
+ * only encoding, then one integrity-protected data packet (v1) that ends
+ * at the blob's last byte.  gpg ignores bytes after the message and
+ * accepts long length forms and inexact bit counts: a blob so changed
+ * must not unwrap.  (The encrypted data itself is covered by its MDC.)
  */
 static int
 whole_message(const uint8_t *p, size_t len)
@@ -484,13 +599,18 @@ whole_message(const uint8_t *p, size_t len)
 
 	while (pos < len) {
 		if (sym_pgp_packet_header(&pk, p + pos, len - pos) != SYM_OK ||
-		    pk.indeterminate)
-			return 0;
-		if (pk.tag != SYM_PGP_TAG_PKESK && pk.tag != SYM_PGP_TAG_SEIPD)
-			return 0;
-		if (pk.tag == SYM_PGP_TAG_PKESK && pk.partial)
+		    !minimal_header(p + pos, &pk))
 			return 0;
 		pos += pk.header_len;
+		if (pk.tag == SYM_PGP_TAG_PKESK) {
+			if (pk.partial || pk.body_len > len - pos ||
+			    !canonical_pkesk(p + pos, pk.body_len))
+				return 0;
+			pos += pk.body_len;
+			continue;
+		}
+		if (pk.tag != SYM_PGP_TAG_SEIPD || pos >= len || p[pos] != 1)
+			return 0;
 		/* Partial chunks: each is followed by a new length. */
 		while (pk.partial) {
 			uint8_t hdr[6] = { 0xC0u | SYM_PGP_TAG_SEIPD };
@@ -500,15 +620,12 @@ whole_message(const uint8_t *p, size_t len)
 			pos += pk.body_len;
 			n = len - pos < 5 ? len - pos : 5;
 			memcpy(hdr + 1, p + pos, n);
-			if (sym_pgp_packet_header(&pk, hdr, n + 1) != SYM_OK)
+			if (sym_pgp_packet_header(&pk, hdr, n + 1) != SYM_OK ||
+			    !minimal_header(hdr, &pk))
 				return 0;
 			pos += pk.header_len - 1;
 		}
-		if (pk.body_len > len - pos)
-			return 0;
-		pos += pk.body_len;
-		if (pk.tag == SYM_PGP_TAG_SEIPD)
-			return pos == len;
+		return pk.body_len == len - pos;
 	}
 	return 0;
 }
@@ -581,7 +698,7 @@ unwrap(void *state, const uint8_t *binding, size_t binding_len,
 {
 	struct openpgp_state *s = state;
 	struct sink k = { NULL, 0, 0 };
-	struct pin_hook h = { s->pin, s->fpr, 0, 0, SYM_OK };
+	struct pin_hook h = { s->pin, s->fpr, 0, 0, 0, SYM_OK };
 	gpgme_error_t err;
 	int ret;
 

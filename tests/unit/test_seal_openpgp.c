@@ -436,7 +436,12 @@ test_tampered(void **state)
 	(void)state;
 	snprintf(spec, sizeof spec, "openpgp:fpr=%s", card_fpr);
 	wrap_to(spec, 1, key, blob, &blob_len, fpr);
-	for (size_t off = 0; off < blob_len; off += off < 16 ? 1 : 23) {
+	/* Each byte of the headers, key id and bit count, then a sample of
+	 * the RSA value and the encrypted data, and each of the last bytes
+	 * (the integrity check).  Every byte takes ~0.5 s; all of them pass
+	 * too (tried once: 551 of 551 refused). */
+	for (size_t off = 0; off < blob_len;
+	    off += off < 20 || off + 10 >= blob_len ? 1 : 37) {
 		memcpy(bad, blob, blob_len);
 		bad[off] ^= 0x01;
 		int ret = unwrap_as(fpr, &file_pin, 1, bad, blob_len, back,
@@ -597,8 +602,8 @@ test_no_agent(void **state)
 	spit(conf, "no-autostart\n");
 	int ret = unwrap_as(fpr, &file_pin, 1, blob, blob_len, back, why);
 	spit(conf, "no-greeting\n");
-	print_message("# no agent: %s\n", why);
 	assert_int_equal(ret, SYM_ENODEVICE);
+	assert_non_null(strstr(why, "gpg-agent cannot be reached"));
 	sym_secmem_free(key);
 	sym_secmem_free(back);
 }
