@@ -11,7 +11,7 @@
  *
  * The blob is a binary OpenPGP message (551 bytes for RSA-3072, 679 for
  * RSA-4096, 248 for Curve25519; at most SYM_SEAL_WRAPPED_MAX, so RSA
- * keys above about 8000 bits are refused) encrypted to the key's
+ * keys above about 6800 bits are refused) encrypted to the key's
  * encryption subkey, whose 88-byte plaintext is
  *   "symbolon-openpgp-seal-v1" || BLAKE2b-256(binding) || U.
  * Unwrap refuses (SYM_EDEVUNWRAP), before asking gpg-agent anything, a
