@@ -158,8 +158,9 @@ find_script(void)
 	dir[n] = '\0';
 	for (char *slash; (slash = strrchr(dir, '/')) != NULL;) {
 		*slash = '\0';
-		snprintf(script, sizeof script, "%s/tests/devices/gpg.bash",
-		    dir);
+		if (snprintf(script, sizeof script, "%s/tests/devices/gpg.bash",
+		    dir) >= (int)sizeof script)
+			continue;
 		if (access(script, R_OK) == 0)
 			return 0;
 	}
