@@ -291,3 +291,43 @@ assert s["healthy"] is False and "not found" in s["error"], s
 	assert_one_image_error "symbolon-store: seal 'laptop' \\(tpm2\\): TPM at .* does not answer"
 	status_field t.img 'Seal laptop' | grep -q '^tpm2, priority 1: does not answer: '
 }
+
+@test "openpgp: init to a key gpg-agent holds (a card's stand-in), use with its PIN, a missing secret key is named" {
+	# shellcheck source=../devices/gpg.bash
+	source "$BATS_TEST_DIRNAME/../devices/gpg.bash"
+	local home fpr
+	home=$(mktemp -u /tmp/sym-gpg-XXXXXX)
+	fpr=$(gpg_card_setup "$home")
+	export GNUPGHOME=$home
+	printf '123456\n' >card.pin
+	run --separate-stderr "$BIN/symbolon" keygen init --image g.img \
+	    --seal "openpgp:key=$home/card.pub,name=card" --out-dir grec
+	local init_status=$status
+	printf 'card value\n' >v
+	run --separate-stderr "$BIN/symbolon" store --image g.img --pin-file card.pin put v --in v
+	local put_status=$status
+	gpg_card_forget "$home"
+	echo 000000 >bad.pin
+	unchanged_after g.img "$BIN/symbolon" store --image g.img --pin-file bad.pin get v
+	local bad_status=$status bad_err
+	bad_err=$(image_error_lines)
+	gpg_card_forget "$home"
+	run --separate-stderr "$BIN/symbolon" store --image g.img --pin-file card.pin get v
+	local get_status=$status got=$output
+	local answers
+	answers=$("$BIN/symbolon-status" --image g.img | sed -n 's/^Seal card  *//p')
+	gpg --homedir "$home" --batch --yes --delete-secret-keys "$fpr" >/dev/null 2>&1
+	gpg_card_forget "$home"
+	unchanged_after g.img "$BIN/symbolon" store --image g.img --pin-file card.pin list
+	local gone_status=$status gone_err
+	gone_err=$(image_error_lines)
+	gpg_card_teardown "$home"
+	[ "$init_status" -eq 0 ] && [ "$put_status" -eq 0 ] && [ "$get_status" -eq 0 ]
+	[ "$got" = 'card value' ]
+	[ "$answers" = 'openpgp, priority 1: answers' ]
+	[ "$bad_status" -ne 0 ]
+	[[ "$bad_err" == "symbolon-store: seal 'card' (openpgp): wrong PIN for OpenPGP key"* ]]
+	[ "$gone_status" -ne 0 ]
+	[[ "$gone_err" == "symbolon-store: seal 'card' (openpgp): no secret key for "*"insert the card"* ]]
+	[ "$(status_field g.img 'Seal Type')" = openpgp ]
+}
