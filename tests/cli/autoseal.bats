@@ -47,14 +47,6 @@ private_tokens() {
 	export SOFTHSM2_CONF=$PWD/hsm/softhsm2.conf
 }
 
-unchanged_after() {
-	local img=$1 before after
-	shift
-	before=$(file_hash "$img")
-	run --separate-stderr "$@"
-	after=$(file_hash "$img")
-	[ "$before" = "$after" ] || fail "$img changed"
-}
 
 @test "init --seal pkcs11: recovery shares, no unseal shares, the table says so" {
 	grep -q '^Seal Type  *pkcs11$' "$BASE/init.out"
