@@ -92,6 +92,7 @@ build/lib/%.o: lib/%.c
 # qrwrite from it too: they are its only users.
 PICTURE_SO := build/libsymbolon-picture.so
 TPM2_SO := build/libsymbolon-tpm2.so
+OPENPGP_SO := build/libsymbolon-openpgp.so
 PICTURE_OBJS := build/lib/qr.o build/lib/raster.o build/lib/sheet.o \
     build/lib/qrread.o build/lib/qrwrite.o
 
@@ -104,6 +105,16 @@ $(PICTURE_SO): $(PICTURE_OBJS) build/libsymbolon.a lib/picture.map
 
 # The TPM seal plugin: seal_tpm2 with the lib modules it needs, exporting
 # only sym_seal_tpm2_device (lib/seal_tpm2.map).
+# The OpenPGP seal plugin: seal_openpgp with the lib modules it needs and
+# GPGME (lib/seal_openpgp.map); its unit test links the object directly.
+all: $(OPENPGP_SO)
+$(OPENPGP_SO): build/lib/seal_openpgp.o build/libsymbolon.a lib/seal_openpgp.map
+	$(call say,LD,$@)
+	$(Q)$(CC) -shared -Wl,-z,relro,-z,now -Wl,--no-undefined \
+	    -Wl,-Bsymbolic -Wl,--version-script=lib/seal_openpgp.map \
+	    -Wl,-soname,$(notdir $@) $(LDFLAGS) -o $@ build/lib/seal_openpgp.o \
+	    build/libsymbolon.a $(CORE_LIBS)
+
 all: $(TPM2_SO)
 $(TPM2_SO): build/lib/seal_tpm2.o build/libsymbolon.a lib/seal_tpm2.map
 	$(call say,LD,$@)
@@ -322,13 +333,14 @@ install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 	    $(DESTDIR)$(PICTUREDIR)
 	install -m 755 $(PROGRAMS) $(DESTDIR)$(BINDIR)/
-	install -m 644 $(PICTURE_SO) $(TPM2_SO) $(DESTDIR)$(PICTUREDIR)/
+	install -m 644 $(PICTURE_SO) $(TPM2_SO) $(OPENPGP_SO) $(DESTDIR)$(PICTUREDIR)/
 	install -m 644 $(MANPAGES) $(DESTDIR)$(MANDIR)/man1/
 
 uninstall:
 	rm -f $(PROGRAMS:bin/%=$(DESTDIR)$(BINDIR)/%) \
 	    $(DESTDIR)$(PICTUREDIR)/$(notdir $(PICTURE_SO)) \
 	    $(DESTDIR)$(PICTUREDIR)/$(notdir $(TPM2_SO)) \
+	    $(DESTDIR)$(PICTUREDIR)/$(notdir $(OPENPGP_SO)) \
 	    $(MANPAGES:docs/man/%=$(DESTDIR)$(MANDIR)/man1/%)
 
 clean:

@@ -72,11 +72,14 @@ sym_seal_binding(uint8_t out[SYM_SEAL_BINDING_MAX], size_t *len,
 /* The TPM's seal string keys, here so that they are known without its
  * plugin (seal_tpm2.h). */
 
-/* Declared in seal_tpm2.h (which includes this module's header). */
+/* Declared in seal_tpm2.h and seal_openpgp.h (which include this
+ * module's header): the keys of the providers that live in plugins. */
 extern const char *const sym_seal_tpm2_keys[];
+extern const char *const sym_seal_openpgp_keys[];
 const char *const sym_seal_tpm2_keys[] = {
 	"tcti", "handle", "pcrs", "bank", "pin", NULL
 };
+const char *const sym_seal_openpgp_keys[] = { "key", "fpr", NULL };
 
 void
 sym_seal_device_why(char *why, const char *name, const char *type)

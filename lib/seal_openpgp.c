@@ -31,7 +31,6 @@
 #define PLAIN_HASH_LEN 32u
 #define PLAIN_LEN (PLAIN_MAGIC_LEN + PLAIN_HASH_LEN + SYM_SEAL_KEY_BYTES)
 
-static const char *const keys[] = { "key", "fpr", NULL };
 
 struct openpgp_state {
 	const struct sym_seal_pin *pin;
@@ -754,10 +753,11 @@ probe(void *state, char *why)
 	return ret == SYM_ENOMEM ? ret : SYM_ENODEVICE;
 }
 
+__attribute__((visibility("default")))
 const struct sym_device_ops sym_seal_openpgp_device = {
 	.abi = SYM_SEAL_DEVICE_ABI,
 	.type = "openpgp",
-	.keys = keys,
+	.keys = sym_seal_openpgp_keys,
 	.open = open_device,
 	.wrap = wrap,
 	.unwrap = unwrap,

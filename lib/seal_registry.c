@@ -9,19 +9,34 @@
 #include "symbolon/seal_registry.h"
 #include "symbolon/seal_tpm2.h"
 
-static const struct sym_device_ops *
-tpm2_plugin(void)
-{
-	static const struct sym_device_ops *loaded;
+/* Providers that link heavy libraries live in plugins (plugin.h): the
+ * TPM's tpm2-tss and OpenSSL, the OpenPGP card's GPGME, which a program
+ * such as status would otherwise load at every start. */
+static const struct plugin_provider {
+	const char *type, *file, *symbol, *what;
+} plugins[] = {
+	{ "tpm2", SYM_SEAL_TPM2_FILE, SYM_SEAL_TPM2_SYMBOL, "TPM 2.0" },
+	{ "openpgp", SYM_SEAL_OPENPGP_FILE, SYM_SEAL_OPENPGP_SYMBOL,
+	    "OpenPGP card" },
+};
 
-	if (loaded == NULL) {
-		const struct sym_device_ops *ops = sym_plugin_symbol(
-		    SYM_SEAL_TPM2_FILE, SYM_SEAL_TPM2_SYMBOL);
+static const struct sym_device_ops *
+from_plugin(const struct plugin_provider *p, char *why)
+{
+	static const struct sym_device_ops *loaded[2];
+	size_t i = (size_t)(p - plugins);
+
+	if (loaded[i] == NULL) {
+		const struct sym_device_ops *ops = sym_plugin_symbol(p->file,
+		    p->symbol);
 
 		if (ops != NULL && ops->abi == SYM_SEAL_DEVICE_ABI)
-			loaded = ops;
+			loaded[i] = ops;
 	}
-	return loaded;
+	if (loaded[i] == NULL)
+		snprintf(why, SYM_SEAL_WHY_MAX, "%s support is not installed "
+		    "(%s)", p->what, p->file);
+	return loaded[i];
 }
 
 int
@@ -29,23 +44,17 @@ sym_seal_device_ops(const struct sym_device_ops **ops, const char *type,
     char *why)
 {
 	*ops = NULL;
-	if (strcmp(type, "pkcs11") == 0)
+	if (strcmp(type, "pkcs11") == 0) {
 		*ops = &sym_seal_pkcs11_device;
-	else if (strcmp(type, "openpgp") == 0)
-		*ops = &sym_seal_openpgp_device;
-	else if (strcmp(type, "tpm2") == 0) {
-		*ops = tpm2_plugin();
-		if (*ops == NULL) {
-			snprintf(why, SYM_SEAL_WHY_MAX, "TPM 2.0 support is not "
-			    "installed (%s)", SYM_SEAL_TPM2_FILE);
-			return SYM_ENODEVICE;
-		}
-	} else {
-		snprintf(why, SYM_SEAL_WHY_MAX, "unknown seal type '%.32s' "
-		    "(known: shamir, pkcs11, tpm2, openpgp)", type);
-		return SYM_ESEALSPEC;
+		return SYM_OK;
 	}
-	return SYM_OK;
+	for (size_t i = 0; i < sizeof plugins / sizeof plugins[0]; i++)
+		if (strcmp(type, plugins[i].type) == 0)
+			return (*ops = from_plugin(&plugins[i], why)) != NULL ?
+			    SYM_OK : SYM_ENODEVICE;
+	snprintf(why, SYM_SEAL_WHY_MAX, "unknown seal type '%.32s' (known: "
+	    "shamir, pkcs11, tpm2, openpgp)", type);
+	return SYM_ESEALSPEC;
 }
 
 /* ---------------------------------------------------------------- */
@@ -68,11 +77,26 @@ name_ok(const char *s)
 	return 1;
 }
 
-static int
-known_key(const struct sym_device_ops *ops, const char *key)
+/* The keys a seal string of type may give, known without loading any
+ * plugin; NULL for a type there is not. */
+static const char *const *
+type_keys(const char *type)
 {
-	/* The TPM's keys are known without its plugin. */
-	const char *const *keys = ops != NULL ? ops->keys : sym_seal_tpm2_keys;
+	static const char *const none[] = { NULL };
+
+	if (strcmp(type, "pkcs11") == 0)
+		return sym_seal_pkcs11_device.keys;
+	if (strcmp(type, "tpm2") == 0)
+		return sym_seal_tpm2_keys;
+	if (strcmp(type, "openpgp") == 0)
+		return sym_seal_openpgp_keys;
+	return strcmp(type, "shamir") == 0 ? none : NULL;
+}
+
+static int
+known_key(const struct sym_seal_spec *spec, const char *key)
+{
+	const char *const *keys = type_keys(spec->type);
 
 	for (const char *const *k = keys; k != NULL && *k != NULL; k++)
 		if (strcmp(*k, key) == 0)
@@ -82,8 +106,7 @@ known_key(const struct sym_device_ops *ops, const char *key)
 
 /* One "key=value" of a seal string into out. */
 static int
-parse_pair(struct sym_seal_spec *out, const struct sym_device_ops *ops,
-    char *pair, char *why)
+parse_pair(struct sym_seal_spec *out, char *pair, char *why)
 {
 	char *eq = strchr(pair, '='), *end;
 	unsigned long prio;
@@ -113,7 +136,7 @@ parse_pair(struct sym_seal_spec *out, const struct sym_device_ops *ops,
 		out->priority = (unsigned)prio;
 		return SYM_OK;
 	}
-	if (!known_key(ops, pair)) {
+	if (!known_key(out, pair)) {
 		snprintf(why, SYM_SEAL_WHY_MAX, "unknown %s seal parameter "
 		    "'%.31s'", out->type, pair);
 		return SYM_ESEALSPEC;
@@ -134,7 +157,6 @@ parse_pair(struct sym_seal_spec *out, const struct sym_device_ops *ops,
 int
 sym_seal_spec_parse(struct sym_seal_spec *out, const char *text, char *why)
 {
-	const struct sym_device_ops *ops = NULL;
 	char buf[2048], *colon, *pair, *save = NULL;
 	size_t tlen;
 	int rc;
@@ -156,12 +178,11 @@ sym_seal_spec_parse(struct sym_seal_spec *out, const char *text, char *why)
 		return SYM_ESEALSPEC;
 	}
 	snprintf(out->type, sizeof out->type, "%s", buf);
-	if (strcmp(out->type, "shamir") != 0) {
-		/* Only the table of keys is needed here: a missing TPM
-		 * plugin is reported when the seal is used. */
-		rc = sym_seal_device_ops(&ops, out->type, why);
-		if (rc == SYM_ESEALSPEC)
-			return rc;
+	/* A missing plugin is reported when the seal is used. */
+	if (type_keys(out->type) == NULL) {
+		snprintf(why, SYM_SEAL_WHY_MAX, "unknown seal type '%.32s' "
+		    "(known: shamir, pkcs11, tpm2, openpgp)", out->type);
+		return SYM_ESEALSPEC;
 	}
 	snprintf(out->name, sizeof out->name, "%s", out->type);
 	out->priority = 1;
@@ -169,7 +190,7 @@ sym_seal_spec_parse(struct sym_seal_spec *out, const char *text, char *why)
 		return SYM_OK;
 	for (pair = strtok_r(colon + 1, ",", &save); pair != NULL;
 	    pair = strtok_r(NULL, ",", &save))
-		if ((rc = parse_pair(out, ops, pair, why)) != SYM_OK)
+		if ((rc = parse_pair(out, pair, why)) != SYM_OK)
 			return rc;
 	return SYM_OK;
 }

@@ -41,7 +41,7 @@ sym_seal_status(struct sym_seal_status *out, const char *path)
 	/* The image is closed before any device is asked: a slow token does
 	 * not hold the lock. */
 	if (out->info.seal.type == SYM_SEAL_AUTO)
-		sym_seal_auto_probe(&out->info, &out->devices);
+		sym_seal_devices_probe(&out->info, &out->devices);
 	sym_fingerprint(fingerprint, out->info.identity);
 	if (sym_fingerprint_hex(out->fingerprint, sizeof out->fingerprint,
 	    fingerprint) != SYM_OK || sym_fingerprint_words(out->words,

@@ -3,7 +3,7 @@
 #include <stdio.h>
 
 #include "symbolon/root_export.h"
-#include "symbolon/seal_auto.h"
+#include "symbolon/seal_devices.h"
 
 #include "cli.h"
 #include "gather.h"
@@ -13,7 +13,7 @@ gather_unseal_device(struct gather *g)
 {
 	const struct sym_image_info *info = sym_image_info(g->image);
 	struct sym_seal_pin pin = { .file = g->opts.pin_file };
-	struct sym_seal_auto_report report;
+	struct sym_seal_devices_report report;
 	char why[SYM_SEAL_WHY_MAX * 2];
 	int rc;
 
@@ -23,9 +23,9 @@ gather_unseal_device(struct gather *g)
 		    "authorise rekey and export-root", info->devices[0].type);
 		return CLI_EXIT_USAGE;
 	}
-	rc = sym_seal_auto_unseal(g->image, &pin, &report);
+	rc = sym_seal_devices_unseal(g->image, &pin, &report);
 	if (rc != SYM_OK) {
-		sym_seal_auto_explain(why, sizeof why, &report);
+		sym_seal_devices_explain(why, sizeof why, &report);
 		cli_error("%s", why);
 		return sym_exit_status(rc);
 	}

@@ -47,7 +47,7 @@ print_json_seals(const struct sym_seal_status *st)
 	    (unsigned long long)info->recovery.generation);
 	printf("  \"seals\": [");
 	for (size_t i = 0; i < st->devices.count; i++) {
-		const struct sym_seal_auto_device *d = &st->devices.devices[i];
+		const struct sym_seal_devices_entry *d = &st->devices.devices[i];
 
 		printf("%s{\"name\": \"%s\", \"type\": \"%s\", \"priority\": "
 		    "%u, \"healthy\": %s, \"error\": \"", i ? ", " : "",
@@ -113,7 +113,7 @@ static void
 print_table_seals(const struct sym_seal_status *st)
 {
 	for (size_t i = 0; i < st->devices.count; i++) {
-		const struct sym_seal_auto_device *d = &st->devices.devices[i];
+		const struct sym_seal_devices_entry *d = &st->devices.devices[i];
 		char label[64];
 
 		snprintf(label, sizeof label, "Seal %s", d->name);

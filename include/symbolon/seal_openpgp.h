@@ -49,6 +49,14 @@
 
 #include "symbolon/seal_device.h"
 
+/* It lives in a plugin, libsymbolon-openpgp.so (symbolon/plugin.h), so
+ * that programs which never meet an OpenPGP seal (status) start without
+ * GPGME. */
+#define SYM_SEAL_OPENPGP_FILE "libsymbolon-openpgp.so"
+#define SYM_SEAL_OPENPGP_SYMBOL "sym_seal_openpgp_device"
+
 extern const struct sym_device_ops sym_seal_openpgp_device;
+/* The keys of an openpgp seal string (known without the plugin). */
+extern const char *const sym_seal_openpgp_keys[];
 
 #endif

@@ -11,7 +11,7 @@
 #include "symbolon/error.h"
 #include "symbolon/fingerprint.h"
 #include "symbolon/image.h"
-#include "symbolon/seal_auto.h"
+#include "symbolon/seal_devices.h"
 
 /* The seal status of an image, as `vault status` shows it: needs no
  * shares, changes nothing.  All public. */
@@ -26,7 +26,7 @@ struct sym_seal_status {
 	char words[SYM_FINGERPRINT_WORDS_MAX];	/* read-aloud form */
 	/* An auto seal: the type of its first device ("pkcs11"), and
 	 * whether each device answers now (probed without a PIN). */
-	struct sym_seal_auto_report devices;
+	struct sym_seal_devices_report devices;
 };
 
 /* Opens the image at path read-only and reports its seal status. */
