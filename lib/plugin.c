@@ -42,8 +42,11 @@ program_dir(char *dir, size_t cap)
 void *
 sym_plugin_symbol(const char *file, const char *symbol)
 {
+	/* bin/ beside build/; build/test-bin/ and build/tests/ in it, and
+	 * build/asan/tests/ a level deeper; an installed bin/ beside
+	 * lib/symbolon/. */
 	static const char *const beside[] = {
-		"../build", "..", "../lib/symbolon"
+		"../build", "..", "../..", "../lib/symbolon"
 	};
 	char dir[PATH_MAX], path[PATH_MAX + 64];
 	void *sym;

@@ -5,8 +5,9 @@
  * picture or a TPM start without them.
  *
  * A plugin file is looked for beside the running program first (bin/
- * next to build/, build/test-bin/ and build/tests/ inside build/, an
- * installed bin/ next to lib/symbolon/), then in the installed directory.
+ * next to build/, build/test-bin/ and build/tests/ inside build/,
+ * build/asan/tests/ two levels down, an installed bin/ next to
+ * lib/symbolon/), then in the installed directory.
  */
 #ifndef SYMBOLON_PLUGIN_H
 #define SYMBOLON_PLUGIN_H
