@@ -323,3 +323,21 @@ assert s["healthy"] is False and "not found" in s["error"], s
 	[[ "$gone_err" == "symbolon-store: seal 'card' (openpgp): no secret key for "*"insert the card"* ]]
 	[ "$(status_field g.img 'Seal Type')" = openpgp ]
 }
+
+@test "the PIN at a terminal: asked once, hidden, and never on the command line" {
+	printf '1234\n' >answers
+	in_pty answers transcript out.txt "PIN for token 'ceremony' (will be hidden):" \
+	    "$BIN/symbolon" store --image img get a
+	assert_status 0
+	[ "$(cat out.txt)" = 'value one' ]
+	[ "$(count_in transcript "PIN for token 'ceremony' (will be hidden)")" -eq 1 ]
+	assert_not_echoed transcript answers
+	# A wrong one is not asked again: one failed attempt, one line.
+	printf '9999\n1234\n' >answers
+	unchanged_after img "$PYTHON" "$PTY_DRIVER" --prompt "PIN for token 'ceremony' (will be hidden):" \
+	    --answers answers --transcript transcript2 --stdout out2.txt -- \
+	    "$BIN/symbolon" store --image img list
+	[ "$status" -eq 2 ]
+	[ "$(count_in transcript2 "PIN for token 'ceremony' (will be hidden)")" -eq 1 ]
+	grep -q "wrong PIN for token 'ceremony'" transcript2
+}
