@@ -160,6 +160,11 @@ print_table(const struct sym_seal_status *st)
 	printf("%-22s %s\n", "", st->words);
 	printf("%-22s %llu\n", "Generation",
 	    (unsigned long long)info->seal.generation);
+	if (info->recovery_seal)
+		printf("%-22s %llu%s\n", "Recovery Generation",
+		    (unsigned long long)info->recovery.generation,
+		    info->recovery_pending ? " (new recovery shares awaiting "
+		    "verification)" : "");
 	printf("%-22s %u (active %u)\n", "Keyring Terms", info->terms,
 	    info->active_term);
 	printf("%-22s %zu\n", "Entries", info->entries);
