@@ -112,8 +112,8 @@ static void
 status(struct sym_rekey_status *s)
 {
 	reopen();
-	assert_int_equal(sym_rekey_status(s, img, now, SYM_REKEY_DEFAULT_TTL,
-	    0), SYM_OK);
+	assert_int_equal(sym_rekey_status(s, img, SYM_REKEY_BARRIER, now,
+	    SYM_REKEY_DEFAULT_TTL, 0), SYM_OK);
 	sym_rekey_text_free(&s->said.text);
 }
 
@@ -362,8 +362,8 @@ static void
 cancel(int verification, struct sym_rekey_cancel_result *c)
 {
 	reopen();
-	assert_int_equal(sym_rekey_cancel(c, img, verification, now,
-	    SYM_REKEY_DEFAULT_TTL), SYM_OK);
+	assert_int_equal(sym_rekey_cancel(c, img, SYM_REKEY_BARRIER,
+	    verification, now, SYM_REKEY_DEFAULT_TTL), SYM_OK);
 	sym_rekey_text_free(&c->said.text);
 }
 
@@ -558,20 +558,20 @@ test_start_rules(void **state)
 	char why[SYM_REKEY_WHY_MAX];
 
 	(void)state;
-	assert_int_equal(sym_rekey_start_check(why, &p, 1), SYM_EUSAGE);
+	assert_int_equal(sym_rekey_start_check(why, &p, 1, NULL), SYM_EUSAGE);
 	assert_string_equal(why, "--key-threshold 4: provided threshold "
 	    "greater than the total shares or less than 2");
 	p.threshold = 2;
 	p.names = names;
 	p.name_count = 2;
-	assert_int_equal(sym_rekey_start_check(why, &p, 1), SYM_EUSAGE);
+	assert_int_equal(sym_rekey_start_check(why, &p, 1, NULL), SYM_EUSAGE);
 	p.name_count = 3;
-	assert_int_equal(sym_rekey_start_check(why, &p, 1), SYM_OK);
+	assert_int_equal(sym_rekey_start_check(why, &p, 1, NULL), SYM_OK);
 	p.backup = 1;
-	assert_int_equal(sym_rekey_start_check(why, &p, 1), SYM_EUSAGE);
-	assert_int_equal(sym_rekey_start_check(why, &p, 0), SYM_EUSAGE);
+	assert_int_equal(sym_rekey_start_check(why, &p, 1, NULL), SYM_EUSAGE);
+	assert_int_equal(sym_rekey_start_check(why, &p, 0, NULL), SYM_EUSAGE);
 	memset(&p, 0, sizeof p);
-	assert_int_equal(sym_rekey_start_check(why, &p, 0), SYM_OK);
+	assert_int_equal(sym_rekey_start_check(why, &p, 0, NULL), SYM_OK);
 }
 
 static void
@@ -586,7 +586,7 @@ test_backup_get_delete(void **state)
 
 	(void)state;
 	reopen();
-	assert_int_equal(sym_rekey_backup_get(&b, img), SYM_OK);
+	assert_int_equal(sym_rekey_backup_get(&b, img, SYM_REKEY_BARRIER), SYM_OK);
 	assert_int_equal(b.said.refusal, SYM_REKEY_NO_BACKUP);
 	assert_string_equal(b.said.why, "no backed-up keys found");
 	sym_rekey_backup_free(&b);
@@ -606,7 +606,7 @@ test_backup_get_delete(void **state)
 	sym_image_pending_clear(&pending);
 
 	reopen();
-	assert_int_equal(sym_rekey_backup_get(&b, img), SYM_OK);
+	assert_int_equal(sym_rekey_backup_get(&b, img, SYM_REKEY_BARRIER), SYM_OK);
 	assert_int_equal(b.said.refusal, SYM_REKEY_ACCEPTED);
 	assert_memory_equal(b.nonce, nonce, sizeof nonce);
 	assert_int_equal(b.count, 1);
@@ -617,12 +617,12 @@ test_backup_get_delete(void **state)
 	assert_non_null(strstr(b.said.text.bytes, "Recipient              ABAB"));
 	sym_rekey_backup_free(&b);
 
-	assert_int_equal(sym_rekey_backup_delete(&b, img, now), SYM_OK);
+	assert_int_equal(sym_rekey_backup_delete(&b, img, SYM_REKEY_BARRIER, now), SYM_OK);
 	assert_string_equal(b.said.text.bytes,
 	    "Success! Deleted backed-up keys (if any)\n");
 	sym_rekey_backup_free(&b);
 	reopen();
-	assert_int_equal(sym_rekey_backup_get(&b, img), SYM_OK);
+	assert_int_equal(sym_rekey_backup_get(&b, img, SYM_REKEY_BARRIER), SYM_OK);
 	assert_int_equal(b.said.refusal, SYM_REKEY_NO_BACKUP);
 	sym_rekey_backup_free(&b);
 	/* The deletion is journaled under its audit name. */
