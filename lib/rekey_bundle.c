@@ -239,6 +239,34 @@ parse_holders(struct sym_rekey *r, struct sym_cbor_reader *c)
 	return SYM_OK;
 }
 
+/* The optional fields after 12: backup (13), target (14), then the end. */
+static int
+parse_optional(struct sym_rekey *r, struct sym_bundle *b)
+{
+	uint64_t key, target;
+
+	if (sym_bundle_next_field(b, &key) != SYM_OK)
+		return SYM_ESCHEMA;
+	if (key == FIELD_BACKUP) {
+		if (sym_cbor_read_bool(&b->fields, &r->backup) != SYM_OK ||
+		    !r->backup || sym_bundle_next_field(b, &key) != SYM_OK)
+			return SYM_ESCHEMA;
+	}
+	if (key == FIELD_TARGET) {
+		if (sym_cbor_read_uint(&b->fields, &target) != SYM_OK ||
+		    target != SYM_REKEY_RECOVERY ||
+		    sym_bundle_next_field(b, &key) != SYM_OK)
+			return SYM_ESCHEMA;
+		r->target = SYM_REKEY_RECOVERY;
+	}
+	/* No shares only for the barrier, and then nothing to verify or
+	 * back up. */
+	if (key != 0 || (r->shares == 0 && (r->target != SYM_REKEY_BARRIER ||
+	    r->verify || r->backup)))
+		return SYM_ESCHEMA;
+	return SYM_OK;
+}
+
 int
 sym_rekey_parse(struct sym_rekey *r, const uint8_t *bundle, size_t len)
 {
@@ -301,28 +329,7 @@ sym_rekey_parse(struct sym_rekey *r, const uint8_t *bundle, size_t len)
 		if (rc != SYM_OK)
 			return rc == SYM_ENOMEM ? rc : SYM_ESCHEMA;
 	}
-	if (sym_bundle_next_field(&b, &key) != SYM_OK)
-		return SYM_ESCHEMA;
-	if (key == FIELD_BACKUP) {
-		if (sym_cbor_read_bool(&b.fields, &r->backup) != SYM_OK ||
-		    !r->backup || sym_bundle_next_field(&b, &key) != SYM_OK)
-			return SYM_ESCHEMA;
-	}
-	if (key == FIELD_TARGET) {
-		uint64_t target;
-
-		if (sym_cbor_read_uint(&b.fields, &target) != SYM_OK ||
-		    target != SYM_REKEY_RECOVERY ||
-		    sym_bundle_next_field(&b, &key) != SYM_OK)
-			return SYM_ESCHEMA;
-		r->target = SYM_REKEY_RECOVERY;
-	}
-	/* No shares only for the barrier, and then nothing to verify or
-	 * back up. */
-	if (key != 0 || (r->shares == 0 && (r->target != SYM_REKEY_BARRIER ||
-	    r->verify || r->backup)))
-		return SYM_ESCHEMA;
-	return SYM_OK;
+	return parse_optional(r, &b);
 }
 
 /* ---------------------------------------------------------------- */
