@@ -30,6 +30,10 @@ setup() {
 teardown() {
 	rekey_teardown
 	softhsm_teardown "${HSM:-}"
+	if [ -n "${TEST_GNUPGHOME:-}" ]; then
+		GNUPGHOME=$TEST_GNUPGHOME gpgconf --kill all 2>/dev/null || true
+		rm -rf "$TEST_GNUPGHOME"
+	fi
 }
 
 # auto_image IMG DIR [ARGS...] : an image sealed by the token, recovery
@@ -430,4 +434,54 @@ transcript_of() {
 	    --nonce "$nonce" $(rshares rec3 2 1 2) --pin-file "$PIN"
 	assert_status 0
 	exports img rec3 2 1 2 || fail "the verified recovery shares do not authorise"
+}
+
+@test "recovery with --pgp-keys --backup: recovery shares sealed to OpenPGP keys, kept in the image, retrieved and deleted by --target recovery only" {
+	local nonce name fpr fpr_bob fpr_carol
+	TEST_GNUPGHOME=$(mktemp -d /tmp/symgpg.XXXXXX) || fail "no GnuPG home"
+	export GNUPGHOME=$TEST_GNUPGHOME
+	chmod 0700 "$GNUPGHOME"
+	printf 'allow-loopback-pinentry\n' >"$GNUPGHOME/gpg-agent.conf"
+	for name in bob carol; do
+		gpg --batch --no-tty --quiet --pinentry-mode loopback \
+		    --passphrase '' --quick-gen-key "$name <$name@example.org>" \
+		    ed25519 sign 1y 2>/dev/null </dev/null || fail "gpg $name"
+		fpr=$(gpg --batch --with-colons --list-keys "<$name@example.org>" |
+		    awk -F: '$1 == "fpr" { print $10; exit }')
+		gpg --batch --no-tty --quiet --pinentry-mode loopback \
+		    --passphrase '' --quick-add-key "$fpr" cv25519 encr 1y \
+		    2>/dev/null </dev/null || fail "gpg $name subkey"
+		eval "fpr_$name=$fpr"
+	done
+	auto_image img rec
+	run --separate-stderr rk --image img --init --target recovery \
+	    --key-shares 2 --key-threshold 2 --out-dir rec2 \
+	    --pgp-keys "$fpr_bob,$fpr_carol" --backup
+	assert_status 0
+	[ "$(row Backup)" = true ] || fail "$output"
+	nonce=$(rk --image img --target recovery --status --format json |
+	    sed -n 's/^  "nonce": "\(.*\)",$/\1/p')
+	# shellcheck disable=SC2046
+	run --separate-stderr rk --image img --target recovery --nonce "$nonce" \
+	    $(rshares rec 5 1 2 3) --pin-file "$PIN"
+	assert_status 0
+	[ -f rec2/recovery-share-1-of-2.asc ] && [ -f rec2/recovery-share-2-of-2.asc ] ||
+	    fail "$(ls rec2)"
+	# The barrier of an auto seal keeps no backup: none for it.
+	refused 1 'no backed-up keys found' --image img --backup-retrieve
+	run --separate-stderr rk --image img --backup-delete
+	assert_status 0
+	run --separate-stderr rk --image img --target recovery --backup-retrieve
+	assert_status 0
+	[ "$(printf '%s\n' "$output" | grep -c '^-----BEGIN PGP MESSAGE-----$')" -eq 2 ] ||
+	    fail "$output"
+	printf '%s\n' "$output" | grep -q "^Recipient  *$fpr_bob$" || fail "$output"
+	# The sealed recovery shares authorise, through gpg.
+	rm -f root.key
+	"$SYMBOLON" keygen export-root --image img --out root.key --pin-file "$PIN" \
+	    --share rec2/recovery-share-1-of-2.asc --share rec2/recovery-share-2-of-2.asc \
+	    </dev/null >/dev/null 2>&1 || fail "the sealed recovery shares do not authorise"
+	run --separate-stderr rk --image img --target recovery --backup-delete
+	assert_status 0
+	refused 1 'no backed-up keys found' --image img --target recovery --backup-retrieve
 }
