@@ -18,8 +18,9 @@ load ../devices/softhsm
 SETID='[0-9A-F]{4}-[0-9A-F]{4}'
 
 setup() {
-	command -v softhsm2-util >/dev/null && [ -r "$SOFTHSM_MODULE" ] ||
-	    skip "SoftHSM2 is not installed"
+	if ! command -v softhsm2-util >/dev/null || [ ! -r "$SOFTHSM_MODULE" ]; then
+		skip "SoftHSM2 is not installed"
+	fi
 	rekey_setup
 	HSM=$BATS_TEST_TMPDIR/hsm
 	softhsm_setup "$HSM" || fail "softhsm_setup failed"
@@ -278,11 +279,10 @@ transcript_of() {
 }
 
 @test "unseal shares of a Shamir image and recovery shares of another auto image are refused, named; image and progress unchanged" {
-	local nonce id other
+	local nonce
 	auto_image img rec
 	auto_image img2 rec2
 	make_image simg sold 3 2
-	id=$("$SYMBOLON" status --image img </dev/null | sed -n 's/^Image ID  *//p')
 	rk --image img --init --target recovery --key-shares 2 --key-threshold 2 \
 	    --out-dir new >/dev/null
 	nonce=$(rk --image img --target recovery --status --format json |
@@ -307,7 +307,6 @@ transcript_of() {
 	    --share rec/recovery-share-1-of-5.cbor
 	assert_status 1
 	assert_one_rekey_error "symbolon-rekey: rec/recovery-share-1-of-5.cbor: share belongs to image $SETID, not $SETID"
-	[ -n "$id" ]
 }
 
 @test "a wrong PIN at the threshold: one line, the image byte for byte as it was, progress kept; the right PIN completes" {
