@@ -170,6 +170,10 @@ sym_rekey_load(const struct sym_image *img, struct sym_image_pending *pending,
 	if (rc == SYM_OK && memcmp(rekey->image_id,
 	    sym_image_info(img)->image_id, SYM_IMAGE_ID_BYTES) != 0)
 		rc = SYM_EWRONGIMAGE;
+	/* No shares exactly for the barrier of an auto seal. */
+	if (rc == SYM_OK && (rekey->shares == 0) != (sym_rekey_auto(img) &&
+	    rekey->target == SYM_REKEY_BARRIER))
+		rc = SYM_ESCHEMA;
 	*have = rc == SYM_OK;
 	if (rc != SYM_OK)
 		sym_image_pending_clear(pending);
