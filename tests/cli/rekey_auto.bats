@@ -484,3 +484,52 @@ transcript_of() {
 	assert_status 0
 	refused 1 'no backed-up keys found' --image img --target recovery --backup-retrieve
 }
+
+# generation IMG : the barrier generation status reports.
+generation() {
+	"$SYMBOLON" status --image "$1" </dev/null | sed -n 's/^Generation  *//p'
+}
+
+@test "barrier completion under an auto seal, interrupted at every step (exit, torn): the device opens the image, with the old key or the new one" {
+	local nonce pf steps k mode gen
+	use_test_build
+	auto_image img rec
+	rk --image img --init >/dev/null
+	nonce=$(nonce_of img)
+	# shellcheck disable=SC2046
+	rk --image img --nonce "$nonce" $(rshares rec 5 1 2) >/dev/null 2>&1
+	pf=$(progress_files)
+	cp img img.t
+	cp "$RUNDIR/$pf" prog.t
+	run_it() {
+		rk --image img --nonce "$nonce" --share rec/recovery-share-3-of-5.cbor \
+		    --pin-file "$PIN"
+	}
+	SYMBOLON_FAULT_LOG=$PWD/steps run_it >/dev/null 2>&1 ||
+	    fail "the uninterrupted run failed"
+	[ "$(generation img)" = 2 ] || fail "not rekeyed"
+	steps=$(grep -c . steps)
+	[ "$steps" -ge 4 ] || fail "$(cat steps)"
+	for mode in exit torn; do
+		for ((k = 1; k <= steps; k++)); do
+			cp img.t img
+			cp prog.t "$RUNDIR/$pf"
+			SYMBOLON_FAULT=$k:$mode run_it >/dev/null 2>&1 || true
+			gen=$(generation img)
+			[ "$gen" = 1 ] || [ "$gen" = 2 ] ||
+			    fail "step $k:$mode of $steps: generation '$gen'"
+			"$SYMBOLON" store --image img --pin-file "$PIN" list \
+			    </dev/null >/dev/null 2>&1 ||
+			    fail "step $k:$mode of $steps (generation $gen): the device does not open the image"
+			if [ "$gen" = 1 ]; then
+				[ "$(nonce_of img)" = "$nonce" ] ||
+				    fail "step $k:$mode: the rekey is gone, not done"
+			else
+				[ -z "$(nonce_of img)" ] ||
+				    fail "step $k:$mode: done, and still pending"
+			fi
+		done
+	done
+	# The recovery shares authorise throughout (and this commits).
+	exports img rec 5 3 4 5 || fail "the recovery shares stopped working"
+}
