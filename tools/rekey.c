@@ -184,6 +184,10 @@ main(int argc, char **argv)
 	    o.backup_delete > 1)
 		return cli_usage_error(synopsis, "--init, --status and "
 		    "--cancel exclude each other");
+	/* Which options go together: the library's rules, for --init those
+	 * of the image's seal (below). */
+	if (!o.init && sym_rekey_start_check(why, &o.start, 0, NULL) != SYM_OK)
+		return cli_usage_error(synopsis, "%s", why);
 	o.start.verify = o.submit.verification;
 	o.start.target = o.submit.target = o.target;
 	o.start.now = o.submit.now = (uint64_t)time(NULL);
@@ -191,9 +195,7 @@ main(int argc, char **argv)
 	    SYM_IMAGE_WRITE);
 	if (rc != SYM_OK)
 		return cli_fail(rc, o.path);
-	/* Which options go together, for this image's seal: the library's
-	 * rules. */
-	if (sym_rekey_start_check(why, &o.start, o.init,
+	if (o.init && sym_rekey_start_check(why, &o.start, 1,
 	    sym_image_info(img)) != SYM_OK) {
 		sym_image_close(img);
 		return cli_usage_error(synopsis, "%s", why);
