@@ -10,6 +10,9 @@
 #      three other shares, the audit transcript exported and verified.
 #   4-6. Rekey with verification, OpenPGP holders, share sheets and QR.
 #   7. A bulk secret split into raw share files and streamed back.
+#   8. An auto seal: an image sealed by a PKCS#11 token (SoftHSM2 here),
+#      used with no shares; recovery shares open nothing but authorise;
+#      the recovery keys rekeyed with verification; the root key exported.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 export SYMBOLON_BIN=${SYMBOLON_BIN:-$here/../bin}
@@ -141,5 +144,34 @@ head -c $((16 << 20)) /dev/urandom > backup.tar
 	bulk/share-5-of-5.raw
 cmp backup.tar backup-back.tar && echo "backup-back.tar matches backup.tar"
 rm -f backup.tar backup-back.tar
+
+printf '\n#### Part 8: an auto seal (a PKCS#11 token), recovery shares\n'
+step "The token: SoftHSM2 here (at a ceremony, the HSM or smartcard), an AES key that never leaves it"
+export SOFTHSM2_CONF=$work/hsm/softhsm2.conf
+mkdir -p hsm/tokens
+printf 'directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\n' \
+	"$work/hsm/tokens" >"$SOFTHSM2_CONF"
+module=/usr/lib/softhsm/libsofthsm2.so
+softhsm2-util --init-token --free --label ceremony --so-pin 12345678 --pin 1234 >/dev/null
+pkcs11-tool --module "$module" --token-label ceremony --login --pin 1234 --keygen \
+	--key-type aes:32 --label seal-aes --sensitive --private >/dev/null 2>&1
+printf '1234\n' >hsm/pin
+"$here/autoseal.sh" hsm.img "pkcs11:module=$module,token=ceremony,key=seal-aes,name=hsm1" \
+	hsm/pin 3 recovery "${holders[@]}"
+run store --image hsm.img --pin-file hsm/pin put db-password --in secret.txt
+run rotate --image hsm.img --pin-file hsm/pin
+step "Recovery shares alone open nothing: they are refused for store"
+if symbolon store --image hsm.img --share recovery/recovery-share-1-of-5.cbor list </dev/null; then
+	echo "a recovery share unsealed the image" >&2; exit 1
+fi
+"$here/autoseal-rekey.sh" hsm.img hsm/pin recovery2 2 fay,gus,hal \
+	recovery/recovery-share-2-of-5.cbor recovery/recovery-share-4-of-5.cbor recovery/recovery-share-5-of-5.cbor
+step "The root key, released to a quorum of the new recovery shares, opens the image with no token"
+run keygen export-root --image hsm.img --out root.key --pin-file hsm/pin \
+	--share recovery2/recovery-share-1-of-3.cbor --share recovery2/recovery-share-3-of-3.cbor </dev/null
+SOFTHSM2_CONF=/nonexistent symbolon store --image hsm.img --root-key root.key get db-password --out read-back5.txt
+cmp secret.txt read-back5.txt && echo "the exported root key read the secret back, with no device"
+run verify --image hsm.img --pin-file hsm/pin --transcript hsm-transcript.cbor | tail -2
+symbolon verify hsm-transcript.cbor | tail -6
 
 printf '\nCeremony complete.\n'

@@ -197,103 +197,43 @@ report_shares(struct sym_init_result *out, const struct sym_init_shamir *req)
 	}
 }
 
-int
-sym_init_shamir(struct sym_init_result *out,
-    const struct sym_init_shamir *request, const char **failed)
+/* How a ceremony's seal is made once its holders are loaded, and where
+ * the shares it dealt are. */
+struct seal_maker {
+	int (*make)(struct sym_seal *seal, const struct sym_init_shamir *req,
+	    const struct sym_deal_holder *holders, void *ctx);
+	struct sym_deal_output *(*deal)(struct sym_seal *seal);
+	void *ctx;
+};
+
+/* The init ceremony for req's shares (unseal or recovery), with the seal
+ * m makes; out owns the deal and the rows on success. */
+static int
+init_with(struct sym_init_result *out, const struct sym_init_shamir *req,
+    const char **failed, const struct seal_maker *m)
 {
-	struct sym_seal_shamir_params p = {
-		.shares = request->shares, .threshold = request->threshold,
-		.pgp = request->pgp, .out_dir = request->out_dir,
-		.armor = request->armor,
-	};
 	struct holders holders;
 	struct sym_seal seal;
 	struct sym_deal_output *deal;
 	struct sym_init_share *shares = NULL;
-	const char *ignored;
 	int rc;
 
-	memset(out, 0, sizeof *out);
 	memset(&seal, 0, sizeof seal);
-	if (failed == NULL)
-		failed = &ignored;
-	*failed = NULL;
-	if (request->shares < 2 || request->shares > SYM_SHAMIR_MAX_SHARES)
-		return SYM_ESHARES;
-	if (request->threshold < 2 || request->threshold > request->shares)
-		return SYM_ETHRESHOLD;
-	rc = holders_load(&holders, request, failed);
-	p.holders = holders.h;
-	if (rc == SYM_OK)
-		rc = sym_seal_shamir_new(&seal, &p);
-	if (rc == SYM_OK && (shares = calloc(request->shares,
-	    sizeof *shares)) == NULL)
-		rc = SYM_ENOMEM;
-	if (rc == SYM_OK)
-		rc = sym_init_image(out, request->path, &seal, request->now);
-	deal = sym_seal_shamir_deal(&seal);
-	if (rc == SYM_OK && deal != NULL) {
-		/* The result owns the deal and the rows now. */
-		out->deal = *deal;
-		memset(deal, 0, sizeof *deal);
-		out->shares = shares;
-		shares = NULL;
-		report_shares(out, request);
-	}
-	free(shares);
-	if (rc != SYM_OK)
-		sym_init_result_free(out);
-	sym_seal_free(&seal);
-	holders_free(&holders);
-	return rc;
-}
-
-int
-sym_init_auto(struct sym_init_result *out, const struct sym_init_shamir *req,
-    const char *seal_text, const struct sym_seal_pin *pin,
-    const char **failed, char *why)
-{
-	struct sym_seal_auto_recovery r = {
-		.shares = req->shares, .threshold = req->threshold,
-		.pgp = req->pgp, .out_dir = req->out_dir, .armor = req->armor,
-	};
-	struct sym_seal_spec spec;
-	struct holders holders;
-	struct sym_seal seal;
-	struct sym_deal_output *deal;
-	struct sym_init_share *shares = NULL;
-	const char *ignored;
-	int rc;
-
-	memset(out, 0, sizeof *out);
-	memset(&seal, 0, sizeof seal);
-	memset(&holders, 0, sizeof holders);
-	why[0] = '\0';
-	if (failed == NULL)
-		failed = &ignored;
-	*failed = NULL;
 	if (req->shares < 2 || req->shares > SYM_SHAMIR_MAX_SHARES)
 		return SYM_ESHARES;
 	if (req->threshold < 2 || req->threshold > req->shares)
 		return SYM_ETHRESHOLD;
-	if ((rc = sym_seal_spec_parse(&spec, seal_text, why)) != SYM_OK)
-		return rc;
-	if (strcmp(spec.type, "shamir") == 0) {
-		snprintf(why, SYM_SEAL_WHY_MAX, "the shamir seal is made by "
-		    "--key-shares and --key-threshold, not --seal");
-		return SYM_ESEALSPEC;
-	}
 	rc = holders_load(&holders, req, failed);
-	r.holders = holders.h;
 	if (rc == SYM_OK)
-		rc = sym_seal_auto_new(&seal, &spec, pin, &r, why);
+		rc = m->make(&seal, req, holders.h, m->ctx);
 	if (rc == SYM_OK && (shares = calloc(req->shares,
 	    sizeof *shares)) == NULL)
 		rc = SYM_ENOMEM;
 	if (rc == SYM_OK)
 		rc = sym_init_image(out, req->path, &seal, req->now);
-	deal = sym_seal_auto_deal(&seal);
+	deal = seal.ops != NULL ? m->deal(&seal) : NULL;
 	if (rc == SYM_OK && deal != NULL) {
+		/* The result owns the deal and the rows now. */
 		out->deal = *deal;
 		memset(deal, 0, sizeof *deal);
 		out->shares = shares;
@@ -306,6 +246,80 @@ sym_init_auto(struct sym_init_result *out, const struct sym_init_shamir *req,
 	sym_seal_free(&seal);
 	holders_free(&holders);
 	return rc;
+}
+
+static int
+make_shamir(struct sym_seal *seal, const struct sym_init_shamir *req,
+    const struct sym_deal_holder *holders, void *ctx)
+{
+	struct sym_seal_shamir_params p = {
+		.shares = req->shares, .threshold = req->threshold,
+		.pgp = req->pgp, .out_dir = req->out_dir, .armor = req->armor,
+		.holders = holders,
+	};
+
+	(void)ctx;
+	return sym_seal_shamir_new(seal, &p);
+}
+
+int
+sym_init_shamir(struct sym_init_result *out,
+    const struct sym_init_shamir *request, const char **failed)
+{
+	const struct seal_maker m = { make_shamir, sym_seal_shamir_deal, NULL };
+	const char *ignored;
+
+	memset(out, 0, sizeof *out);
+	if (failed == NULL)
+		failed = &ignored;
+	*failed = NULL;
+	return init_with(out, request, failed, &m);
+}
+
+struct auto_ctx {
+	const struct sym_seal_spec *spec;
+	const struct sym_seal_pin *pin;
+	char *why;
+};
+
+static int
+make_auto(struct sym_seal *seal, const struct sym_init_shamir *req,
+    const struct sym_deal_holder *holders, void *ctx)
+{
+	const struct auto_ctx *a = ctx;
+	struct sym_seal_auto_recovery r = {
+		.shares = req->shares, .threshold = req->threshold,
+		.pgp = req->pgp, .out_dir = req->out_dir, .armor = req->armor,
+		.holders = holders,
+	};
+
+	return sym_seal_auto_new(seal, a->spec, a->pin, &r, a->why);
+}
+
+int
+sym_init_auto(struct sym_init_result *out, const struct sym_init_shamir *req,
+    const char *seal_text, const struct sym_seal_pin *pin,
+    const char **failed, char *why)
+{
+	struct sym_seal_spec spec;
+	struct auto_ctx a = { &spec, pin, why };
+	const struct seal_maker m = { make_auto, sym_seal_auto_deal, &a };
+	const char *ignored;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	why[0] = '\0';
+	if (failed == NULL)
+		failed = &ignored;
+	*failed = NULL;
+	if ((rc = sym_seal_spec_parse(&spec, seal_text, why)) != SYM_OK)
+		return rc;
+	if (strcmp(spec.type, "shamir") == 0) {
+		snprintf(why, SYM_SEAL_WHY_MAX, "the shamir seal is made by "
+		    "--key-shares and --key-threshold, not --seal");
+		return SYM_ESEALSPEC;
+	}
+	return init_with(out, req, failed, &m);
 }
 
 static int

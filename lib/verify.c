@@ -55,6 +55,7 @@ describe_share(struct sym_verify_report *r, const struct sym_share *s)
 {
 	r->share_described = 1;
 	r->share.index = s->index;
+	r->share.recovery = s->recovery;
 	r->share.count = s->count;
 	r->share.threshold = s->threshold;
 	memcpy(r->share.holder, s->holder, sizeof r->share.holder);
@@ -608,8 +609,9 @@ text_share(struct text *t, const char *path, const struct sym_verify_report *r)
 
 	sym_set_id_text(set_id, r->share.set_id);
 	short_fingerprint(signer, r->share.signer);
-	addf(t, "%s: share %u of %u%s%s, set %s, generation %llu, threshold %u, "
-	    "signer %s: ", path, r->share.index, r->share.count,
+	addf(t, "%s: %sshare %u of %u%s%s, set %s, generation %llu, threshold "
+	    "%u, signer %s: ", path, r->share.recovery ? "recovery " : "",
+	    r->share.index, r->share.count,
 	    r->share.holder[0] ? ", " : "", r->share.holder, set_id,
 	    (unsigned long long)r->share.generation, r->share.threshold, signer);
 	if (r->code != SYM_OK) {

@@ -56,6 +56,7 @@ files=(
 	"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf:fonts-dejavu-core"
 	"/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf:fonts-dejavu-core"
 	"/usr/lib/softhsm/libsofthsm2.so:softhsm2"
+	"/usr/aarch64-linux-gnu/include/stdio.h:libc6-dev-arm64-cross"
 )
 
 missing=()

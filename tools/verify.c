@@ -103,7 +103,10 @@ verify_image(const char *path, struct gather *g, const char *transcript_path,
 	struct image_run run = { g, path, 0 };
 	struct sym_verify_image_options o = {
 		.transcript_path = transcript_path, .armor = armor,
-		.unseal = g->opts.source_count ? unseal : NULL, .unseal_ctx = &run,
+		/* Shares, a device's PIN or a root key: unseal, and check
+		 * every entry too. */
+		.unseal = g->opts.source_count || g->opts.pin_file ||
+		    g->opts.root_key_file ? unseal : NULL, .unseal_ctx = &run,
 	};
 	struct sym_verify_image_report r;
 	char *text = NULL;

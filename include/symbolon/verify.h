@@ -89,6 +89,7 @@ struct sym_verify_report {
 	int share_described;
 	struct {
 		unsigned index, count, threshold;
+		int recovery;		/* a recovery share (auto seals) */
 		char holder[SYM_IDENTITY_NAME_MAX + 1];
 		uint8_t set_id[SYM_SET_ID_BYTES];
 		uint64_t generation;

@@ -97,3 +97,36 @@ setup() {
 	    --manifest image-shares/manifest.cbor image-shares/share-1-of-3.cbor </dev/null
 	[ "$status" -eq 1 ]
 }
+
+# A private copy of the version-2 image and its SoftHSM2 token.
+golden_v2() {
+	cp -a "$GOLDEN/image-v2-pkcs11" v2
+	printf 'directories.tokendir = %s/v2/tokens\nobjectstore.backend = file\nlog.level = ERROR\n' \
+	    "$PWD" >v2/softhsm2.conf
+	export SOFTHSM2_CONF=$PWD/v2/softhsm2.conf
+}
+
+@test "golden v2 image: status reads an auto-sealed image; its token unseals it and the entry reads back" {
+	golden_v2
+	run --separate-stderr "$SYMBOLON" status --image v2/image-v2.img
+	assert_status 0
+	[[ "$output" == *"image format 2"* ]]
+	printf '%s\n' "$output" | grep -q '^Seal Type  *pkcs11$'
+	printf '%s\n' "$output" | grep -q '^Total Recovery Shares  *3$'
+	printf '%s\n' "$output" | grep -q '^Seal hsm1  *pkcs11, priority 1: answers$'
+	run_to got.txt "$SYMBOLON" store --image v2/image-v2.img --pin-file v2/pin get greeting
+	assert_status 0
+	cmp got.txt "$GOLDEN/entry.txt"
+}
+
+@test "golden v2 image: two recovery shares and the token release its root key" {
+	golden_v2
+	run --separate-stderr "$SYMBOLON" keygen export-root --image v2/image-v2.img \
+	    --out root.key --pin-file v2/pin --share v2/recovery/recovery-share-3-of-3.cbor \
+	    --share v2/recovery/recovery-share-1-of-3.cbor </dev/null
+	assert_status 0
+	SOFTHSM2_CONF=/nonexistent run_to got.txt "$SYMBOLON" store \
+	    --image v2/image-v2.img --root-key root.key get greeting
+	assert_status 0
+	cmp got.txt "$GOLDEN/entry.txt"
+}

@@ -30,17 +30,6 @@ setup() {
 	cp "$BASE/base.img" img
 }
 
-# unchanged_after IMG COMMAND... : runs COMMAND (as `run
-# --separate-stderr`) and fails if IMG changed.
-unchanged_after() {
-	local img=$1 before after
-	shift
-	before=$(file_hash "$img")
-	run --separate-stderr "$@"
-	after=$(file_hash "$img")
-	[ "$before" = "$after" ] || fail "$img changed: $*"
-}
-
 # ---------------------------------------------------------------- init
 
 @test "keygen init: summary, image and share files (mode 0600), shares check against the manifest" {

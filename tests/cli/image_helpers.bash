@@ -152,3 +152,14 @@ no_temporary_files() {
 		fail "temporary files left: $(compgen -G '*.tmp*')"
 	fi
 }
+
+# unchanged_after IMG COMMAND... : runs COMMAND (as `run
+# --separate-stderr`) and fails if IMG changed.
+unchanged_after() {
+	local img=$1 before after
+	shift
+	before=$(file_hash "$img")
+	run --separate-stderr "$@"
+	after=$(file_hash "$img")
+	[ "$before" = "$after" ] || fail "$img changed: $*"
+}

@@ -9,7 +9,7 @@
  *  - a decoded text bundle armors back to the same text (base45 has one
  *    encoding per byte string), and a binary one is returned as it is;
  *  - open's error offset lies inside the bytes; a bundle it opens has
- *    type 1..3 and version 1, and at most the typed parser of that type
+ *    type 1..9 and version 1, and at most the typed parser of that type
  *    accepts it, none of the others;
  *  - what a typed parser accepts, open accepts with that type.
  *
@@ -99,8 +99,9 @@ check_typed(const uint8_t *bytes, size_t len, int open_rc, unsigned type)
 
 	rc = sym_share_parse(&share, bytes, len);
 	if (rc == SYM_OK) {
-		CHECK(open_rc == SYM_OK && type == SYM_BUNDLE_SHARE);
+		CHECK(open_rc == SYM_OK && SYM_BUNDLE_IS_SHARE(type));
 		CHECK(share != NULL);
+		CHECK(share->recovery == (type == SYM_BUNDLE_RECOVERY_SHARE));
 		CHECK(share->index >= 1 && share->index <= share->count);
 		CHECK(share->threshold >= 2 && share->threshold <= share->count);
 		CHECK(share->x != 0);
@@ -118,7 +119,9 @@ check_typed(const uint8_t *bytes, size_t len, int open_rc, unsigned type)
 
 	rc = sym_manifest_parse(manifest, bytes, len);
 	if (rc == SYM_OK) {
-		CHECK(open_rc == SYM_OK && type == SYM_BUNDLE_MANIFEST);
+		CHECK(open_rc == SYM_OK && SYM_BUNDLE_IS_MANIFEST(type));
+		CHECK(manifest->recovery ==
+		    (type == SYM_BUNDLE_RECOVERY_MANIFEST));
 		CHECK(manifest->count >= 2 &&
 		    manifest->count <= SYM_SHAMIR_MAX_SHARES);
 		CHECK(manifest->threshold >= 2 &&
@@ -157,7 +160,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	open_rc = sym_bundle_open(&b, bytes, len, SYM_BUNDLE_ANY);
 	if (open_rc == SYM_OK) {
 		CHECK(b.type >= SYM_BUNDLE_IDENTITY &&
-		    b.type <= SYM_BUNDLE_MANIFEST);
+		    b.type <= SYM_BUNDLE_TYPE_MAX);
 		CHECK(b.version == SYM_BUNDLE_VERSION);
 	} else {
 		CHECK(b.error_offset <= len);

@@ -121,6 +121,40 @@ copy_bytes(const char *path, uint64_t offset, uint8_t *buf, size_t len,
 
 /* ---- create, open, commit ---- */
 
+/* A recovery share where an unseal share is expected, or the reverse, is
+ * refused by name (SYM_ESHAREROLE), after the image check and before any
+ * generation or manifest check. */
+static void
+test_share_roles(void **state)
+{
+	char path[128];
+	struct sym_init_result init;
+	struct sym_image *img = NULL;
+	struct sym_share *share = NULL;
+
+	(void)state;
+	new_path(path, sizeof path, "roles");
+	make_image(path, &init);
+	assert_int_equal(sym_image_open(&img, path, SYM_IMAGE_READ), SYM_OK);
+	assert_int_equal(sym_share_parse(&share, init.deal.shares[0],
+	    init.deal.share_lens[0]), SYM_OK);
+	assert_int_equal(share->recovery, 0);
+	assert_int_equal(sym_image_check_share_of(img, share,
+	    SYM_IMAGE_UNSEAL_SHARE), SYM_OK);
+	/* A Shamir image has no recovery shares to check against. */
+	assert_int_equal(sym_image_check_share_of(img, share,
+	    SYM_IMAGE_RECOVERY_SHARE), SYM_ESHAREROLE);
+	share->recovery = 1;
+	assert_int_equal(sym_image_check_share(img, share), SYM_ESHAREROLE);
+	share->generation = 99;
+	assert_int_equal(sym_image_check_share(img, share), SYM_ESHAREROLE);
+	share->set_id[0] ^= 1;
+	assert_int_equal(sym_image_check_share(img, share), SYM_EWRONGIMAGE);
+	sym_share_free(share);
+	sym_image_close(img);
+	sym_init_result_free(&init);
+}
+
 static void
 test_create_open(void **state)
 {
@@ -385,6 +419,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_create_open),
+		cmocka_unit_test(test_share_roles),
 		cmocka_unit_test(test_put_get_commit),
 		cmocka_unit_test(test_rotate_delete_commit_themselves),
 		cmocka_unit_test(test_wrong_shares),
