@@ -296,7 +296,8 @@ status_table(struct sym_rekey_status *s, unsigned flags, const char *n,
 	SYM_REKEY_ROW(t, "Nonce", "%s", s->started ? n : "n/a");
 	SYM_REKEY_ROW(t, "Started", "%s", yes(s->started));
 	if (s->auto_seal)
-		SYM_REKEY_ROW(t, "Target", "%s", sym_rekey_target_name(s->target));
+		SYM_REKEY_ROW(t, "Target", "%s",
+		    sym_rekey_target_name(s->target));
 	if (s->started) {
 		SYM_REKEY_ROW(t, "Started At", "%s", at);
 		SYM_REKEY_ROW(t, "Rekey Progress", "%zu/%u%s", s->progress,
@@ -381,7 +382,8 @@ sym_rekey_status(struct sym_rekey_status *out, struct sym_image *img,
 		out->progress = progress_count(img, rekey->nonce, now, ttl);
 	}
 	if (sym_rekey_verifying(img, &pending)) {
-		const struct sym_image_seal *next = sym_rekey_quorum_seal(img, 1);
+		const struct sym_image_seal *next =
+		    sym_rekey_quorum_seal(img, 1);
 
 		out->verifying = 1;
 		memcpy(out->verification_nonce, pending.verification_nonce,
@@ -506,7 +508,8 @@ start_record(struct sym_rekey_start_result *out, struct sym_image *img,
 		if (r->shares == 0)
 			snprintf(detail, sizeof detail, "nonce %s, barrier key "
 			    "wrapped by the seal, no shares%s%s", nonce,
-			    signer ? ", by " : "", signer ? signer->pub.name : "");
+			    signer ? ", by " : "",
+			    signer ? signer->pub.name : "");
 		else
 			snprintf(detail, sizeof detail, "nonce %s, %snew %u of "
 			    "%u%s%s%s", nonce, r->target == SYM_REKEY_RECOVERY ?
@@ -539,7 +542,8 @@ start_text(struct sym_rekey_start_result *out, const struct sym_rekey *r,
 	SYM_REKEY_ROW(t, "Nonce", "%s", sym_rekey_uuid(n, r->nonce));
 	SYM_REKEY_ROW(t, "Started", "%s", sym_time_text(at, r->started));
 	if (auto_seal)
-		SYM_REKEY_ROW(t, "Target", "%s", sym_rekey_target_name(r->target));
+		SYM_REKEY_ROW(t, "Target", "%s",
+		    sym_rekey_target_name(r->target));
 	SYM_REKEY_ROW(t, "Rekey Progress", "0/%u", out->required);
 	if (r->shares == 0) {
 		/* Vault printed "New Shares 1" here and then no share
@@ -582,9 +586,9 @@ start_check_sealed(char why[SYM_REKEY_WHY_MAX],
 	    p->name_count)
 		snprintf(why, SYM_REKEY_WHY_MAX, "--key-shares, "
 		    "--key-threshold, --out-dir, --to and --holders: not "
-		    "applicable to the barrier of an auto-sealed image (its seal "
-		    "wraps the new key; --target recovery deals new recovery "
-		    "shares)");
+		    "applicable to the barrier of an auto-sealed image (its "
+		    "seal wraps the new key; --target recovery deals new "
+		    "recovery shares)");
 	return why[0] ? SYM_EUSAGE : SYM_OK;
 }
 
@@ -681,8 +685,9 @@ sym_rekey_start(struct sym_rekey_start_result *out, struct sym_image *img,
 	r->verify = p->verify;
 	if (p->out_dir != NULL)
 		snprintf(r->out_dir, sizeof r->out_dir, "%s", p->out_dir);
-	if (p->out_dir != NULL && snprintf(path, sizeof path, "%s/%smanifest.cbor",
-	    p->out_dir, p->target == SYM_REKEY_RECOVERY ? "recovery-" : "") > 0 &&
+	if (p->out_dir != NULL && snprintf(path, sizeof path,
+	    "%s/%smanifest.cbor", p->out_dir, p->target ==
+	    SYM_REKEY_RECOVERY ? "recovery-" : "") > 0 &&
 	    sym_io_check_absent(path) != SYM_OK) {
 		sym_rekey_refuse(&out->said, SYM_REKEY_DEALT_DIR, "%s: already "
 		    "holds a deal; give an empty directory for the new shares",

@@ -184,13 +184,15 @@ complete_sealed(struct sym_image *img, const struct sym_seal_pin *pin,
 		return SYM_EUSAGE;
 	}
 	before = info->devices[0];
+	memset(&made, 0, sizeof made);
 	memset(&spec, 0, sizeof spec);
 	snprintf(spec.type, sizeof spec.type, "%s", before.type);
 	snprintf(spec.name, sizeof spec.name, "%s", before.name);
 	spec.priority = before.priority;
 	spec.params = before.params;
 	rc = sym_seal_auto_new(&seal, &spec, pin, NULL, device_why);
-	if (rc == SYM_OK && (key = sym_secmem_alloc(SYM_IMAGE_KEY_BYTES)) == NULL)
+	if (rc == SYM_OK &&
+	    (key = sym_secmem_alloc(SYM_IMAGE_KEY_BYTES)) == NULL)
 		rc = SYM_ENOMEM;
 	if (rc == SYM_OK)
 		rc = sym_seal_make(&seal, key, &made, img, now);
@@ -198,8 +200,9 @@ complete_sealed(struct sym_image *img, const struct sym_seal_pin *pin,
 		snprintf(why, SYM_REKEY_WHY_MAX, "%s", device_why);
 	if (rc == SYM_OK)
 		rc = sym_image_set_devices(img, &made.device, 1);
-	if (rc == SYM_OK &&
-	    (rc = sym_image_rekey_install(img, key, &made.record, 0)) != SYM_OK &&
+	if (rc == SYM_OK)
+		rc = sym_image_rekey_install(img, key, &made.record, 0);
+	if (rc != SYM_OK && made.has_device &&
 	    sym_image_set_devices(img, &before, 1) != SYM_OK) {
 		/* cannot fail: the record was the image's */
 	}
@@ -459,7 +462,8 @@ keep_progress(struct sym_rekey_submission *s)
 
 /* What the commit of a completion says in the audit log. */
 static void
-new_shares_detail(char *detail, size_t cap, const struct sym_rekey_submission *s)
+new_shares_detail(char *detail, size_t cap,
+    const struct sym_rekey_submission *s)
 {
 	const struct sym_image_info *info = sym_image_info(s->img);
 	const struct sym_rekey *r = &s->rekey;
@@ -568,7 +572,8 @@ open_by_device(struct sym_rekey_submission *s, char why[SYM_REKEY_WHY_MAX],
 		return rc;
 	}
 	rc = sym_quorum_recover(&key, &len, q);
-	if (rc == SYM_ECOMMITMENT || (rc == SYM_OK && len != SYM_IMAGE_KEY_BYTES))
+	if (rc == SYM_ECOMMITMENT ||
+	    (rc == SYM_OK && len != SYM_IMAGE_KEY_BYTES))
 		rc = SYM_ERECOVERY;
 	else if (rc == SYM_OK)
 		rc = sym_image_recovery_check(s->img, key, pending);
@@ -676,7 +681,8 @@ finish_complete(struct sym_rekey_submission *s,
 	out->outcome = r->verify ? SYM_REKEY_ISSUED : SYM_REKEY_COMPLETED;
 	out->no_shares = r->shares == 0;
 	if (r->target == SYM_REKEY_RECOVERY)
-		out->generation = r->verify ? info->pending_recovery.generation :
+		out->generation = r->verify ?
+		    info->pending_recovery.generation :
 		    info->recovery.generation;
 	else
 		out->generation = r->verify ? info->pending_seal.generation :
@@ -868,7 +874,8 @@ sym_rekey_submission_finish(struct sym_rekey_submission *s,
 	}
 	if (rc == SYM_OK && (out->outcome == SYM_REKEY_COMPLETED ||
 	    out->outcome == SYM_REKEY_ISSUED))
-		issued_text(out, info->device_count ? info->devices[0].name : "");
+		issued_text(out, info->device_count ? info->devices[0].name :
+		    "");
 	if (rc == SYM_OK && out->outcome == SYM_REKEY_VERIFIED)
 		sym_rekey_say(&out->said.text, "Rekey verification "
 		    "successful. The new %sshares (generation %llu) are now "

@@ -55,7 +55,8 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 static void
 check_rules(const struct sym_rekey *k)
 {
-	CHECK(k->target == SYM_REKEY_BARRIER || k->target == SYM_REKEY_RECOVERY);
+	CHECK(k->target == SYM_REKEY_BARRIER ||
+	    k->target == SYM_REKEY_RECOVERY);
 	CHECK(memcmp(k->signer, public_key, sizeof public_key) == 0);
 	if (k->shares == 0) {
 		CHECK(k->threshold == 0 && k->target == SYM_REKEY_BARRIER);
