@@ -150,6 +150,13 @@ bin/symbolon-keygen: $(KEYGEN_OBJS) $(TOOL_COMMON) build/libsymbolon.a
 	$(call say,LD,$@)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(LINK_INPUTS) $(CORE_LIBS)
 
+# rekey is two files (tools/rekey.h).
+REKEY_OBJS := build/tools/rekey.o build/tools/rekey_submit.o
+bin/symbolon-rekey: $(REKEY_OBJS) $(TOOL_COMMON) build/libsymbolon.a
+	@mkdir -p bin
+	$(call say,LD,$@)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(LINK_INPUTS) $(CORE_LIBS)
+
 # symbolon-qr writes pictures: it links the plugin (before libsymbolon.a,
 # so that the picture functions come from it), found at run time where
 # the loader of picture.h looks.
@@ -275,6 +282,12 @@ build/test-bin/symbolon-%: build/tools/%.o $(TOOL_COMMON) build/testhooks/libsym
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(LINK_INPUTS) $(LIBS)
 
 build/test-bin/symbolon-keygen: $(KEYGEN_OBJS) $(TOOL_COMMON) \
+    build/testhooks/libsymbolon.a
+	@mkdir -p $(dir $@)
+	$(call say,LD,$@)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(LINK_INPUTS) $(LIBS)
+
+build/test-bin/symbolon-rekey: $(REKEY_OBJS) $(TOOL_COMMON) \
     build/testhooks/libsymbolon.a
 	@mkdir -p $(dir $@)
 	$(call say,LD,$@)

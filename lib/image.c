@@ -517,6 +517,9 @@ append_records(struct sym_image *img, const char *operation,
 	 * that nothing can promote any more: drop it now. */
 	if (rc == SYM_OK && img->info.verification_pending && !nonce_pending)
 		rc = sym_image_rekey_discard(img);
+	/* So do new recovery shares (rekey --target recovery --verify). */
+	if (rc == SYM_OK && img->info.recovery_pending && !nonce_pending)
+		rc = sym_image_recovery_discard(img);
 	if (rc != SYM_OK)
 		return rc;
 	sym_image_audit_log(img, &log);

@@ -30,6 +30,7 @@
 #include "symbolon/random.h"
 #include "symbolon/rekey.h"
 #include "symbolon/secmem.h"
+#include "symbolon/seal.h"
 
 #include "rekey_internal.h"
 
@@ -44,7 +45,7 @@ sym_rekey_exit_status(int rc, enum sym_rekey_refusal r)
 	if (rc != SYM_OK || r == SYM_REKEY_ACCEPTED)
 		return sym_exit_status(rc);
 	return r == SYM_REKEY_NO_NONCE || r == SYM_REKEY_DEALT_DIR ||
-	    r == SYM_REKEY_NO_SHARES ? 2 : 1;
+	    r == SYM_REKEY_NO_SHARES || r == SYM_REKEY_NOT_AUTO ? 2 : 1;
 }
 
 int
@@ -169,19 +170,81 @@ sym_rekey_load(const struct sym_image *img, struct sym_image_pending *pending,
 	if (rc == SYM_OK && memcmp(rekey->image_id,
 	    sym_image_info(img)->image_id, SYM_IMAGE_ID_BYTES) != 0)
 		rc = SYM_EWRONGIMAGE;
+	/* No shares exactly for the barrier of an auto seal. */
+	if (rc == SYM_OK && (rekey->shares == 0) != (sym_rekey_auto(img) &&
+	    rekey->target == SYM_REKEY_BARRIER))
+		rc = SYM_ESCHEMA;
 	*have = rc == SYM_OK;
 	if (rc != SYM_OK)
 		sym_image_pending_clear(pending);
 	return rc;
 }
 
-/* Where a verification stands: issued, and its nonce recorded. */
+/* Where a verification stands: issued, and its nonce recorded.  An image
+ * has pending unseal shares (Shamir) or pending recovery shares (auto),
+ * never both. */
 int
 sym_rekey_verifying(const struct sym_image *img,
     const struct sym_image_pending *p)
 {
-	return p->has_verification_nonce &&
-	    sym_image_info(img)->verification_pending;
+	const struct sym_image_info *info = sym_image_info(img);
+
+	return p->has_verification_nonce && (info->verification_pending ||
+	    info->recovery_pending);
+}
+
+int
+sym_rekey_auto(const struct sym_image *img)
+{
+	return sym_image_info(img)->seal.type == SYM_SEAL_AUTO;
+}
+
+const char *
+sym_rekey_target_name(enum sym_rekey_target target)
+{
+	return target == SYM_REKEY_RECOVERY ? "recovery" : "barrier";
+}
+
+const struct sym_image_seal *
+sym_rekey_quorum_seal(const struct sym_image *img, int pending)
+{
+	const struct sym_image_info *info = sym_image_info(img);
+
+	if (sym_rekey_auto(img))
+		return pending ? &info->pending_recovery : &info->recovery;
+	return pending ? &info->pending_seal : &info->seal;
+}
+
+uint64_t
+sym_rekey_generation(const struct sym_image *img,
+    enum sym_rekey_target target)
+{
+	const struct sym_image_info *info = sym_image_info(img);
+
+	return target == SYM_REKEY_RECOVERY ? info->recovery.generation :
+	    info->seal.generation;
+}
+
+int
+sym_rekey_target_refused(struct sym_rekey_said *out,
+    const struct sym_image *img, enum sym_rekey_target target, int have,
+    const struct sym_rekey *r)
+{
+	if (target == SYM_REKEY_RECOVERY && !sym_rekey_auto(img)) {
+		sym_rekey_refuse(out, SYM_REKEY_NOT_AUTO, "recovery rekeying "
+		    "is for auto-sealed images; this image's seal is %s",
+		    sym_seal_type_name(sym_image_info(img)->seal.type));
+		return 1;
+	}
+	if (have && r->target != target) {
+		sym_rekey_refuse(out, SYM_REKEY_OTHER_TARGET, "a %s rekey is "
+		    "in progress, not a %s rekey: give --target %s",
+		    sym_rekey_target_name(r->target),
+		    sym_rekey_target_name(target),
+		    sym_rekey_target_name(r->target));
+		return 1;
+	}
+	return 0;
 }
 
 static size_t
@@ -220,40 +283,33 @@ rekey_alloc(void)
 /* ---------------------------------------------------------------- */
 /* Status */
 
+/* Vault's table, with the target named on an auto-sealed image (where
+ * there are two); a Shamir image's stays Vault's exactly. */
 static void
-status_text(struct sym_rekey_status *s, unsigned flags)
+status_table(struct sym_rekey_status *s, unsigned flags, const char *n,
+    const char *v, const char *at)
 {
 	struct sym_rekey_text *t = &s->said.text;
-	char n[SYM_UUID_TEXT_BYTES] = "", v[SYM_UUID_TEXT_BYTES] = "";
-	char at[SYM_TIME_TEXT_BYTES] = "";
 
-	if (s->started)
-		sym_rekey_uuid(n, s->nonce), sym_time_text(at, s->started_at);
-	if (s->verifying)
-		sym_rekey_uuid(v, s->verification_nonce);
-	if (flags & SYM_REKEY_STATUS_JSON) {
-		sym_rekey_say(t, "{\n  \"nonce\": \"%s\",\n  \"started\": %s,\n"
-		    "  \"started_at\": \"%s\",\n  \"t\": %u,\n  \"n\": %u,\n"
-		    "  \"progress\": %zu,\n  \"required\": %u,\n", n,
-		    yes(s->started), at, s->threshold, s->shares, s->progress,
-		    s->required);
-		sym_rekey_say(t, "  \"verification_required\": %s,\n"
-		    "  \"verification_nonce\": \"%s\",\n"
-		    "  \"verification_progress\": %zu\n}\n",
-		    yes(s->verify), v, s->verification_progress);
-		return;
-	}
 	SYM_REKEY_ROW(t, "Key", "%s", "Value");
 	SYM_REKEY_ROW(t, "---", "%s", "-----");
 	SYM_REKEY_ROW(t, "Nonce", "%s", s->started ? n : "n/a");
 	SYM_REKEY_ROW(t, "Started", "%s", yes(s->started));
+	if (s->auto_seal)
+		SYM_REKEY_ROW(t, "Target", "%s",
+		    sym_rekey_target_name(s->target));
 	if (s->started) {
 		SYM_REKEY_ROW(t, "Started At", "%s", at);
 		SYM_REKEY_ROW(t, "Rekey Progress", "%zu/%u%s", s->progress,
 		    s->required, s->verifying ? " (verification in progress)" :
 		    "");
-		SYM_REKEY_ROW(t, "New Shares", "%u", s->shares);
-		SYM_REKEY_ROW(t, "New Threshold", "%u", s->threshold);
+		if (s->shares == 0)
+			SYM_REKEY_ROW(t, "New Shares", "%s", "none (the seal "
+			    "wraps the new key)");
+		else {
+			SYM_REKEY_ROW(t, "New Shares", "%u", s->shares);
+			SYM_REKEY_ROW(t, "New Threshold", "%u", s->threshold);
+		}
 		SYM_REKEY_ROW(t, "Verification Required", "%s", yes(s->verify));
 		sym_rekey_say_signer(t, "Started By", s->signer);
 	}
@@ -265,11 +321,39 @@ status_text(struct sym_rekey_status *s, unsigned flags)
 	}
 }
 
+static void
+status_text(struct sym_rekey_status *s, unsigned flags)
+{
+	struct sym_rekey_text *t = &s->said.text;
+	char n[SYM_UUID_TEXT_BYTES] = "", v[SYM_UUID_TEXT_BYTES] = "";
+	char at[SYM_TIME_TEXT_BYTES] = "";
+
+	if (s->started)
+		sym_rekey_uuid(n, s->nonce), sym_time_text(at, s->started_at);
+	if (s->verifying)
+		sym_rekey_uuid(v, s->verification_nonce);
+	if (!(flags & SYM_REKEY_STATUS_JSON)) {
+		status_table(s, flags, n, v, at);
+		return;
+	}
+	sym_rekey_say(t, "{\n  \"nonce\": \"%s\",\n  \"started\": %s,\n", n,
+	    yes(s->started));
+	if (s->auto_seal)
+		sym_rekey_say(t, "  \"target\": \"%s\",\n",
+		    sym_rekey_target_name(s->target));
+	sym_rekey_say(t, "  \"started_at\": \"%s\",\n  \"t\": %u,\n"
+	    "  \"n\": %u,\n  \"progress\": %zu,\n  \"required\": %u,\n", at,
+	    s->threshold, s->shares, s->progress, s->required);
+	sym_rekey_say(t, "  \"verification_required\": %s,\n"
+	    "  \"verification_nonce\": \"%s\",\n"
+	    "  \"verification_progress\": %zu\n}\n",
+	    yes(s->verify), v, s->verification_progress);
+}
+
 int
 sym_rekey_status(struct sym_rekey_status *out, struct sym_image *img,
-    uint64_t now, uint64_t ttl, unsigned flags)
+    enum sym_rekey_target target, uint64_t now, uint64_t ttl, unsigned flags)
 {
-	const struct sym_image_info *info = sym_image_info(img);
 	struct sym_image_pending pending;
 	struct sym_rekey *rekey = rekey_alloc();
 	int rc;
@@ -282,7 +366,12 @@ sym_rekey_status(struct sym_rekey_status *out, struct sym_image *img,
 		free(rekey);
 		return rc;
 	}
-	out->required = info->seal.threshold;
+	out->target = target;
+	out->auto_seal = sym_rekey_auto(img);
+	out->required = sym_rekey_quorum_seal(img, 0)->threshold;
+	if (sym_rekey_target_refused(&out->said, img, target, out->started,
+	    rekey))
+		goto out;
 	if (out->started) {
 		memcpy(out->nonce, rekey->nonce, sizeof out->nonce);
 		memcpy(out->signer, rekey->signer, sizeof out->signer);
@@ -293,16 +382,20 @@ sym_rekey_status(struct sym_rekey_status *out, struct sym_image *img,
 		out->progress = progress_count(img, rekey->nonce, now, ttl);
 	}
 	if (sym_rekey_verifying(img, &pending)) {
+		const struct sym_image_seal *next =
+		    sym_rekey_quorum_seal(img, 1);
+
 		out->verifying = 1;
 		memcpy(out->verification_nonce, pending.verification_nonce,
 		    sizeof out->verification_nonce);
 		out->verification_progress = progress_count(img,
 		    pending.verification_nonce, now, ttl);
-		out->new_threshold = info->pending_seal.threshold;
-		out->new_shares = info->pending_seal.shares;
+		out->new_threshold = next->threshold;
+		out->new_shares = next->shares;
 		out->progress = 0;
 	}
 	status_text(out, flags);
+out:
 	sym_image_pending_clear(&pending);
 	free(rekey);
 	return SYM_OK;
@@ -412,9 +505,17 @@ start_record(struct sym_rekey_start_result *out, struct sym_image *img,
 		memcpy(pending->rekey, bundle, len);
 		pending->rekey_len = len;
 		sym_uuid_text(nonce, r->nonce);
-		snprintf(detail, sizeof detail, "nonce %s, new %u of %u%s%s%s",
-		    nonce, r->threshold, r->shares, r->verify ? ", verify" : "",
-		    signer ? ", by " : "", signer ? signer->pub.name : "");
+		if (r->shares == 0)
+			snprintf(detail, sizeof detail, "nonce %s, barrier key "
+			    "wrapped by the seal, no shares%s%s", nonce,
+			    signer ? ", by " : "",
+			    signer ? signer->pub.name : "");
+		else
+			snprintf(detail, sizeof detail, "nonce %s, %snew %u of "
+			    "%u%s%s%s", nonce, r->target == SYM_REKEY_RECOVERY ?
+			    "recovery key, " : "", r->threshold, r->shares,
+			    r->verify ? ", verify" : "", signer ? ", by " : "",
+			    signer ? signer->pub.name : "");
 		sym_image_journal_add(pending, r->started,
 		    SYM_AUDIT_REKEY_INIT, detail);
 		rc = sym_image_pending_put(img, pending);
@@ -431,7 +532,7 @@ start_record(struct sym_rekey_start_result *out, struct sym_image *img,
 
 static void
 start_text(struct sym_rekey_start_result *out, const struct sym_rekey *r,
-    int pgp_count)
+    int pgp_count, int auto_seal)
 {
 	struct sym_rekey_text *t = &out->said.text;
 	char n[SYM_UUID_TEXT_BYTES], at[32];
@@ -440,9 +541,19 @@ start_text(struct sym_rekey_start_result *out, const struct sym_rekey *r,
 	SYM_REKEY_ROW(t, "---", "%s", "-----");
 	SYM_REKEY_ROW(t, "Nonce", "%s", sym_rekey_uuid(n, r->nonce));
 	SYM_REKEY_ROW(t, "Started", "%s", sym_time_text(at, r->started));
+	if (auto_seal)
+		SYM_REKEY_ROW(t, "Target", "%s",
+		    sym_rekey_target_name(r->target));
 	SYM_REKEY_ROW(t, "Rekey Progress", "0/%u", out->required);
-	SYM_REKEY_ROW(t, "New Shares", "%u", r->shares);
-	SYM_REKEY_ROW(t, "New Threshold", "%u", r->threshold);
+	if (r->shares == 0) {
+		/* Vault printed "New Shares 1" here and then no share
+		 * (V #18574): say what happens instead. */
+		SYM_REKEY_ROW(t, "New Shares", "%s", "none (the seal wraps "
+		    "the new key)");
+	} else {
+		SYM_REKEY_ROW(t, "New Shares", "%u", r->shares);
+		SYM_REKEY_ROW(t, "New Threshold", "%u", r->threshold);
+	}
 	SYM_REKEY_ROW(t, "Verification Required", "%s", yes(r->verify));
 	/* Vault prints the fingerprints; the holders confirm them. */
 	for (int i = 0; i < pgp_count; i++)
@@ -454,9 +565,37 @@ start_text(struct sym_rekey_start_result *out, const struct sym_rekey *r,
 		sym_rekey_say_signer(t, "Started By", out->signer);
 }
 
+/* The barrier of an auto-sealed image: its seal wraps the new key, so
+ * there is nothing to deal, encrypt, back up or verify (Vault's words). */
+static int
+start_check_sealed(char why[SYM_REKEY_WHY_MAX],
+    const struct sym_rekey_start_params *p)
+{
+	if (p->pgp_count)
+		snprintf(why, SYM_REKEY_WHY_MAX, "--pgp-keys: PGP key "
+		    "encryption not supported when using stored keys (the "
+		    "barrier of an auto-sealed image has no shares)");
+	else if (p->backup)
+		snprintf(why, SYM_REKEY_WHY_MAX, "--backup: key backup not "
+		    "supported when using stored keys");
+	else if (p->verify)
+		snprintf(why, SYM_REKEY_WHY_MAX, "--verify: requiring "
+		    "verification not supported when rekeying the barrier key "
+		    "with recovery keys");
+	else if (p->shares || p->threshold || p->out_dir || p->to_count ||
+	    p->name_count)
+		snprintf(why, SYM_REKEY_WHY_MAX, "--key-shares, "
+		    "--key-threshold, --out-dir, --to and --holders: not "
+		    "applicable to the barrier of an auto-sealed image (its "
+		    "seal wraps the new key; --target recovery deals new "
+		    "recovery shares)");
+	return why[0] ? SYM_EUSAGE : SYM_OK;
+}
+
 int
 sym_rekey_start_check(char why[SYM_REKEY_WHY_MAX],
-    const struct sym_rekey_start_params *p, int starting)
+    const struct sym_rekey_start_params *p, int starting,
+    const struct sym_image_info *info)
 {
 	const unsigned n = p->shares;
 
@@ -468,6 +607,9 @@ sym_rekey_start_check(char why[SYM_REKEY_WHY_MAX],
 		    "--backup and --signer go with --init");
 	else if (!starting)
 		return SYM_OK;
+	else if (info != NULL && info->seal.type == SYM_SEAL_AUTO &&
+	    p->target == SYM_REKEY_BARRIER)
+		return start_check_sealed(why, p);
 	else if (n < 2 || n > SYM_SHAMIR_MAX_SHARES)
 		snprintf(why, SYM_REKEY_WHY_MAX, "--key-shares: 2 to %u shares",
 		    SYM_SHAMIR_MAX_SHARES);
@@ -517,24 +659,35 @@ sym_rekey_start(struct sym_rekey_start_result *out, struct sym_image *img,
 	memset(&pending, 0, sizeof pending);
 	if (r == NULL)
 		return SYM_ENOMEM;
-	if ((rc = sym_rekey_start_check(out->said.why, p, 1)) != SYM_OK)
+	if ((rc = sym_rekey_start_check(out->said.why, p, 1, info)) != SYM_OK)
 		goto out;
 	if ((rc = sym_rekey_load(img, &pending, r, &have)) != SYM_OK)
 		goto out;
+	if (sym_rekey_target_refused(&out->said, img, p->target, 0, r))
+		goto out;
 	if (have || pending.has_verification_nonce) {
+		/* One at a time, of either target, as Vault's core keeps. */
+		const char *other = have && r->target != p->target ?
+		    sym_rekey_target_name(r->target) : NULL;
+
 		sym_rekey_refuse(&out->said, SYM_REKEY_IN_PROGRESS,
-		    "rekey already in progress");
+		    "rekey already in progress%s%s%s", other ? " (a " : "",
+		    other ? other : "", other ? " rekey)" : "");
 		goto out;
 	}
 	memset(r, 0, sizeof *r);
 	memcpy(r->image_id, info->image_id, SYM_IMAGE_ID_BYTES);
+	r->target = p->target;
 	r->started = p->now;
-	r->generation = info->seal.generation;
+	r->generation = sym_rekey_generation(img, p->target);
 	r->shares = p->shares;
 	r->threshold = p->threshold;
 	r->verify = p->verify;
-	snprintf(r->out_dir, sizeof r->out_dir, "%s", p->out_dir);
-	if (snprintf(path, sizeof path, "%s/manifest.cbor", p->out_dir) > 0 &&
+	if (p->out_dir != NULL)
+		snprintf(r->out_dir, sizeof r->out_dir, "%s", p->out_dir);
+	if (p->out_dir != NULL && snprintf(path, sizeof path,
+	    "%s/%smanifest.cbor", p->out_dir, p->target ==
+	    SYM_REKEY_RECOVERY ? "recovery-" : "") > 0 &&
 	    sym_io_check_absent(path) != SYM_OK) {
 		sym_rekey_refuse(&out->said, SYM_REKEY_DEALT_DIR, "%s: already "
 		    "holds a deal; give an empty directory for the new shares",
@@ -547,8 +700,8 @@ sym_rekey_start(struct sym_rekey_start_result *out, struct sym_image *img,
 	if (rc == SYM_OK) {
 		memcpy(out->nonce, r->nonce, sizeof out->nonce);
 		out->started = r->started;
-		out->required = info->seal.threshold;
-		start_text(out, r, p->pgp_count);
+		out->required = sym_rekey_quorum_seal(img, 0)->threshold;
+		start_text(out, r, p->pgp_count, sym_rekey_auto(img));
 	}
 out:
 	for (size_t i = 0; i < SYM_SHAMIR_MAX_SHARES; i++) {
@@ -565,7 +718,8 @@ out:
 
 int
 sym_rekey_cancel(struct sym_rekey_cancel_result *out, struct sym_image *img,
-    int verification, uint64_t now, uint64_t ttl)
+    enum sym_rekey_target target, int verification, uint64_t now,
+    uint64_t ttl)
 {
 	struct sym_image_pending pending;
 	struct sym_rekey *rekey = rekey_alloc();
@@ -577,6 +731,8 @@ sym_rekey_cancel(struct sym_rekey_cancel_result *out, struct sym_image *img,
 		return SYM_ENOMEM;
 	if ((rc = sym_rekey_load(img, &pending, rekey, &have)) != SYM_OK)
 		goto done;
+	if (sym_rekey_target_refused(&out->said, img, target, have, rekey))
+		goto out;
 	if (verification) {
 		/* Vault's "rekey -cancel -verify": a fresh verification
 		 * nonce, progress cleared, the rekey kept. */
@@ -651,18 +807,32 @@ backup_entry(void *ctx, unsigned index, const uint8_t fingerprint[20],
 	return SYM_OK;
 }
 
+/* The one backup an image keeps is its target's: a Shamir image's is
+ * the barrier's, an auto-sealed image's the recovery key's (its barrier
+ * has no shares to keep). */
+static int
+backup_target_refused(struct sym_rekey_said *out, const struct sym_image *img,
+    enum sym_rekey_target target, int *theirs)
+{
+	*theirs = (target == SYM_REKEY_RECOVERY) == sym_rekey_auto(img);
+	return sym_rekey_target_refused(out, img, target, 0, NULL);
+}
+
 int
-sym_rekey_backup_get(struct sym_rekey_backup *out, const struct sym_image *img)
+sym_rekey_backup_get(struct sym_rekey_backup *out, const struct sym_image *img,
+    enum sym_rekey_target target)
 {
 	struct sym_rekey_text *t = &out->said.text;
 	struct sym_image_pending pending;
 	char nonce[SYM_UUID_TEXT_BYTES];
-	int rc;
+	int rc, theirs;
 
 	memset(out, 0, sizeof *out);
+	if (backup_target_refused(&out->said, img, target, &theirs))
+		return SYM_OK;
 	if ((rc = sym_image_pending_get(img, &pending)) != SYM_OK)
 		return rc;
-	if (pending.backup == NULL) {
+	if (pending.backup == NULL || !theirs) {
 		sym_rekey_refuse(&out->said, SYM_REKEY_NO_BACKUP,
 		    "no backed-up keys found");
 		sym_image_pending_clear(&pending);
@@ -705,20 +875,24 @@ sym_rekey_backup_free(struct sym_rekey_backup *b)
 
 int
 sym_rekey_backup_delete(struct sym_rekey_backup *out, struct sym_image *img,
-    uint64_t now)
+    enum sym_rekey_target target, uint64_t now)
 {
 	struct sym_image_pending pending;
-	int rc;
+	int rc, theirs;
 
 	memset(out, 0, sizeof *out);
+	if (backup_target_refused(&out->said, img, target, &theirs))
+		return SYM_OK;
 	if ((rc = sym_image_pending_get(img, &pending)) != SYM_OK)
 		return rc;
-	free(pending.backup);
-	pending.backup = NULL;
-	pending.backup_len = 0;
-	sym_image_journal_add(&pending, now, SYM_AUDIT_REKEY_BACKUP_DELETE,
-	    "backed-up shares deleted");
-	rc = sym_image_pending_put(img, &pending);
+	if (theirs) {
+		free(pending.backup);
+		pending.backup = NULL;
+		pending.backup_len = 0;
+		sym_image_journal_add(&pending, now,
+		    SYM_AUDIT_REKEY_BACKUP_DELETE, "backed-up shares deleted");
+		rc = sym_image_pending_put(img, &pending);
+	}
 	sym_image_pending_clear(&pending);
 	if (rc == SYM_OK)
 		sym_rekey_say(&out->said.text, "Success! Deleted backed-up "

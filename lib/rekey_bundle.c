@@ -38,6 +38,7 @@ enum {
 	FIELD_HOLDERS = 11,
 	FIELD_OUT_DIR = 12,
 	FIELD_BACKUP = 13,
+	FIELD_TARGET = 14,
 };
 
 void
@@ -148,7 +149,9 @@ sym_rekey_encode(uint8_t **bundle, size_t *len, struct sym_rekey *r,
 		return SYM_ENOMEM;
 	}
 	sym_cbor_writer_init(&w, payload, cap);
-	sym_bundle_begin(&w, r->backup ? 10 : 9, SYM_BUNDLE_REKEY, r->signer);
+	sym_bundle_begin(&w, 9u + (r->backup ? 1u : 0u) +
+	    (r->target != SYM_REKEY_BARRIER ? 1u : 0u), SYM_BUNDLE_REKEY,
+	    r->signer);
 	sym_cbor_put_uint(&w, FIELD_IMAGE_ID);
 	sym_cbor_put_bytes(&w, r->image_id, sizeof r->image_id);
 	sym_cbor_put_uint(&w, FIELD_NONCE);
@@ -170,6 +173,10 @@ sym_rekey_encode(uint8_t **bundle, size_t *len, struct sym_rekey *r,
 	if (r->backup) {
 		sym_cbor_put_uint(&w, FIELD_BACKUP);
 		sym_cbor_put_bool(&w, 1);
+	}
+	if (r->target != SYM_REKEY_BARRIER) {
+		sym_cbor_put_uint(&w, FIELD_TARGET);
+		sym_cbor_put_uint(&w, (uint64_t)r->target);
 	}
 	rc = sym_cbor_writer_finish(&w, &payload_len);
 	if (rc == SYM_OK)
@@ -232,6 +239,34 @@ parse_holders(struct sym_rekey *r, struct sym_cbor_reader *c)
 	return SYM_OK;
 }
 
+/* The optional fields after 12: backup (13), target (14), then the end. */
+static int
+parse_optional(struct sym_rekey *r, struct sym_bundle *b)
+{
+	uint64_t key, target;
+
+	if (sym_bundle_next_field(b, &key) != SYM_OK)
+		return SYM_ESCHEMA;
+	if (key == FIELD_BACKUP) {
+		if (sym_cbor_read_bool(&b->fields, &r->backup) != SYM_OK ||
+		    !r->backup || sym_bundle_next_field(b, &key) != SYM_OK)
+			return SYM_ESCHEMA;
+	}
+	if (key == FIELD_TARGET) {
+		if (sym_cbor_read_uint(&b->fields, &target) != SYM_OK ||
+		    target != SYM_REKEY_RECOVERY ||
+		    sym_bundle_next_field(b, &key) != SYM_OK)
+			return SYM_ESCHEMA;
+		r->target = SYM_REKEY_RECOVERY;
+	}
+	/* No shares only for the barrier, and then nothing to verify or
+	 * back up. */
+	if (key != 0 || (r->shares == 0 && (r->target != SYM_REKEY_BARRIER ||
+	    r->verify || r->backup)))
+		return SYM_ESCHEMA;
+	return SYM_OK;
+}
+
 int
 sym_rekey_parse(struct sym_rekey *r, const uint8_t *bundle, size_t len)
 {
@@ -273,15 +308,17 @@ sym_rekey_parse(struct sym_rekey *r, const uint8_t *bundle, size_t len)
 			rc = sym_cbor_read_bool(&b.fields, &r->verify);
 			break;
 		case FIELD_HOLDERS:
-			if (r->shares < 2 || r->threshold < 2 ||
-			    r->threshold > r->shares)
+			/* 0 of 0: a barrier rekey under an auto seal. */
+			if ((r->shares != 0 || r->threshold != 0) &&
+			    (r->shares < 2 || r->threshold < 2 ||
+			    r->threshold > r->shares))
 				return SYM_ESCHEMA;
 			rc = parse_holders(r, &b.fields);
 			break;
 		case FIELD_OUT_DIR:
 			rc = sym_cbor_read_text(&b.fields, &text, &n);
-			if (rc == SYM_OK && (n == 0 || n >= sizeof r->out_dir ||
-			    memchr(text, 0, n)))
+			if (rc == SYM_OK && ((n == 0) != (r->shares == 0) ||
+			    n >= sizeof r->out_dir || memchr(text, 0, n)))
 				rc = SYM_ESCHEMA;
 			if (rc == SYM_OK) {
 				memcpy(r->out_dir, text, n);
@@ -292,16 +329,7 @@ sym_rekey_parse(struct sym_rekey *r, const uint8_t *bundle, size_t len)
 		if (rc != SYM_OK)
 			return rc == SYM_ENOMEM ? rc : SYM_ESCHEMA;
 	}
-	if (sym_bundle_next_field(&b, &key) != SYM_OK)
-		return SYM_ESCHEMA;
-	if (key == FIELD_BACKUP) {
-		if (sym_cbor_read_bool(&b.fields, &r->backup) != SYM_OK ||
-		    !r->backup || sym_bundle_next_field(&b, &key) != SYM_OK)
-			return SYM_ESCHEMA;
-	}
-	if (key != 0)
-		return SYM_ESCHEMA;
-	return SYM_OK;
+	return parse_optional(r, &b);
 }
 
 /* ---------------------------------------------------------------- */

@@ -38,8 +38,27 @@ const char *sym_rekey_uuid(char out[SYM_UUID_TEXT_BYTES],
  * on failure the pending operations are cleared. */
 int sym_rekey_load(const struct sym_image *img,
     struct sym_image_pending *pending, struct sym_rekey *rekey, int *have);
-/* New shares issued and their verification nonce recorded. */
+/* New shares (or recovery shares) issued and their verification nonce
+ * recorded. */
 int sym_rekey_verifying(const struct sym_image *img,
     const struct sym_image_pending *p);
+
+/* The image's seal is a device's (an auto seal). */
+int sym_rekey_auto(const struct sym_image *img);
+/* "barrier" or "recovery". */
+const char *sym_rekey_target_name(enum sym_rekey_target target);
+/* The configuration of the shares that form a quorum for a rekey of
+ * img: the recovery shares on an auto seal, else the unseal shares; the
+ * pending (new) ones for a verification. */
+const struct sym_image_seal *sym_rekey_quorum_seal(const struct sym_image *img,
+    int pending);
+/* The generation of target's key (what a rekey of it replaces). */
+uint64_t sym_rekey_generation(const struct sym_image *img,
+    enum sym_rekey_target target);
+/* Refuses (and returns 1) a call for target that the image or the
+ * pending rekey (have: r) is not for. */
+int sym_rekey_target_refused(struct sym_rekey_said *out,
+    const struct sym_image *img, enum sym_rekey_target target, int have,
+    const struct sym_rekey *r);
 
 #endif

@@ -16,6 +16,7 @@
 #include "symbolon/random.h"
 #include "symbolon/rekey.h"
 #include "symbolon/secmem.h"
+#include "symbolon/seal_auto.h"
 #include "symbolon/seal_shamir.h"
 
 #include "rekey_internal.h"
@@ -72,12 +73,32 @@ deal_holders(struct sym_deal_holder holders[], struct sym_pgp_recipient *pgp[],
 	return SYM_OK;
 }
 
+/* The new key becomes the target's: the unseal key (its wrapping, with a
+ * new root key) or the recovery key, at once or pending verification. */
+static int
+install(struct sym_image *img, const struct sym_rekey *r, const uint8_t *key,
+    const struct sym_manifest *record)
+{
+	struct sym_image_seal seal;
+
+	memset(&seal, 0, sizeof seal);
+	seal.type = SYM_SEAL_SHAMIR;
+	seal.shares = r->shares;
+	seal.threshold = r->threshold;
+	seal.generation = sym_rekey_generation(img, r->target) + 1;
+	memcpy(seal.manifest_hash, record->hash, SYM_MANIFEST_HASH_BYTES);
+	if (r->target == SYM_REKEY_RECOVERY)
+		return sym_image_recovery_install(img, key, &seal, r->verify);
+	return sym_image_rekey_install(img, key, &seal, r->verify);
+}
+
 /*
- * On an image unsealed by the current quorum: a new unseal key, dealt as
- * generation + 1 to r's holders and signed by the image identity, written
- * into r->out_dir, then installed (pending verification when r->verify).
- * The caller commits.  On failure nothing has changed and the files
- * written are removed.
+ * On an image unsealed for the current quorum: a new key for r's target
+ * (the unseal key, or the recovery key), dealt as generation + 1 to r's
+ * holders and signed by the image identity, written into r->out_dir,
+ * then installed (pending verification when r->verify).  The caller
+ * commits.  On failure nothing has changed and the files written are
+ * removed.
  */
 static int
 complete(struct sym_image *img, const struct sym_rekey *r, int armor,
@@ -86,7 +107,6 @@ complete(struct sym_image *img, const struct sym_rekey *r, int armor,
 	const struct sym_image_info *info = sym_image_info(img);
 	struct sym_pgp_recipient *pgp[SYM_SHAMIR_MAX_SHARES] = { 0 };
 	struct sym_deal_holder holders[SYM_SHAMIR_MAX_SHARES];
-	struct sym_image_seal seal;
 	uint8_t *key = NULL;
 	int rc, written = 0;
 
@@ -102,9 +122,10 @@ complete(struct sym_image *img, const struct sym_rekey *r, int armor,
 	rc = sym_random_bytes(key, SYM_IMAGE_KEY_BYTES, SYM_RANDOM_SECRET);
 	if (rc == SYM_OK) {
 		struct sym_deal spec = {
+			.recovery = r->target == SYM_REKEY_RECOVERY,
 			.secret = key, .secret_len = SYM_IMAGE_KEY_BYTES,
 			.threshold = r->threshold, .count = r->shares,
-			.generation = info->seal.generation + 1,
+			.generation = sym_rekey_generation(img, r->target) + 1,
 			.created = now, .set_id = info->image_id,
 			.signer_secret = sym_image_identity_secret(img),
 			.holders = holders,
@@ -120,16 +141,8 @@ complete(struct sym_image *img, const struct sym_rekey *r, int armor,
 		rc = sym_deal_write(out, r->out_dir, armor);
 		written = rc == SYM_OK;
 	}
-	if (rc == SYM_OK) {
-		memset(&seal, 0, sizeof seal);
-		seal.type = SYM_SEAL_SHAMIR;
-		seal.shares = r->shares;
-		seal.threshold = r->threshold;
-		seal.generation = info->seal.generation + 1;
-		memcpy(seal.manifest_hash, out->record->hash,
-		    SYM_MANIFEST_HASH_BYTES);
-		rc = sym_image_rekey_install(img, key, &seal, r->verify);
-	}
+	if (rc == SYM_OK)
+		rc = install(img, r, key, out->record);
 out:
 	if (rc != SYM_OK) {
 		if (written)
@@ -142,6 +155,62 @@ out:
 	return rc;
 }
 
+/*
+ * The barrier of an auto-sealed image (unsealed by its device): a new
+ * unseal key, wrapped by the image's seal for generation + 1 (the binding
+ * names it), installed with a new root key; no shares.  The caller
+ * commits; on failure the image is as it was, and why may name the
+ * device's reason.
+ */
+static int
+complete_sealed(struct sym_image *img, const struct sym_seal_pin *pin,
+    uint64_t now, char why[SYM_REKEY_WHY_MAX])
+{
+	const struct sym_image_info *info = sym_image_info(img);
+	struct sym_image_device before;
+	struct sym_seal_spec spec;
+	struct sym_seal seal;
+	struct sym_seal_made made;
+	char device_why[SYM_SEAL_WHY_MAX] = "";
+	uint8_t *key = NULL;
+	int rc;
+
+	if (!sym_image_is_unsealed(img))
+		return SYM_ESEALED;
+	if (info->device_count != 1) {
+		snprintf(why, SYM_REKEY_WHY_MAX, "the image has %zu seals: a "
+		    "barrier rekey wraps the new key by one seal only (Seal HA "
+		    "is not supported yet)", info->device_count);
+		return SYM_EUSAGE;
+	}
+	before = info->devices[0];
+	memset(&made, 0, sizeof made);
+	memset(&spec, 0, sizeof spec);
+	snprintf(spec.type, sizeof spec.type, "%s", before.type);
+	snprintf(spec.name, sizeof spec.name, "%s", before.name);
+	spec.priority = before.priority;
+	spec.params = before.params;
+	rc = sym_seal_auto_new(&seal, &spec, pin, NULL, device_why);
+	if (rc == SYM_OK &&
+	    (key = sym_secmem_alloc(SYM_IMAGE_KEY_BYTES)) == NULL)
+		rc = SYM_ENOMEM;
+	if (rc == SYM_OK)
+		rc = sym_seal_make(&seal, key, &made, img, now);
+	if (rc != SYM_OK && device_why[0] != '\0')
+		snprintf(why, SYM_REKEY_WHY_MAX, "%s", device_why);
+	if (rc == SYM_OK)
+		rc = sym_image_set_devices(img, &made.device, 1);
+	if (rc == SYM_OK)
+		rc = sym_image_rekey_install(img, key, &made.record, 0);
+	if (rc != SYM_OK && made.has_device &&
+	    sym_image_set_devices(img, &before, 1) != SYM_OK) {
+		/* cannot fail: the record was the image's */
+	}
+	sym_seal_free(&seal);
+	sym_secmem_free(key);
+	return rc;
+}
+
 /* ---------------------------------------------------------------- */
 /* Submission */
 
@@ -149,6 +218,9 @@ struct sym_rekey_submission {
 	struct sym_image *img;
 	struct sym_image_pending pending;
 	struct sym_rekey rekey;	/* its pgp keys point into pending */
+	enum sym_rekey_target target;
+	int auto_seal;			/* quorum: recovery shares + device */
+	struct sym_seal_pin pin;
 	int verification, armor;
 	const char *name;		/* of the image, for messages */
 	uint64_t now, ttl;
@@ -170,10 +242,22 @@ sym_rekey_submission_free(struct sym_rekey_submission *s)
 
 /* What the shares about to be entered will bring about. */
 static void
-plan_text(struct sym_rekey_text *t, const struct sym_rekey *r)
+plan_text(struct sym_rekey_text *t, const struct sym_image *img,
+    const struct sym_rekey *r)
 {
-	sym_rekey_say(t, "Rekey to %u of %u new shares%s, written to %s; "
-	    "holders:", r->threshold, r->shares, r->verify ?
+	const struct sym_image_info *info = sym_image_info(img);
+
+	if (r->shares == 0) {
+		sym_rekey_say(t, "Rekey the barrier: a new unseal key, wrapped "
+		    "by seal '%s' (%s); no shares are made, the recovery "
+		    "shares stay valid\n", info->devices[0].name,
+		    info->devices[0].type);
+		sym_rekey_say_signer(t, "Started by", r->signer);
+		return;
+	}
+	sym_rekey_say(t, "Rekey to %u of %u new %sshares%s, written to %s; "
+	    "holders:", r->threshold, r->shares, r->target ==
+	    SYM_REKEY_RECOVERY ? "recovery " : "", r->verify ?
 	    " (verification required)" : "", r->out_dir);
 	for (unsigned i = 0; i < r->shares; i++)
 		sym_rekey_say(t, "%s %s%s", i ? "," : "",
@@ -189,13 +273,16 @@ static int
 submission_check(struct sym_rekey_submission *s,
     struct sym_rekey_submission_info *info, int have, const char *nonce_text)
 {
-	const struct sym_image_info *ii = sym_image_info(s->img);
 	uint8_t nonce[SYM_REKEY_NONCE_BYTES];
 	char want[SYM_UUID_TEXT_BYTES];
 
+	if (sym_rekey_target_refused(&info->said, s->img, s->target, have,
+	    &s->rekey))
+		return SYM_OK;
 	if (!s->verification && !have)
 		return sym_rekey_refuse(&info->said, SYM_REKEY_NONE,
-		    "no rekey in progress");
+		    "no %srekey in progress", s->target == SYM_REKEY_RECOVERY ?
+		    "recovery " : "");
 	if (s->verification && !sym_rekey_verifying(s->img, &s->pending))
 		return sym_rekey_refuse(&info->said,
 		    SYM_REKEY_NO_VERIFICATION, "no rekey verification in "
@@ -217,12 +304,15 @@ submission_check(struct sym_rekey_submission *s,
 		return sym_rekey_refuse(&info->said, SYM_REKEY_WRONG_NONCE,
 		    "incorrect nonce supplied; nonce for this %s operation is "
 		    "%s", s->verification ? "verify" : "rekey", want);
-	if (!s->verification && s->rekey.generation != ii->seal.generation)
+	if (!s->verification && s->rekey.generation !=
+	    sym_rekey_generation(s->img, s->target))
 		return sym_rekey_refuse(&info->said, SYM_REKEY_STALE,
-		    "the rekey was started for generation %llu, but the image "
-		    "is at generation %llu; cancel it",
-		    (unsigned long long)s->rekey.generation,
-		    (unsigned long long)ii->seal.generation);
+		    "the rekey was started for generation %llu, but the "
+		    "image%s is at generation %llu; cancel it",
+		    (unsigned long long)s->rekey.generation, s->target ==
+		    SYM_REKEY_RECOVERY ? "'s recovery key" : "",
+		    (unsigned long long)sym_rekey_generation(s->img,
+		    s->target));
 	return SYM_OK;
 }
 
@@ -231,8 +321,8 @@ sym_rekey_submission_open(struct sym_rekey_submission **out,
     struct sym_rekey_submission_info *info, struct sym_image *img,
     const struct sym_rekey_submit_params *p)
 {
-	const struct sym_image_info *ii = sym_image_info(img);
 	struct sym_rekey_submission *s = calloc(1, sizeof *s);
+	const struct sym_image_seal *quorum;
 	int rc, have;
 
 	*out = NULL;
@@ -240,6 +330,10 @@ sym_rekey_submission_open(struct sym_rekey_submission **out,
 	if (s == NULL)
 		return SYM_ENOMEM;
 	s->img = img;
+	s->target = p->target;
+	s->auto_seal = sym_rekey_auto(img);
+	if (p->pin != NULL)
+		s->pin = *p->pin;
 	s->verification = p->verification;
 	s->armor = p->armor;
 	s->now = p->now;
@@ -262,13 +356,15 @@ sym_rekey_submission_open(struct sym_rekey_submission **out,
 		sym_rekey_submission_free(s);
 		return SYM_OK;
 	}
-	s->needed = !s->verification ? ii->seal.threshold : p->all ?
-	    ii->pending_seal.shares : ii->pending_seal.threshold;
+	quorum = sym_rekey_quorum_seal(img, s->verification);
+	s->needed = s->verification && p->all ? quorum->shares :
+	    quorum->threshold;
 	info->needed = s->needed;
+	info->recovery = s->auto_seal;
 	info->progress_label = s->verification ? "Verification Progress" :
 	    "Rekey Progress";
 	if (!s->verification)
-		plan_text(&info->plan, &s->rekey);
+		plan_text(&info->plan, img, &s->rekey);
 	*out = s;
 	return SYM_OK;
 }
@@ -328,8 +424,9 @@ sym_rekey_submission_accept(void *ctx, const uint8_t *bundle, size_t len,
 
 	if (s->progress == NULL)
 		return SYM_EUSAGE;
-	snprintf(detail, sizeof detail, "%s share %u of %u (x %u%s%s) accepted",
-	    s->verification ? "new" : "current", share->index, share->count,
+	snprintf(detail, sizeof detail, "%s%s share %u of %u (x %u%s%s) "
+	    "accepted", s->verification ? "new" : "current", share->recovery ?
+	    " recovery" : "", share->index, share->count,
 	    share->x, share->holder[0] ? ", holder " : "", share->holder);
 	sym_image_journal_add(&s->pending, s->now, SYM_AUDIT_REKEY_SHARE,
 	    detail);
@@ -363,14 +460,36 @@ keep_progress(struct sym_rekey_submission *s)
 	return rc;
 }
 
-/* The new shares issued, in the same header commit as the new wrapping:
- * the verification nonce or the end of the rekey, the backup of OpenPGP
- * shares, and the audit record. */
+/* What the commit of a completion says in the audit log. */
+static void
+new_shares_detail(char *detail, size_t cap,
+    const struct sym_rekey_submission *s)
+{
+	const struct sym_image_info *info = sym_image_info(s->img);
+	const struct sym_rekey *r = &s->rekey;
+	const int recovery = r->target == SYM_REKEY_RECOVERY;
+
+	if (r->shares == 0) {
+		snprintf(detail, cap, "generation %llu: barrier key rotated by "
+		    "seal '%s'; no shares (auto seal)",
+		    (unsigned long long)info->seal.generation,
+		    info->devices[0].name);
+		return;
+	}
+	snprintf(detail, cap, "%sgeneration %llu: %u of %u %sshares%s",
+	    recovery ? "recovery " : "", (unsigned long long)
+	    sym_rekey_generation(s->img, r->target) + (r->verify ? 1 : 0),
+	    r->threshold, r->shares, recovery ? "recovery " : "",
+	    r->verify ? ", pending verification" : ", active");
+}
+
+/* The new shares issued, in the same header commit as the new wrapping
+ * (or recovery key): the verification nonce or the end of the rekey, the
+ * backup of OpenPGP shares, and the audit record. */
 static int
 record_new_shares(struct sym_rekey_submission *s,
     struct sym_rekey_submit_result *out)
 {
-	const struct sym_image_info *info = sym_image_info(s->img);
 	struct sym_image_pending *pending = &s->pending;
 	const struct sym_rekey *r = &s->rekey;
 	char detail[160];
@@ -396,146 +515,246 @@ record_new_shares(struct sym_rekey_submission *s,
 	if (rc == SYM_OK)
 		rc = sym_image_pending_put(s->img, pending);
 	if (rc == SYM_OK) {
-		snprintf(detail, sizeof detail, "generation %llu: %u of %u "
-		    "shares%s", (unsigned long long)info->seal.generation +
-		    (r->verify ? 1 : 0), r->threshold, r->shares,
-		    r->verify ? ", pending verification" : ", active");
+		new_shares_detail(detail, sizeof detail, s);
 		rc = sym_image_commit(s->img, r->verify ?
 		    SYM_AUDIT_REKEY_ISSUED : SYM_AUDIT_REKEY, detail, s->now);
 	}
 	return rc;
 }
 
-/* The current quorum is in: unseal, deal, write, install, commit.  The
- * order is what makes a crash safe; rekey_crash.bats counts its writes. */
+/* A wrong set at the threshold: its progress wiped, and the failure
+ * journaled (the image still sealed) or committed with its audit record
+ * (unsealed by its device).  Returns SYM_OK: what failed to be recorded
+ * is out's warning. */
+static int
+record_failure(struct sym_rekey_submission *s,
+    struct sym_rekey_submit_result *out, const char *operation,
+    const char *detail, const char *unrecorded)
+{
+	sym_rekey_progress_wipe(s->progress);
+	s->progress = NULL;
+	if (out->journal_rc != SYM_OK) {
+		/* nothing more to record */
+	} else if (sym_image_is_unsealed(s->img)) {
+		out->journal_rc = sym_image_pending_put(s->img, &s->pending);
+		if (out->journal_rc == SYM_OK)
+			out->journal_rc = sym_image_commit(s->img, operation,
+			    detail, s->now);
+	} else {
+		sym_image_journal_add(&s->pending, s->now, operation, detail);
+		out->journal_rc = sym_image_pending_put(s->img, &s->pending);
+	}
+	if (out->journal_rc != SYM_OK)
+		warn(out, "%s in %s", unrecorded, s->name);
+	return SYM_OK;
+}
+
+/*
+ * An auto-sealed image: unsealed through its device (a failure: its one
+ * line in why), then the recovery key the quorum recovers checked
+ * against the image's (pending: the new one): SYM_ERECOVERY when it is
+ * not that key.
+ */
+static int
+open_by_device(struct sym_rekey_submission *s, char why[SYM_REKEY_WHY_MAX],
+    const struct sym_quorum *q, int pending)
+{
+	struct sym_seal_auto_report report;
+	char line[SYM_SEAL_WHY_MAX * 2];
+	uint8_t *key = NULL;
+	size_t len = 0;
+	int rc = sym_seal_auto_unseal(s->img, &s->pin, &report);
+
+	if (rc != SYM_OK) {
+		sym_seal_auto_explain(line, sizeof line, &report);
+		snprintf(why, SYM_REKEY_WHY_MAX, "%s; nothing changed, rekey "
+		    "progress kept at %zu/%u", line, s->saved, s->needed);
+		return rc;
+	}
+	rc = sym_quorum_recover(&key, &len, q);
+	if (rc == SYM_ECOMMITMENT ||
+	    (rc == SYM_OK && len != SYM_IMAGE_KEY_BYTES))
+		rc = SYM_ERECOVERY;
+	else if (rc == SYM_OK)
+		rc = sym_image_recovery_check(s->img, key, pending);
+	sym_secmem_free(key);
+	return rc;
+}
+
+/* The current quorum opens the image, or the recovery shares match its
+ * recovery key: SYM_OK, or a refusal (a wrong set: progress cleared, the
+ * nonce kept, as Vault does), or an error that changed nothing. */
+static int
+authorise(struct sym_rekey_submission *s, struct sym_rekey_submit_result *out,
+    const struct sym_quorum *q)
+{
+	char nonce[SYM_UUID_TEXT_BYTES];
+	int rc;
+
+	sym_uuid_text(nonce, s->want);
+	if (s->auto_seal) {
+		rc = open_by_device(s, out->said.why, q, 0);
+		if (rc != SYM_ERECOVERY)
+			return rc;
+		record_failure(s, out, SYM_AUDIT_REKEY_FAILED, "threshold met "
+		    "but the recovery shares do not match; progress cleared",
+		    "the failure could not be recorded");
+		return sym_rekey_refuse(&out->said, SYM_REKEY_NO_RECOVERY,
+		    "threshold met but the recovery shares do not match this "
+		    "image's recovery key: rekey progress cleared, nonce %s "
+		    "kept", nonce);
+	}
+	rc = sym_seal_shamir_unseal(s->img, q);
+	/* Only shares that do not open the image count against them; an
+	 * I/O or memory failure keeps the holders' progress. */
+	if (rc != SYM_EUNSEAL)
+		return rc;
+	record_failure(s, out, SYM_AUDIT_REKEY_FAILED, "threshold met but the "
+	    "shares do not unseal; progress cleared",
+	    "the failure could not be journaled");
+	return sym_rekey_refuse(&out->said, SYM_REKEY_NO_UNSEAL, "the shares "
+	    "do not unseal this image: rekey progress cleared, nonce %s kept",
+	    nonce);
+}
+
+/* The commit failed: after its first header copy was written (a failed
+ * fsync) that copy may be the state on disk, so new shares may be the
+ * only ones that open the image: never remove them then. */
+static int
+commit_failed(struct sym_rekey_submission *s,
+    struct sym_rekey_submit_result *out, int rc, int after_header)
+{
+	const struct sym_rekey *r = &s->rekey;
+
+	if (after_header && r->shares == 0)
+		sym_rekey_refuse(&out->said, SYM_REKEY_AFTER_HEADER, "%s: %s "
+		    "after the new header was written: the image holds the "
+		    "old or the new key, and its seal opens either", s->name,
+		    sym_strerror(rc));
+	else if (after_header)
+		sym_rekey_refuse(&out->said, SYM_REKEY_AFTER_HEADER, "%s: %s "
+		    "after the new header was written: keep the new shares in "
+		    "%s and the current ones, and see which unseal", s->name,
+		    sym_strerror(rc), r->out_dir);
+	else if (r->shares != 0)
+		sym_deal_remove(&out->deal, r->out_dir, s->armor);
+	sym_deal_output_free(&out->deal);
+	return rc;
+}
+
+/* The current quorum is in: authorise, make the new key (deal, write,
+ * install; or wrap by the seal), commit.  The order is what makes a crash
+ * safe; rekey_crash.bats counts its writes. */
 static int
 finish_complete(struct sym_rekey_submission *s,
     struct sym_rekey_submit_result *out, const struct sym_quorum *q)
 {
 	const struct sym_image_info *info = sym_image_info(s->img);
 	struct sym_rekey *r = &s->rekey;
-	struct sym_image_pending *pending = &s->pending;
-	char nonce[SYM_UUID_TEXT_BYTES];
 	uint64_t seqid;
-	int rc;
+	int rc = authorise(s, out, q);
 
-	rc = sym_seal_shamir_unseal(s->img, q);
-	/* Only shares that do not open the image count against them; an
-	 * I/O or memory failure keeps the holders' progress. */
-	if (rc != SYM_OK && rc != SYM_EUNSEAL)
+	if (rc != SYM_OK || out->said.refusal != SYM_REKEY_ACCEPTED)
 		return rc;
-	if (rc == SYM_EUNSEAL) {
-		/* Vault's behaviour: progress cleared, nonce kept. */
-		sym_rekey_progress_wipe(s->progress);
-		s->progress = NULL;
-		sym_image_journal_add(pending, s->now, SYM_AUDIT_REKEY_FAILED,
-		    "threshold met but the shares do not unseal; progress "
-		    "cleared");
-		out->journal_rc = sym_image_pending_put(s->img, pending);
-		if (out->journal_rc != SYM_OK)
-			warn(out, "the failure could not be journaled in %s",
-			    s->name);
-		sym_uuid_text(nonce, s->want);
-		sym_rekey_refuse(&out->said, SYM_REKEY_NO_UNSEAL, "the "
-		    "shares do not unseal this image: rekey progress cleared, "
-		    "nonce %s kept", nonce);
-		return SYM_OK;
-	}
 	seqid = info->seqid;
-	rc = complete(s->img, r, s->armor, s->now, &out->deal);
-	if (rc == SYM_EEXIST) {
+	if (r->shares == 0)
+		rc = complete_sealed(s->img, &s->pin, s->now, out->said.why);
+	else
+		rc = complete(s->img, r, s->armor, s->now, &out->deal);
+	if (rc == SYM_EEXIST && r->shares != 0) {
 		/* Left by an interrupted completion: those shares never took
 		 * effect, but they are not ours to remove. */
-		sym_rekey_refuse(&out->said, SYM_REKEY_SHARES_LEFT, "%s: "
+		return sym_rekey_refuse(&out->said, SYM_REKEY_SHARES_LEFT, "%s: "
 		    "already holds share files (from an interrupted rekey?); "
 		    "move them away and submit again: the current shares still "
-		    "unseal the image", r->out_dir);
-		return SYM_OK;
+		    "%s the image", r->out_dir, s->auto_seal ? "authorise" :
+		    "unseal");
 	}
 	if (rc != SYM_OK)	/* nothing changed; mostly, writing failed */
-		return sym_rekey_fail(out->said.why, r->out_dir, rc);
+		return out->said.why[0] ? rc : sym_rekey_fail(out->said.why,
+		    r->shares ? r->out_dir : NULL, rc);
 	rc = record_new_shares(s, out);
-	if (rc != SYM_OK && info->seqid != seqid) {
-		/* The commit failed after its first header copy was written (a
-		 * failed fsync): that copy may be the state on disk, so the new
-		 * shares may be the only ones that open the image.  Never
-		 * remove them then. */
-		sym_rekey_refuse(&out->said, SYM_REKEY_AFTER_HEADER, "%s: %s "
-		    "after the new header was written: keep the new shares in "
-		    "%s and the current ones, and see which unseal", s->name,
-		    sym_strerror(rc), r->out_dir);
-		sym_deal_output_free(&out->deal);
-		return rc;
-	}
-	if (rc != SYM_OK) {
-		sym_deal_remove(&out->deal, r->out_dir, s->armor);
-		sym_deal_output_free(&out->deal);
-		return rc;
-	}
+	if (rc != SYM_OK)
+		return commit_failed(s, out, rc, info->seqid != seqid);
 	sym_rekey_progress_wipe(s->progress);
 	s->progress = NULL;
 	out->outcome = r->verify ? SYM_REKEY_ISSUED : SYM_REKEY_COMPLETED;
-	out->generation = r->verify ? info->pending_seal.generation :
-	    info->seal.generation;
-	memcpy(out->verification_nonce, pending->verification_nonce,
+	out->no_shares = r->shares == 0;
+	if (r->target == SYM_REKEY_RECOVERY)
+		out->generation = r->verify ?
+		    info->pending_recovery.generation :
+		    info->recovery.generation;
+	else
+		out->generation = r->verify ? info->pending_seal.generation :
+		    info->seal.generation;
+	memcpy(out->verification_nonce, s->pending.verification_nonce,
 	    sizeof out->verification_nonce);
 	return SYM_OK;
 }
 
-/* The new quorum is in: it must open the pending wrapping; then it
- * becomes the active one, the old destroyed, in one commit. */
+/* The new quorum opens the pending wrapping (Shamir; *key: the new unseal
+ * key), or recovers the pending recovery key (auto, once the device has
+ * unsealed the image).  SYM_EUNSEAL for a wrong set. */
+static int
+open_pending(struct sym_rekey_submission *s, char why[SYM_REKEY_WHY_MAX],
+    const struct sym_quorum *q, uint8_t **key)
+{
+	size_t key_len = 0;
+	int rc;
+
+	*key = NULL;
+	if (s->auto_seal) {
+		rc = open_by_device(s, why, q, 1);
+		return rc == SYM_ERECOVERY ? SYM_EUNSEAL : rc;
+	}
+	rc = sym_quorum_recover(key, &key_len, q);
+	if (rc == SYM_OK && key_len == SYM_IMAGE_KEY_BYTES)
+		rc = sym_image_unseal_pending(s->img, *key);
+	else if (rc == SYM_OK || rc == SYM_ECOMMITMENT)
+		rc = SYM_EUNSEAL;
+	return rc;
+}
+
+/* The new quorum is in: it must open the pending wrapping (or match the
+ * pending recovery key); then it becomes the active one, the old
+ * destroyed, in one commit. */
 static int
 finish_verify(struct sym_rekey_submission *s,
     struct sym_rekey_submit_result *out, const struct sym_quorum *q)
 {
-	const struct sym_image_info *info = sym_image_info(s->img);
 	struct sym_image_pending *pending = &s->pending;
+	const int recovery = s->target == SYM_REKEY_RECOVERY;
 	uint8_t *key = NULL;
-	size_t key_len = 0;
 	char detail[96];
-	int rc = sym_quorum_recover(&key, &key_len, q);
+	int rc = open_pending(s, out->said.why, q, &key);
 
-	if (rc == SYM_OK && key_len == SYM_IMAGE_KEY_BYTES)
-		rc = sym_image_unseal_pending(s->img, key);
-	else if (rc == SYM_OK || rc == SYM_ECOMMITMENT)
-		rc = SYM_EUNSEAL;
-	if (rc != SYM_OK && rc != SYM_EUNSEAL) {
-		/* Not a wrong set: an I/O or memory failure keeps progress. */
-		sym_secmem_free(key);
-		return rc;
-	}
 	if (rc == SYM_EUNSEAL) {
-		sym_rekey_progress_wipe(s->progress);
-		s->progress = NULL;
 		/* Vault rotates the verification nonce on a wrong set. */
 		out->journal_rc = sym_random_bytes(pending->verification_nonce,
 		    SYM_IMAGE_NONCE_BYTES, SYM_RANDOM_PUBLIC);
-		if (out->journal_rc == SYM_OK) {
-			sym_image_journal_add(pending, s->now,
-			    SYM_AUDIT_REKEY_VERIFY_FAILED, "incorrect key "
-			    "shares supplied; verification nonce rotated");
-			out->journal_rc = sym_image_pending_put(s->img,
-			    pending);
-		}
-		if (out->journal_rc != SYM_OK)
-			warn(out, "the verification nonce could not be rotated "
-			    "in %s", s->name);
+		record_failure(s, out, SYM_AUDIT_REKEY_VERIFY_FAILED, "incorrect "
+		    "key shares supplied; verification nonce rotated",
+		    "the verification nonce could not be rotated");
 		sym_rekey_refuse(&out->said, SYM_REKEY_VERIFY_FAILED, "rekey "
 		    "verification failed; incorrect key shares supplied");
-		sym_secmem_free(key);
-		return SYM_OK;
+		rc = SYM_OK;
+		goto out;
 	}
+	if (rc != SYM_OK)	/* not a wrong set: progress kept */
+		goto out;
 	free(pending->rekey);
 	pending->rekey = NULL;
 	pending->rekey_len = 0;
 	pending->has_verification_nonce = 0;
-	rc = sym_image_rekey_promote(s->img, key);
+	rc = recovery ? sym_image_recovery_promote(s->img) :
+	    sym_image_rekey_promote(s->img, key);
 	if (rc == SYM_OK)
 		rc = sym_image_pending_put(s->img, pending);
 	if (rc == SYM_OK) {
-		snprintf(detail, sizeof detail, "generation %llu active; the "
-		    "previous generation destroyed",
-		    (unsigned long long)info->seal.generation);
+		snprintf(detail, sizeof detail, "%sgeneration %llu active; the "
+		    "previous generation destroyed", recovery ? "recovery " :
+		    "", (unsigned long long)sym_rekey_generation(s->img,
+		    s->target));
 		rc = sym_image_commit(s->img, SYM_AUDIT_REKEY_VERIFIED, detail,
 		    s->now);
 	}
@@ -543,19 +762,20 @@ finish_verify(struct sym_rekey_submission *s,
 		sym_rekey_progress_wipe(s->progress);
 		s->progress = NULL;
 		out->outcome = SYM_REKEY_VERIFIED;
-		out->generation = info->seal.generation;
+		out->generation = sym_rekey_generation(s->img, s->target);
 	}
+out:
 	sym_secmem_free(key);
 	return rc;
 }
 
-/* The new shares, for their holders to pick up, and what they are now. */
+/* The new shares, for their holders to pick up. */
 static void
-issued_text(struct sym_rekey_submit_result *out)
+share_list(struct sym_rekey_submit_result *out)
 {
 	const struct sym_manifest *m = out->deal.record;
 	struct sym_rekey_text *t = &out->said.text;
-	char file[4096], v[SYM_UUID_TEXT_BYTES];
+	char file[4096];
 
 	for (unsigned i = 1; i <= m->count; i++) {
 		const struct sym_manifest_entry *e = &m->entries[i - 1];
@@ -573,11 +793,34 @@ issued_text(struct sym_rekey_submit_result *out)
 			sym_rekey_say(t, "%02X", e->pgp_fingerprint[j]);
 		sym_rekey_say(t, "\n");
 	}
+}
+
+/* The new shares and what they are now; or, for an auto seal's barrier,
+ * plainly that there are none (Vault's users were left wondering where
+ * their new key went, V #18574). */
+static void
+issued_text(struct sym_rekey_submit_result *out, const char *seal)
+{
+	struct sym_rekey_text *t = &out->said.text;
+	const int recovery = out->target == SYM_REKEY_RECOVERY;
+	char v[SYM_UUID_TEXT_BYTES];
+
+	if (out->no_shares) {
+		sym_rekey_say(t, "Rekey complete: a new unseal key (generation "
+		    "%llu), wrapped by seal '%s'.\nNo shares were produced: "
+		    "the image unseals through its seal.  The recovery\nshares "
+		    "are unchanged and still authorise rekey and export-root.\n",
+		    (unsigned long long)out->generation, seal);
+		return;
+	}
+	share_list(out);
 	if (out->outcome == SYM_REKEY_COMPLETED)
 		sym_rekey_say(t, "\nRekey complete: generation %llu, %u of %u "
-		    "shares. The old shares no longer\nunseal the image.\n",
+		    "%sshares. The old %sshares no longer\n%s.\n",
 		    (unsigned long long)out->generation, out->threshold,
-		    out->shares);
+		    out->shares, recovery ? "recovery " : "", recovery ?
+		    "recovery " : "", recovery ? "authorise anything" :
+		    "unseal the image");
 	else
 		sym_rekey_say(t, "\n%-22s %s\n\nThese key shares are not valid "
 		    "until verification is performed.  Do not\nlose or discard "
@@ -593,11 +836,13 @@ sym_rekey_submission_finish(struct sym_rekey_submission *s,
     struct sym_rekey_submit_result *out, const struct sym_quorum *q,
     int interrupted)
 {
+	const struct sym_image_info *info = sym_image_info(s->img);
 	int rc = SYM_OK;
 
 	memset(out, 0, sizeof *out);
 	out->count = sym_quorum_count(q);
 	out->needed = s->needed;
+	out->target = s->target;
 	out->shares = s->rekey.shares;
 	out->threshold = s->rekey.threshold;
 	out->armor = s->armor;
@@ -629,12 +874,17 @@ sym_rekey_submission_finish(struct sym_rekey_submission *s,
 	}
 	if (rc == SYM_OK && (out->outcome == SYM_REKEY_COMPLETED ||
 	    out->outcome == SYM_REKEY_ISSUED))
-		issued_text(out);
+		issued_text(out, info->device_count ? info->devices[0].name :
+		    "");
 	if (rc == SYM_OK && out->outcome == SYM_REKEY_VERIFIED)
 		sym_rekey_say(&out->said.text, "Rekey verification "
-		    "successful. The new shares (generation %llu) are now "
-		    "active;\nthe old shares no longer unseal the image.\n",
-		    (unsigned long long)out->generation);
+		    "successful. The new %sshares (generation %llu) are now "
+		    "active;\nthe old %sshares no longer %s.\n", out->target ==
+		    SYM_REKEY_RECOVERY ? "recovery " : "",
+		    (unsigned long long)out->generation, out->target ==
+		    SYM_REKEY_RECOVERY ? "recovery " : "", out->target ==
+		    SYM_REKEY_RECOVERY ? "authorise anything" :
+		    "unseal the image");
 	sym_rekey_submission_free(s);
 	return rc;
 }

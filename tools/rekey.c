@@ -6,11 +6,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "symbolon/io.h"
 #include "symbolon/rekey.h"
 
 #include "cli.h"
-#include "gather.h"
+#include "rekey.h"
 
 static const char synopsis[] =
     "usage: symbolon rekey --image FILE --init --key-shares N --key-threshold T\n"
@@ -22,6 +21,7 @@ static const char synopsis[] =
     "       symbolon rekey --image FILE --status [--format json]\n"
     "       symbolon rekey --image FILE --cancel [--verify]\n"
     "       symbolon rekey --image FILE --backup-retrieve | --backup-delete\n"
+    "  every form takes [--target barrier|recovery]\n"
     "\n"
     "Replaces the unseal key and its shares.  --init needs no shares; then\n"
     "holders of the current shares submit them, one invocation each or all\n"
@@ -29,6 +29,10 @@ static const char synopsis[] =
     "to DIR.  With --verify they take effect only once a threshold (or,\n"
     "with --all, every one) of the new shares has been presented back; the\n"
     "old shares keep working until then.\n"
+    "  --target barrier|recovery  the unseal key (default), or an auto-sealed\n"
+    "                       image's recovery key; on an auto seal the quorum\n"
+    "                       is the recovery shares, and the barrier gets no\n"
+    "                       shares: its seal wraps the new key\n"
     "  --key-shares N, --key-threshold T  the new configuration\n"
     "  --out-dir DIR        where the new shares will be written\n"
     "  --to, --holders      the new holders (identities or names)\n"
@@ -52,6 +56,7 @@ static struct options {
 	struct sym_rekey_start_params start;	/* --init */
 	struct sym_rekey_submit_params submit;	/* --nonce, --verify */
 	const char *path;
+	enum sym_rekey_target target;
 	int init, status, cancel, json, backup_retrieve, backup_delete;
 	const char *pgp[SYM_SHAMIR_MAX_SHARES], *to[SYM_SHAMIR_MAX_SHARES];
 	const char *names[SYM_SHAMIR_MAX_SHARES];
@@ -60,70 +65,6 @@ static struct options {
 	.start = { .names = o.names, .to = o.to, .pgp = o.pgp },
 	.submit = { .ttl = SYM_REKEY_DEFAULT_TTL },
 };
-
-/* Prints what the library says, or why not; frees the text. */
-static int
-report(int rc, struct sym_rekey_said *said)
-{
-	int done = rc == SYM_OK && said->refusal == SYM_REKEY_ACCEPTED;
-
-	if (done)
-		fwrite(said->text.bytes, 1, said->text.len, stdout);
-	sym_rekey_text_free(&said->text);
-	if (done || said->why[0] == '\0')
-		return done ? 0 : cli_fail(rc, o.path);
-	cli_error("%s", said->why);
-	return sym_rekey_exit_status(rc, said->refusal);
-}
-
-/* Current shares toward completion, or the new ones for verification:
- * gather.c asks for them, the submission keeps what it accepts. */
-static int
-do_submit(struct sym_image *img)
-{
-	static struct sym_rekey_submission_info info;
-	static struct sym_rekey_submit_result r;
-	struct sym_rekey_submission *sub = NULL;
-	struct gather g = { 0 };
-	int rc, status;
-
-	o.submit.no_shares = !o.share_opts.source_count && !sym_io_isatty(0);
-	rc = sym_rekey_submission_open(&sub, &info, img, &o.submit);
-	if (sub == NULL)
-		return report(rc, &info.said);
-	/* Shown before any share: the plan is outside the signed header. */
-	fwrite(info.plan.bytes, 1, info.plan.len, stderr);
-	sym_rekey_text_free(&info.plan);
-	if ((status = gather_init(&g, img, &o.share_opts)) != 0)
-		goto out;
-	if ((rc = sym_rekey_submission_load(sub, &info, g.quorum)) != SYM_OK) {
-		status = report(rc, &info.said);
-		goto out;
-	}
-	if (info.expired)
-		cli_error("%s", info.warning);
-	g.progress_label = info.progress_label;
-	g.pending_generation = o.submit.verification;
-	g.required = info.needed;
-	g.on_accept = sym_rekey_submission_accept;
-	g.on_accept_ctx = sub;
-	for (size_t i = 0; i < o.share_opts.source_count && status == 0; i++)
-		status = gather_file(&g, o.share_opts.sources[i]);
-	if (status == 0 && o.share_opts.source_count == 0 &&
-	    sym_quorum_count(g.quorum) < info.needed)
-		status = gather_prompt(&g);
-	rc = sym_rekey_submission_finish(sub, &r, g.quorum, status != 0);
-	sub = NULL;
-	if (r.journal_rc != SYM_OK)
-		cli_error("%s", r.warning);
-	if (status == 0)
-		status = report(rc, &r.said);
-	sym_rekey_submit_result_free(&r);
-out:
-	sym_rekey_submission_free(sub);
-	gather_free(&g);
-	return status;
-}
 
 /* Every other action: init, status, cancel, backup (no shares). */
 static int
@@ -139,15 +80,17 @@ do_other(struct sym_image *img)
 	int status;
 
 	if (o.init)
-		return report(sym_rekey_start(&i, img, &o.start), &i.said);
+		return rekey_report(sym_rekey_start(&i, img, &o.start), &i.said,
+		    o.path);
 	if (o.status)
-		return report(sym_rekey_status(&st, img, now, o.submit.ttl,
-		    flags), &st.said);
+		return rekey_report(sym_rekey_status(&st, img, o.target, now,
+		    o.submit.ttl, flags), &st.said, o.path);
 	if (o.cancel)
-		return report(sym_rekey_cancel(&c, img, o.submit.verification,
-		    now, o.submit.ttl), &c.said);
-	status = report(o.backup_delete ? sym_rekey_backup_delete(&b, img,
-	    now) : sym_rekey_backup_get(&b, img), &b.said);
+		return rekey_report(sym_rekey_cancel(&c, img, o.target,
+		    o.submit.verification, now, o.submit.ttl), &c.said, o.path);
+	status = rekey_report(o.backup_delete ? sym_rekey_backup_delete(&b,
+	    img, o.target, now) : sym_rekey_backup_get(&b, img, o.target),
+	    &b.said, o.path);
 	sym_rekey_backup_free(&b);
 	return status;
 }
@@ -186,6 +129,12 @@ take(int opt, char *arg)
 			return o.json |= arg[0] == 'j', 0;
 		return cli_usage_error(synopsis, "--format: expected table or "
 		    "json, not %s", arg);
+	case 'g':
+		if (strcmp(arg, "barrier") == 0 || strcmp(arg, "recovery") == 0)
+			return o.target = arg[0] == 'r' ? SYM_REKEY_RECOVERY :
+			    SYM_REKEY_BARRIER, 0;
+		return cli_usage_error(synopsis, "--target: expected barrier "
+		    "or recovery, not %s", arg);
 	case 'h':
 		return fputs(synopsis, stdout), -1;
 	default:
@@ -207,6 +156,7 @@ main(int argc, char **argv)
 		CLI_FLAG("status", o.status), CLI_ARG("ttl", 'L'),
 		CLI_FLAG("cancel", o.cancel), CLI_FLAG("all", o.submit.all),
 		CLI_ARG("format", 'f'), CLI_ARG("pgp-keys", 'K'),
+		CLI_ARG("target", 'g'),
 		CLI_FLAG("armor", o.submit.armor),
 		CLI_FLAG("backup", o.start.backup),
 		CLI_FLAG("backup-delete", o.backup_delete),
@@ -234,17 +184,25 @@ main(int argc, char **argv)
 	    o.backup_delete > 1)
 		return cli_usage_error(synopsis, "--init, --status and "
 		    "--cancel exclude each other");
-	/* Which options go together: the --init rules are the library's. */
-	if (sym_rekey_start_check(why, &o.start, o.init) != SYM_OK)
+	/* Which options go together: the library's rules, for --init those
+	 * of the image's seal (below). */
+	if (!o.init && sym_rekey_start_check(why, &o.start, 0, NULL) != SYM_OK)
 		return cli_usage_error(synopsis, "%s", why);
 	o.start.verify = o.submit.verification;
+	o.start.target = o.submit.target = o.target;
 	o.start.now = o.submit.now = (uint64_t)time(NULL);
 	rc = sym_image_open(&img, o.path, o.status ? SYM_IMAGE_READ :
 	    SYM_IMAGE_WRITE);
 	if (rc != SYM_OK)
 		return cli_fail(rc, o.path);
+	if (o.init && sym_rekey_start_check(why, &o.start, 1,
+	    sym_image_info(img)) != SYM_OK) {
+		sym_image_close(img);
+		return cli_usage_error(synopsis, "%s", why);
+	}
 	status = o.init || o.status || o.cancel || o.backup_retrieve ||
-	    o.backup_delete ? do_other(img) : do_submit(img);
+	    o.backup_delete ? do_other(img) : rekey_submit(img, &o.submit,
+	    &o.share_opts);
 	sym_image_close(img);
 	return status;
 }

@@ -18,6 +18,19 @@
  * changed nothing, except as SYM_REKEY_AFTER_HEADER says.  why names what
  * failed ("FILE: reason"), or is "" when the failure is the image's.
  *
+ * Targets (Vault's -target, rekey_bundle.h's enum sym_rekey_target): the
+ * barrier, the unseal key (default); or, on an auto-sealed image only,
+ * the recovery key.  One rekey is pending at a time, of either target;
+ * every call names the target it acts on, and a call for the other one
+ * is refused (SYM_REKEY_OTHER_TARGET) by name.  On an auto-sealed image
+ * the quorum for either target is the recovery shares: at the threshold
+ * the image is unsealed through its device (a PIN from the submission's
+ * pin) and the recovered recovery key is checked against the image's.
+ * A barrier rekey there deals no shares: the new unseal key is wrapped by
+ * the image's device, and the recovery shares stay valid.  A recovery
+ * rekey deals recovery shares and leaves the unseal and root keys as
+ * they are.
+ *
  * Which arguments are secret: none.  The shares a submission takes stay
  * in secure memory (the progress, rekey_bundle.h); the new unseal key
  * never leaves lib/rekey.c.
@@ -34,6 +47,7 @@
 #include "symbolon/image.h"
 #include "symbolon/pgp.h"
 #include "symbolon/rekey_bundle.h"
+#include "symbolon/seal_device.h"
 
 /* Why a call said no; the result's why says it in words (Vault's, where
  * Vault has them).  NO_SHARES, NO_NONCE and DEALT_DIR are usage errors,
@@ -60,6 +74,13 @@ enum sym_rekey_refusal {
 	SYM_REKEY_AFTER_HEADER,		/* the commit failed after its first
 					 * header copy was written: keep both
 					 * the new and the current shares */
+	SYM_REKEY_OTHER_TARGET,		/* the pending rekey is of the other
+					 * target */
+	SYM_REKEY_NOT_AUTO,		/* --target recovery on an image that
+					 * has no recovery key (usage) */
+	SYM_REKEY_NO_RECOVERY,		/* threshold met, the recovery shares
+					 * do not match: progress cleared,
+					 * nonce kept */
 };
 
 /* The exit status a call's return code and refusal call for, as
@@ -88,6 +109,9 @@ struct sym_rekey_said {
 
 struct sym_rekey_status {
 	struct sym_rekey_said said;	/* text: the table, or JSON */
+	enum sym_rekey_target target;
+	int auto_seal;			/* the image's seal is a device's: the
+					 * text names the target */
 	int started;			/* a rekey is pending */
 	uint8_t nonce[SYM_REKEY_NONCE_BYTES];
 	uint64_t started_at;
@@ -105,15 +129,17 @@ struct sym_rekey_status {
 #define SYM_REKEY_STATUS_JSON 1u	/* text: Vault's -format=json */
 #define SYM_REKEY_STATUS_ALL 2u		/* verification needs every share */
 
-/* Progress older than ttl seconds (at now) is wiped on the way. */
+/* The rekey of target.  Progress older than ttl seconds (at now) is
+ * wiped on the way. */
 int sym_rekey_status(struct sym_rekey_status *out, struct sym_image *img,
-    uint64_t now, uint64_t ttl, unsigned flags)
+    enum sym_rekey_target target, uint64_t now, uint64_t ttl, unsigned flags)
     SYM_WARN_UNUSED SYM_NONNULL(1, 2);
 
 /* ---------------------------------------------------------------- */
 /* Start (Vault's rekey -init); needs no shares. */
 
 struct sym_rekey_start_params {
+	enum sym_rekey_target target;
 	unsigned shares, threshold;	/* sym_rekey_start_check's rules */
 	int verify;
 	const char *out_dir;
@@ -145,12 +171,14 @@ struct sym_rekey_start_result {
 	uint8_t signer[SYM_SIGN_PUBLICKEY_BYTES];
 };
 
-/* The rules of a start, before the image is opened: SYM_EUSAGE with why
- * (Vault's wording first) when p breaks one.  starting 0: p must then
- * ask for nothing that only a start takes. */
+/* The rules of a start for the image info describes (NULL: a Shamir
+ * image): SYM_EUSAGE with why (Vault's wording first) when p breaks one.
+ * The barrier of an auto-sealed image takes no shares, threshold,
+ * directory, holders, OpenPGP keys, backup or verification.  starting 0:
+ * p must then ask for nothing that only a start takes. */
 int sym_rekey_start_check(char why[SYM_REKEY_WHY_MAX],
-    const struct sym_rekey_start_params *p, int starting)
-    SYM_WARN_UNUSED SYM_NONNULL(1, 2);
+    const struct sym_rekey_start_params *p, int starting,
+    const struct sym_image_info *info) SYM_WARN_UNUSED SYM_NONNULL(1, 2);
 
 /* Records a pending rekey and its SYM_AUDIT_REKEY_INIT journal line.
  * OpenPGP keys are resolved (and refused: expired, revoked...) now, and
@@ -174,8 +202,8 @@ struct sym_rekey_cancel_result {
  * nonce, the rekey kept (SYM_AUDIT_REKEY_VERIFY_CANCEL).  Progress on
  * tmpfs is wiped either way. */
 int sym_rekey_cancel(struct sym_rekey_cancel_result *out,
-    struct sym_image *img, int verification, uint64_t now, uint64_t ttl)
-    SYM_WARN_UNUSED SYM_NONNULL(1, 2);
+    struct sym_image *img, enum sym_rekey_target target, int verification,
+    uint64_t now, uint64_t ttl) SYM_WARN_UNUSED SYM_NONNULL(1, 2);
 
 /* ---------------------------------------------------------------- */
 /* Submission: current shares toward completion, or (verification) the
@@ -190,6 +218,7 @@ int sym_rekey_cancel(struct sym_rekey_cancel_result *out,
 struct sym_rekey_submission;
 
 struct sym_rekey_submit_params {
+	enum sym_rekey_target target;
 	int verification;		/* -verify: the new shares */
 	const char *nonce;		/* as the user gave it, or NULL */
 	int all;			/* verification: every new share */
@@ -197,6 +226,9 @@ struct sym_rekey_submit_params {
 	int armor;			/* completing: text-form bundles */
 	int no_shares;			/* none can be given: refused at once */
 	const char *image_name;		/* the image, as messages name it */
+	/* An auto-sealed image: where the device's PIN comes from at the
+	 * threshold (NULL: the terminal). */
+	const struct sym_seal_pin *pin;
 	uint64_t now;
 };
 
@@ -206,6 +238,7 @@ struct sym_rekey_submission_info {
 	 * needed for this step. */
 	uint8_t expected[SYM_REKEY_NONCE_BYTES];
 	unsigned needed;
+	int recovery;			/* the shares are recovery shares */
 	const char *progress_label;	/* "Rekey Progress", or "Verification
 					 * Progress" */
 	int expired;			/* load: old progress was wiped... */
@@ -248,6 +281,10 @@ enum sym_rekey_outcome {
 struct sym_rekey_submit_result {
 	struct sym_rekey_said said;
 	enum sym_rekey_outcome outcome;
+	enum sym_rekey_target target;
+	/* COMPLETED on an auto-sealed image's barrier: no shares (deal is
+	 * empty); the new unseal key is wrapped by the image's seal(s). */
+	int no_shares;
 	size_t count;			/* shares in the quorum */
 	unsigned needed;
 	/* A failure that was recorded is followed by a journal or nonce
@@ -304,16 +341,20 @@ struct sym_rekey_backup {
 	size_t len;
 };
 
-/* Reads the kept shares (the recipients' user ids looked up in the
- * keyring); SYM_REKEY_NO_BACKUP when there are none.  out is large.
- * Free with sym_rekey_backup_free. */
+/* Reads the kept shares of target (the recipients' user ids looked up in
+ * the keyring); SYM_REKEY_NO_BACKUP when there are none.  An image keeps
+ * at most one backup: a Shamir image's is the barrier's, an auto-sealed
+ * image's the recovery key's.  out is large.  Free with
+ * sym_rekey_backup_free. */
 int sym_rekey_backup_get(struct sym_rekey_backup *out,
-    const struct sym_image *img) SYM_WARN_UNUSED SYM_NONNULL(1, 2);
+    const struct sym_image *img, enum sym_rekey_target target)
+    SYM_WARN_UNUSED SYM_NONNULL(1, 2);
 void sym_rekey_backup_free(struct sym_rekey_backup *b);
 
 /* Deletes them (SYM_AUDIT_REKEY_BACKUP_DELETE), if there are any; out
  * gets only its text.  Free with sym_rekey_backup_free. */
 int sym_rekey_backup_delete(struct sym_rekey_backup *out,
-    struct sym_image *img, uint64_t now) SYM_WARN_UNUSED SYM_NONNULL(1, 2);
+    struct sym_image *img, enum sym_rekey_target target, uint64_t now)
+    SYM_WARN_UNUSED SYM_NONNULL(1, 2);
 
 #endif

@@ -15,6 +15,11 @@
  *   12 output directory for the new shares (tstr)
  *   13 backup (bool, optional): keep the OpenPGP-sealed new shares in the
  *      image header until `rekey --backup-delete` (Vault's -backup)
+ *   14 target (uint, optional; added with auto seals): 1, the recovery
+ *      key (`--target recovery`); absent, the barrier (unseal) key, as
+ *      every bundle written before it reads.  A barrier rekey of an
+ *      auto-sealed image deals no shares: 8 and 9 are 0, 11 is empty,
+ *      12 is "".
  * signed by the operator who started it (--signer) or a one-time key.
  *
  * Shares entered in earlier invocations are kept only in a progress file
@@ -40,13 +45,21 @@
 #define SYM_REKEY_NONCE_BYTES 16u	/* = SYM_IMAGE_NONCE_BYTES */
 #define SYM_UUID_TEXT_BYTES 37u
 
+/* What a rekey replaces (Vault's -target): the unseal key (barrier), or
+ * an auto-sealed image's recovery key. */
+enum sym_rekey_target {
+	SYM_REKEY_BARRIER = 0,
+	SYM_REKEY_RECOVERY = 1,
+};
+
 struct sym_rekey {
+	enum sym_rekey_target target;
 	uint8_t signer[SYM_SIGN_PUBLICKEY_BYTES];
 	uint8_t image_id[SYM_SET_ID_BYTES];
 	uint8_t nonce[SYM_REKEY_NONCE_BYTES];
 	uint64_t started;
-	uint64_t generation;
-	unsigned shares, threshold;
+	uint64_t generation;		/* of the target's key */
+	unsigned shares, threshold;	/* 0, 0: the seal wraps the new key */
 	int verify;
 	char holder_names[SYM_SHAMIR_MAX_SHARES][SYM_IDENTITY_NAME_MAX + 1];
 	int has_identity[SYM_SHAMIR_MAX_SHARES];

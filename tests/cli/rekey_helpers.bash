@@ -107,8 +107,9 @@ assert_no_progress() {
 }
 
 # rekey_error_lines : $stderr without share acceptances, progress lines,
-# the plan a submission shows first ("Rekey to ...", "Started by" and its
-# words) and the memory-lock warning: what the program says went wrong.  (Bash
+# the plan a submission shows first ("Rekey to ...", or "Rekey the
+# barrier: ..." on an auto seal, "Started by" and its words) and the
+# memory-lock warning: what the program says went wrong.  (Bash
 # only: these run after every refusal, and processes are slow to start
 # on a loaded machine.)
 rekey_error_lines() {
@@ -117,7 +118,8 @@ rekey_error_lines() {
 		[[ -z $line ||
 		    $line =~ ^.*:\ share\ [0-9]+\ of\ [0-9]+(,\ .*)?\ accepted$ ||
 		    $line =~ ^(Rekey|Verification|Unseal)\ Progress\ [0-9]+/[0-9]+$ ||
-		    $line =~ ^Rekey\ to\ [0-9]+\ of\ [0-9]+\ new\ shares ||
+		    $line =~ ^Rekey\ to\ [0-9]+\ of\ [0-9]+\ new\ (recovery\ )?shares ||
+		    $line =~ ^Rekey\ the\ barrier:\ a\ new\ unseal\ key ||
 		    $line =~ ^Started\ by\ {13}[0-9A-F]{4}(\ [0-9A-F]{4}){15}$ ||
 		    $line =~ ^\ {23}[A-Za-z]+(\ [A-Za-z]+){11}$ ||
 		    $line == *"warning: memory cannot be locked"* ]] && continue

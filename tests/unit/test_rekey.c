@@ -15,14 +15,17 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <limits.h>
 
 #include "symbolon/audit.h"
 #include "symbolon/image.h"
 #include "symbolon/init.h"
 #include "symbolon/quorum.h"
 #include "symbolon/rekey.h"
+#include "symbolon/seal_auto.h"
 #include "symbolon/secmem.h"
 #include "symbolon/share.h"
+#include "symbolon/seal_device.h"
 #include "symbolon/seal_shamir.h"
 
 #define TMPFS_MAGIC_NUMBER 0x01021994L
@@ -31,6 +34,9 @@ static char dir[64], img_path[128], new_dir[128], runtime[64];
 static struct sym_deal_output old_deal;	/* generation 1: 3 shares, t = 2 */
 static struct sym_image *img;
 static uint64_t now;
+/* Auto-sealed images: the target the submissions are for, and the PIN. */
+static enum sym_rekey_target target;
+static struct sym_seal_pin pin;
 
 /* The one place that makes an image (sym_image_create's signature is the
  * image layer's to change): 3 shares, threshold 2, unnamed holders. */
@@ -112,8 +118,8 @@ static void
 status(struct sym_rekey_status *s)
 {
 	reopen();
-	assert_int_equal(sym_rekey_status(s, img, now, SYM_REKEY_DEFAULT_TTL,
-	    0), SYM_OK);
+	assert_int_equal(sym_rekey_status(s, img, target, now,
+	    SYM_REKEY_DEFAULT_TTL, 0), SYM_OK);
 	sym_rekey_text_free(&s->said.text);
 }
 
@@ -135,14 +141,28 @@ nonce_text(char out[SYM_UUID_TEXT_BYTES], int verification)
 
 /* Hands shares (indices 1..n of deal) to a submission, as gather does,
  * and finishes it. */
+
+/* The kind of share a submission takes on img. */
+static enum sym_image_share_kind
+share_kind(int verification)
+{
+	if (sym_image_info(img)->seal.type == SYM_SEAL_AUTO)
+		return verification ? SYM_IMAGE_PENDING_RECOVERY_SHARE :
+		    SYM_IMAGE_RECOVERY_SHARE;
+	return verification ? SYM_IMAGE_PENDING_UNSEAL_SHARE :
+	    SYM_IMAGE_UNSEAL_SHARE;
+}
+
 static int
 submit(struct sym_rekey_submit_result *r, int verification, const char *nonce,
     const struct sym_deal_output *deal, const unsigned *which, size_t k,
     int how)
 {
 	const struct sym_rekey_submit_params p = {
+		.target = target,
 		.verification = verification, .nonce = nonce,
 		.ttl = SYM_REKEY_DEFAULT_TTL, .image_name = "img",
+		.pin = &pin,
 		.now = how & LATER ? now + 7200 : now,
 	};
 	const int corrupt = how & CORRUPT;
@@ -171,9 +191,8 @@ submit(struct sym_rekey_submit_result *r, int verification, const char *nonce,
 		struct sym_share *share = NULL;
 
 		assert_int_equal(sym_share_parse(&share, bundle, len), SYM_OK);
-		assert_int_equal(verification ?
-		    sym_image_check_pending_share(img, share) :
-		    sym_image_check_share(img, share), SYM_OK);
+		assert_int_equal(sym_image_check_share_of(img, share,
+		    share_kind(verification)), SYM_OK);
 		if (corrupt && i == k - 1)
 			share->raw[0] ^= 1;
 		assert_int_equal(sym_quorum_add(q, share), SYM_OK);
@@ -362,8 +381,8 @@ static void
 cancel(int verification, struct sym_rekey_cancel_result *c)
 {
 	reopen();
-	assert_int_equal(sym_rekey_cancel(c, img, verification, now,
-	    SYM_REKEY_DEFAULT_TTL), SYM_OK);
+	assert_int_equal(sym_rekey_cancel(c, img, SYM_REKEY_BARRIER,
+	    verification, now, SYM_REKEY_DEFAULT_TTL), SYM_OK);
 	sym_rekey_text_free(&c->said.text);
 }
 
@@ -558,20 +577,20 @@ test_start_rules(void **state)
 	char why[SYM_REKEY_WHY_MAX];
 
 	(void)state;
-	assert_int_equal(sym_rekey_start_check(why, &p, 1), SYM_EUSAGE);
+	assert_int_equal(sym_rekey_start_check(why, &p, 1, NULL), SYM_EUSAGE);
 	assert_string_equal(why, "--key-threshold 4: provided threshold "
 	    "greater than the total shares or less than 2");
 	p.threshold = 2;
 	p.names = names;
 	p.name_count = 2;
-	assert_int_equal(sym_rekey_start_check(why, &p, 1), SYM_EUSAGE);
+	assert_int_equal(sym_rekey_start_check(why, &p, 1, NULL), SYM_EUSAGE);
 	p.name_count = 3;
-	assert_int_equal(sym_rekey_start_check(why, &p, 1), SYM_OK);
+	assert_int_equal(sym_rekey_start_check(why, &p, 1, NULL), SYM_OK);
 	p.backup = 1;
-	assert_int_equal(sym_rekey_start_check(why, &p, 1), SYM_EUSAGE);
-	assert_int_equal(sym_rekey_start_check(why, &p, 0), SYM_EUSAGE);
+	assert_int_equal(sym_rekey_start_check(why, &p, 1, NULL), SYM_EUSAGE);
+	assert_int_equal(sym_rekey_start_check(why, &p, 0, NULL), SYM_EUSAGE);
 	memset(&p, 0, sizeof p);
-	assert_int_equal(sym_rekey_start_check(why, &p, 0), SYM_OK);
+	assert_int_equal(sym_rekey_start_check(why, &p, 0, NULL), SYM_OK);
 }
 
 static void
@@ -586,7 +605,7 @@ test_backup_get_delete(void **state)
 
 	(void)state;
 	reopen();
-	assert_int_equal(sym_rekey_backup_get(&b, img), SYM_OK);
+	assert_int_equal(sym_rekey_backup_get(&b, img, SYM_REKEY_BARRIER), SYM_OK);
 	assert_int_equal(b.said.refusal, SYM_REKEY_NO_BACKUP);
 	assert_string_equal(b.said.why, "no backed-up keys found");
 	sym_rekey_backup_free(&b);
@@ -606,7 +625,7 @@ test_backup_get_delete(void **state)
 	sym_image_pending_clear(&pending);
 
 	reopen();
-	assert_int_equal(sym_rekey_backup_get(&b, img), SYM_OK);
+	assert_int_equal(sym_rekey_backup_get(&b, img, SYM_REKEY_BARRIER), SYM_OK);
 	assert_int_equal(b.said.refusal, SYM_REKEY_ACCEPTED);
 	assert_memory_equal(b.nonce, nonce, sizeof nonce);
 	assert_int_equal(b.count, 1);
@@ -617,12 +636,12 @@ test_backup_get_delete(void **state)
 	assert_non_null(strstr(b.said.text.bytes, "Recipient              ABAB"));
 	sym_rekey_backup_free(&b);
 
-	assert_int_equal(sym_rekey_backup_delete(&b, img, now), SYM_OK);
+	assert_int_equal(sym_rekey_backup_delete(&b, img, SYM_REKEY_BARRIER, now), SYM_OK);
 	assert_string_equal(b.said.text.bytes,
 	    "Success! Deleted backed-up keys (if any)\n");
 	sym_rekey_backup_free(&b);
 	reopen();
-	assert_int_equal(sym_rekey_backup_get(&b, img), SYM_OK);
+	assert_int_equal(sym_rekey_backup_get(&b, img, SYM_REKEY_BARRIER), SYM_OK);
 	assert_int_equal(b.said.refusal, SYM_REKEY_NO_BACKUP);
 	sym_rekey_backup_free(&b);
 	/* The deletion is journaled under its audit name. */
@@ -648,6 +667,364 @@ test_uuid_round_trip(void **state)
 	assert_memory_equal(back, n, sizeof n);
 	assert_int_equal(sym_uuid_parse(back, "00112233445566778899aabbccddeeff"),
 	    SYM_EFORMAT);
+}
+
+
+/* ---------------------------------------------------------------- */
+/* The target in the rekey bundle */
+
+static void
+test_bundle_target(void **state)
+{
+	static struct sym_rekey r, back;
+	uint8_t *bundle = NULL;
+	size_t len = 0;
+
+	(void)state;
+	assert_int_equal(sym_secmem_init(), SYM_OK);
+	/* A recovery rekey: key 14 says so. */
+	memset(&r, 0, sizeof r);
+	r.target = SYM_REKEY_RECOVERY;
+	r.shares = 3;
+	r.threshold = 2;
+	snprintf(r.out_dir, sizeof r.out_dir, "rec2");
+	assert_int_equal(sym_rekey_encode(&bundle, &len, &r, NULL, NULL, NULL),
+	    SYM_OK);
+	assert_int_equal(sym_rekey_parse(&back, bundle, len), SYM_OK);
+	assert_int_equal(back.target, SYM_REKEY_RECOVERY);
+	assert_int_equal(back.shares, 3);
+	sym_secmem_free(bundle);
+	/* The barrier of an auto seal: no shares, no directory; no key 14,
+	 * as every bundle written before it. */
+	memset(&r, 0, sizeof r);
+	assert_int_equal(sym_rekey_encode(&bundle, &len, &r, NULL, NULL, NULL),
+	    SYM_OK);
+	assert_int_equal(sym_rekey_parse(&back, bundle, len), SYM_OK);
+	assert_int_equal(back.target, SYM_REKEY_BARRIER);
+	assert_int_equal(back.shares, 0);
+	assert_string_equal(back.out_dir, "");
+	sym_secmem_free(bundle);
+	/* Forged: no shares for the recovery key, or to verify, or with a
+	 * directory; a directory missing for shares. */
+	r.target = SYM_REKEY_RECOVERY;
+	assert_int_equal(sym_rekey_encode(&bundle, &len, &r, NULL, NULL, NULL),
+	    SYM_OK);
+	assert_int_equal(sym_rekey_parse(&back, bundle, len), SYM_ESCHEMA);
+	sym_secmem_free(bundle);
+	r.target = SYM_REKEY_BARRIER;
+	r.verify = 1;
+	assert_int_equal(sym_rekey_encode(&bundle, &len, &r, NULL, NULL, NULL),
+	    SYM_OK);
+	assert_int_equal(sym_rekey_parse(&back, bundle, len), SYM_ESCHEMA);
+	sym_secmem_free(bundle);
+	r.verify = 0;
+	snprintf(r.out_dir, sizeof r.out_dir, "x");
+	assert_int_equal(sym_rekey_encode(&bundle, &len, &r, NULL, NULL, NULL),
+	    SYM_OK);
+	assert_int_equal(sym_rekey_parse(&back, bundle, len), SYM_ESCHEMA);
+	sym_secmem_free(bundle);
+	r.shares = r.threshold = 2;
+	r.out_dir[0] = '\0';
+	assert_int_equal(sym_rekey_encode(&bundle, &len, &r, NULL, NULL, NULL),
+	    SYM_OK);
+	assert_int_equal(sym_rekey_parse(&back, bundle, len), SYM_ESCHEMA);
+	sym_secmem_free(bundle);
+}
+
+static void
+test_start_rules_auto(void **state)
+{
+	static struct sym_image_info info;
+	struct sym_rekey_start_params p = { 0 };
+	char why[SYM_REKEY_WHY_MAX];
+
+	(void)state;
+	info.seal.type = SYM_SEAL_AUTO;
+	/* The barrier: --init alone. */
+	assert_int_equal(sym_rekey_start_check(why, &p, 1, &info), SYM_OK);
+	p.verify = 1;
+	assert_int_equal(sym_rekey_start_check(why, &p, 1, &info), SYM_EUSAGE);
+	assert_string_equal(why, "--verify: requiring verification not "
+	    "supported when rekeying the barrier key with recovery keys");
+	p.verify = 0;
+	p.backup = 1;
+	assert_int_equal(sym_rekey_start_check(why, &p, 1, &info), SYM_EUSAGE);
+	assert_string_equal(why, "--backup: key backup not supported when "
+	    "using stored keys");
+	p.backup = 0;
+	p.shares = 3;
+	p.threshold = 2;
+	p.out_dir = "x";
+	assert_int_equal(sym_rekey_start_check(why, &p, 1, &info), SYM_EUSAGE);
+	/* The recovery key: a Shamir rekey's rules. */
+	p.target = SYM_REKEY_RECOVERY;
+	assert_int_equal(sym_rekey_start_check(why, &p, 1, &info), SYM_OK);
+	p.out_dir = NULL;
+	assert_int_equal(sym_rekey_start_check(why, &p, 1, &info), SYM_EUSAGE);
+	/* A Shamir image: the barrier needs its shares. */
+	memset(&p, 0, sizeof p);
+	info.seal.type = SYM_SEAL_SHAMIR;
+	assert_int_equal(sym_rekey_start_check(why, &p, 1, &info), SYM_EUSAGE);
+}
+
+/* ---------------------------------------------------------------- */
+/* An auto-sealed image (SoftHSM2 through tests/devices/softhsm.bash) */
+
+#define SOFTHSM_MODULE "/usr/lib/softhsm/libsofthsm2.so"
+
+static char helper[PATH_MAX], pin_path[160];
+
+static int
+find_helper(void)
+{
+	char exe[PATH_MAX];
+	static const char *const up[] = { "../../tests/devices/softhsm.bash",
+		"../../../tests/devices/softhsm.bash" };
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+
+	if (n <= 0)
+		return -1;
+	exe[n] = '\0';
+	*strrchr(exe, '/') = '\0';
+	for (size_t i = 0; i < 2; i++) {
+		int k = snprintf(helper, sizeof helper, "%s/%s", exe, up[i]);
+
+		if (k > 0 && (size_t)k < sizeof helper &&
+		    access(helper, R_OK) == 0)
+			return 0;
+	}
+	return -1;
+}
+
+/* As setup, with the image sealed by a SoftHSM2 token and 3 of 5
+ * recovery shares (old_deal); skipped without SoftHSM2. */
+static int
+setup_auto(void **state)
+{
+	struct sym_init_shamir request = { .shares = 5, .threshold = 3,
+	    .recovery = 1 };
+	struct sym_init_result init;
+	char cmd[PATH_MAX + 512], seal[256], rec[160], why[SYM_SEAL_WHY_MAX];
+
+	if (access(SOFTHSM_MODULE, R_OK) != 0 || system("command -v "
+	    "softhsm2-util >/dev/null && command -v pkcs11-tool >/dev/null") !=
+	    0 || find_helper() != 0)
+		return 0;	/* the tests skip */
+	if (setup(state) != 0)
+		return -1;
+	sym_image_close(img);
+	img = NULL;
+	sym_deal_output_free(&old_deal);
+	(void)unlink(img_path);
+	snprintf(cmd, sizeof cmd, "bash -c '. \"%s\" && softhsm_setup %s/hsm'",
+	    helper, dir);
+	if (system(cmd) != 0)
+		return -1;
+	snprintf(cmd, sizeof cmd, "%s/hsm/softhsm2.conf", dir);
+	setenv("SOFTHSM2_CONF", cmd, 1);
+	snprintf(pin_path, sizeof pin_path, "%s/hsm/pin", dir);
+	pin.file = pin_path;
+	snprintf(seal, sizeof seal, "pkcs11:module=%s,token=ceremony,"
+	    "key=seal-aes,name=hsm1", SOFTHSM_MODULE);
+	snprintf(rec, sizeof rec, "%s/rec", dir);
+	request.path = img_path;
+	request.out_dir = rec;
+	request.now = now;
+	assert_int_equal(sym_init_auto(&init, &request, seal, &pin, NULL, why),
+	    SYM_OK);
+	old_deal = init.deal;
+	memset(&init.deal, 0, sizeof init.deal);
+	sym_init_result_free(&init);
+	reopen();
+	return 0;
+}
+
+static int
+teardown_auto(void **state)
+{
+	target = SYM_REKEY_BARRIER;
+	memset(&pin, 0, sizeof pin);
+	return img != NULL || old_deal.record != NULL ? teardown(state) : 0;
+}
+
+static void
+start_target(enum sym_rekey_target t, unsigned shares, int verify,
+    struct sym_rekey_start_result *r)
+{
+	const struct sym_rekey_start_params p = {
+		.target = t, .shares = shares, .threshold = shares ? 2 : 0,
+		.verify = verify, .out_dir = shares ? new_dir : NULL,
+		.now = now,
+	};
+
+	target = t;
+	reopen();
+	assert_int_equal(sym_rekey_start(r, img, &p), SYM_OK);
+	assert_int_equal(r->said.refusal, SYM_REKEY_ACCEPTED);
+	sym_rekey_text_free(&r->said.text);
+}
+
+/* Whether recovery shares a, b, c (of deal) match img's recovery key
+ * (after its device unsealed it). */
+static int
+authorises(const struct sym_deal_output *deal, unsigned a, unsigned b,
+    unsigned c)
+{
+	const unsigned which[3] = { a, b, c };
+	struct sym_seal_auto_report report;
+	struct sym_quorum *q = NULL;
+	uint8_t *key = NULL;
+	size_t len = 0;
+	int rc = SYM_OK;
+
+	reopen();
+	assert_int_equal(sym_seal_auto_unseal(img, &pin, &report), SYM_OK);
+	assert_int_equal(sym_quorum_new(&q), SYM_OK);
+	for (size_t i = 0; i < 3 && which[i] && rc == SYM_OK; i++) {
+		struct sym_share *share = NULL;
+
+		rc = sym_share_parse(&share, deal->shares[which[i] - 1],
+		    deal->share_lens[which[i] - 1]);
+		if (rc == SYM_OK)
+			rc = sym_image_check_share_of(img, share,
+			    SYM_IMAGE_RECOVERY_SHARE);
+		if (rc == SYM_OK)
+			rc = sym_quorum_add(q, share);
+		sym_share_free(share);
+	}
+	if (rc == SYM_OK)
+		rc = sym_quorum_recover(&key, &len, q);
+	if (rc == SYM_OK)
+		rc = sym_image_recovery_check(img, key, 0);
+	sym_secmem_free(key);
+	sym_quorum_free(q);
+	return rc == SYM_OK;
+}
+
+static void
+test_auto_barrier(void **state)
+{
+	static struct sym_rekey_start_result st;
+	static struct sym_rekey_submit_result r;
+	static const unsigned one[1] = { 1 }, two[2] = { 4, 5 };
+	const uint8_t *root;
+	uint8_t before[SYM_IMAGE_KEY_BYTES];
+	struct sym_seal_auto_report report;
+	struct sym_seal_pin wrong = { .file = "/dev/null" };
+	char nonce[SYM_UUID_TEXT_BYTES];
+
+	(void)state;
+	if (img == NULL)
+		skip();
+	assert_int_equal(sym_seal_auto_unseal(img, &pin, &report), SYM_OK);
+	root = sym_image_root_key(img);
+	memcpy(before, root, sizeof before);
+	start_target(SYM_REKEY_BARRIER, 0, 0, &st);
+	nonce_text(nonce, 0);
+	assert_int_equal(submit(&r, 0, nonce, &old_deal, one, 1, 0), SYM_OK);
+	assert_int_equal(r.outcome, SYM_REKEY_KEPT);
+	sym_rekey_submit_result_free(&r);
+	/* A device that fails changes nothing (an empty PIN file). */
+	pin = wrong;
+	assert_int_not_equal(submit(&r, 0, nonce, &old_deal, two, 2, 0), SYM_OK);
+	assert_non_null(strstr(r.said.why, "seal 'hsm1' (pkcs11): "));
+	sym_rekey_submit_result_free(&r);
+	pin.file = pin_path;
+	assert_int_equal(submit(&r, 0, nonce, &old_deal, two, 2, 0), SYM_OK);
+	assert_int_equal(r.outcome, SYM_REKEY_COMPLETED);
+	assert_true(r.no_shares);
+	assert_null(r.deal.record);
+	assert_non_null(strstr(r.said.text.bytes, "No shares were produced"));
+	sym_rekey_submit_result_free(&r);
+	reopen();
+	assert_int_equal(sym_image_info(img)->seal.generation, 2);
+	assert_int_equal(sym_image_info(img)->recovery.generation, 1);
+	/* A new root key, opened by the device; the recovery shares stay. */
+	assert_true(authorises(&old_deal, 1, 2, 3));
+	assert_memory_not_equal(sym_image_root_key(img), before, sizeof before);
+}
+
+static void
+test_auto_recovery_verify(void **state)
+{
+	static struct sym_rekey_start_result st;
+	static struct sym_rekey_submit_result r;
+	static struct sym_deal_output new_deal;
+	static const unsigned three[3] = { 1, 3, 5 }, pair[2] = { 2, 3 };
+	char nonce[SYM_UUID_TEXT_BYTES];
+
+	(void)state;
+	if (img == NULL)
+		skip();
+	start_target(SYM_REKEY_RECOVERY, 3, 1, &st);
+	nonce_text(nonce, 0);
+	assert_int_equal(submit(&r, 0, nonce, &old_deal, three, 3, 0), SYM_OK);
+	assert_int_equal(r.outcome, SYM_REKEY_ISSUED);
+	assert_true(r.deal.record->recovery);
+	assert_int_equal(r.generation, 2);
+	keep_deal(&new_deal, &r);
+	/* Pending: the old ones authorise, the barrier is untouched. */
+	assert_true(authorises(&old_deal, 2, 4, 5));
+	assert_int_equal(sym_image_info(img)->seal.generation, 1);
+	nonce_text(nonce, 1);
+	assert_int_equal(submit(&r, 1, nonce, &new_deal, pair, 2, 0), SYM_OK);
+	assert_int_equal(r.outcome, SYM_REKEY_VERIFIED);
+	sym_rekey_submit_result_free(&r);
+	reopen();
+	assert_int_equal(sym_image_info(img)->recovery.generation, 2);
+	assert_int_equal(sym_image_info(img)->seal.generation, 1);
+	assert_false(sym_image_info(img)->recovery_pending);
+	assert_true(authorises(&new_deal, 1, 3, 0));
+	assert_false(authorises(&old_deal, 1, 2, 3));
+	sym_deal_output_free(&new_deal);
+}
+
+static void
+test_auto_targets_refused(void **state)
+{
+	static struct sym_rekey_start_result st;
+	static struct sym_rekey_status s;
+	static struct sym_rekey_cancel_result c;
+
+	(void)state;
+	if (img == NULL)
+		skip();
+	start_target(SYM_REKEY_RECOVERY, 2, 0, &st);
+	reopen();
+	assert_int_equal(sym_rekey_status(&s, img, SYM_REKEY_BARRIER, now,
+	    SYM_REKEY_DEFAULT_TTL, 0), SYM_OK);
+	assert_int_equal(s.said.refusal, SYM_REKEY_OTHER_TARGET);
+	assert_string_equal(s.said.why, "a recovery rekey is in progress, not "
+	    "a barrier rekey: give --target recovery");
+	assert_int_equal(sym_rekey_cancel(&c, img, SYM_REKEY_BARRIER, 0, now,
+	    SYM_REKEY_DEFAULT_TTL), SYM_OK);
+	assert_int_equal(c.said.refusal, SYM_REKEY_OTHER_TARGET);
+	assert_int_equal(sym_rekey_status(&s, img, SYM_REKEY_RECOVERY, now,
+	    SYM_REKEY_DEFAULT_TTL, 0), SYM_OK);
+	assert_int_equal(s.said.refusal, SYM_REKEY_ACCEPTED);
+	assert_true(s.started);
+	assert_int_equal(s.required, 3);
+	assert_non_null(strstr(s.said.text.bytes, "Target                 "
+	    "recovery\n"));
+	sym_rekey_text_free(&s.said.text);
+}
+
+static void
+test_recovery_target_on_shamir(void **state)
+{
+	static struct sym_rekey_start_result st;
+	const struct sym_rekey_start_params p = {
+		.target = SYM_REKEY_RECOVERY, .shares = 3, .threshold = 2,
+		.out_dir = new_dir, .now = now,
+	};
+
+	(void)state;
+	reopen();
+	assert_int_equal(sym_rekey_start(&st, img, &p), SYM_OK);
+	assert_int_equal(st.said.refusal, SYM_REKEY_NOT_AUTO);
+	assert_string_equal(st.said.why, "recovery rekeying is for "
+	    "auto-sealed images; this image's seal is shamir");
+	assert_int_equal(sym_rekey_exit_status(SYM_OK, st.said.refusal), 2);
 }
 
 int
@@ -676,6 +1053,16 @@ main(void)
 		    teardown),
 		cmocka_unit_test(test_start_rules),
 		cmocka_unit_test(test_uuid_round_trip),
+		cmocka_unit_test(test_bundle_target),
+		cmocka_unit_test(test_start_rules_auto),
+		cmocka_unit_test_setup_teardown(test_recovery_target_on_shamir,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_auto_barrier, setup_auto,
+		    teardown_auto),
+		cmocka_unit_test_setup_teardown(test_auto_recovery_verify,
+		    setup_auto, teardown_auto),
+		cmocka_unit_test_setup_teardown(test_auto_targets_refused,
+		    setup_auto, teardown_auto),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
