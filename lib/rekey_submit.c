@@ -17,6 +17,7 @@
 #include "symbolon/rekey.h"
 #include "symbolon/secmem.h"
 #include "symbolon/seal_auto.h"
+#include "symbolon/seal_devices.h"
 #include "symbolon/seal_shamir.h"
 
 #include "rekey_internal.h"
@@ -559,14 +560,14 @@ static int
 open_by_device(struct sym_rekey_submission *s, char why[SYM_REKEY_WHY_MAX],
     const struct sym_quorum *q, int pending)
 {
-	struct sym_seal_auto_report report;
+	struct sym_seal_devices_report report;
 	char line[SYM_SEAL_WHY_MAX * 2];
 	uint8_t *key = NULL;
 	size_t len = 0;
-	int rc = sym_seal_auto_unseal(s->img, &s->pin, &report);
+	int rc = sym_seal_devices_unseal(s->img, &s->pin, &report);
 
 	if (rc != SYM_OK) {
-		sym_seal_auto_explain(line, sizeof line, &report);
+		sym_seal_devices_explain(line, sizeof line, &report);
 		snprintf(why, SYM_REKEY_WHY_MAX, "%s; nothing changed, rekey "
 		    "progress kept at %zu/%u", line, s->saved, s->needed);
 		return rc;

@@ -23,6 +23,7 @@
 #include "symbolon/quorum.h"
 #include "symbolon/rekey.h"
 #include "symbolon/seal_auto.h"
+#include "symbolon/seal_devices.h"
 #include "symbolon/secmem.h"
 #include "symbolon/share.h"
 #include "symbolon/seal_device.h"
@@ -871,14 +872,14 @@ authorises(const struct sym_deal_output *deal, unsigned a, unsigned b,
     unsigned c)
 {
 	const unsigned which[3] = { a, b, c };
-	struct sym_seal_auto_report report;
+	struct sym_seal_devices_report report;
 	struct sym_quorum *q = NULL;
 	uint8_t *key = NULL;
 	size_t len = 0;
 	int rc = SYM_OK;
 
 	reopen();
-	assert_int_equal(sym_seal_auto_unseal(img, &pin, &report), SYM_OK);
+	assert_int_equal(sym_seal_devices_unseal(img, &pin, &report), SYM_OK);
 	assert_int_equal(sym_quorum_new(&q), SYM_OK);
 	for (size_t i = 0; i < 3 && which[i] && rc == SYM_OK; i++) {
 		struct sym_share *share = NULL;
@@ -909,14 +910,14 @@ test_auto_barrier(void **state)
 	static const unsigned one[1] = { 1 }, two[2] = { 4, 5 };
 	const uint8_t *root;
 	uint8_t before[SYM_IMAGE_KEY_BYTES];
-	struct sym_seal_auto_report report;
+	struct sym_seal_devices_report report;
 	struct sym_seal_pin wrong = { .file = "/dev/null" };
 	char nonce[SYM_UUID_TEXT_BYTES];
 
 	(void)state;
 	if (img == NULL)
 		skip();
-	assert_int_equal(sym_seal_auto_unseal(img, &pin, &report), SYM_OK);
+	assert_int_equal(sym_seal_devices_unseal(img, &pin, &report), SYM_OK);
 	root = sym_image_root_key(img);
 	memcpy(before, root, sizeof before);
 	start_target(SYM_REKEY_BARRIER, 0, 0, &st);
