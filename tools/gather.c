@@ -139,8 +139,9 @@ take(struct gather *g, const uint8_t *input, size_t len, const char *name,
 		return sym_exit_status(r.code);
 	}
 	if (r.have_share) {
-		fprintf(stderr, "%s: share %u of %u%s%s accepted\n", name,
-		    r.index, r.count, r.holder[0] ? ", " : "", r.holder);
+		fprintf(stderr, "%s: %sshare %u of %u%s%s accepted\n", name,
+		    r.recovery ? "recovery " : "", r.index, r.count,
+		    r.holder[0] ? ", " : "", r.holder);
 		gather_print_progress(g);
 	}
 	return 0;

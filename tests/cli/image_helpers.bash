@@ -109,7 +109,7 @@ EOF
 # and the memory-lock warning.
 image_error_lines() {
 	printf '%s\n' "$stderr" | grep -v -E \
-	    -e '^.*: share [0-9]+ of [0-9]+(, .*)? accepted$' \
+	    -e '^.*: (recovery )?share [0-9]+ of [0-9]+(, .*)? accepted$' \
 	    -e '^Unseal Progress [0-9]+/[0-9]+$' -e '^$' \
 	    -e 'warning: memory cannot be locked' || true
 }

@@ -116,7 +116,7 @@ rekey_error_lines() {
 	local line
 	while IFS= read -r line; do
 		[[ -z $line ||
-		    $line =~ ^.*:\ share\ [0-9]+\ of\ [0-9]+(,\ .*)?\ accepted$ ||
+		    $line =~ ^.*:\ (recovery\ )?share\ [0-9]+\ of\ [0-9]+(,\ .*)?\ accepted$ ||
 		    $line =~ ^(Rekey|Verification|Unseal)\ Progress\ [0-9]+/[0-9]+$ ||
 		    $line =~ ^Rekey\ to\ [0-9]+\ of\ [0-9]+\ new\ (recovery\ )?shares ||
 		    $line =~ ^Rekey\ the\ barrier:\ a\ new\ unseal\ key ||
