@@ -431,3 +431,37 @@ out:
 	gpgme_release(ctx);
 	return ret;
 }
+
+/* A stub of a card counts: gpg-agent then asks for the card. */
+int
+sym_pgp_secret_present(const char *fpr)
+{
+	gpgme_ctx_t ctx;
+	gpgme_key_t key = NULL;
+	gpgme_subkey_t sub;
+	gpgme_error_t err;
+	char got[SYM_PGP_FPR_CHARS + 1];
+	int ret;
+
+	if ((ret = pgp_new_ctx(&ctx, NULL)) != SYM_OK)
+		return ret;
+	err = gpgme_get_key(ctx, fpr, &key, 1);
+	if (err != 0) {
+		ret = gpg_err_code(err) == GPG_ERR_EOF ||
+		    gpg_err_code(err) == GPG_ERR_AMBIGUOUS_NAME ? 0 :
+		    SYM_EGPGME;
+		goto out;
+	}
+	ret = 0;
+	snprintf(got, sizeof got, "%s", key->fpr ? key->fpr : "");
+	if (strcasecmp(got, fpr) != 0)
+		goto out;
+	for (sub = key->subkeys; sub != NULL; sub = sub->next)
+		if (sub->can_encrypt && sub->secret && !sub->revoked)
+			ret = 1;
+out:
+	if (key != NULL)
+		gpgme_key_unref(key);
+	gpgme_release(ctx);
+	return ret;
+}
