@@ -2,8 +2,8 @@
  * Key resolution for OpenPGP recipients (see pgp.h): a fingerprint in the
  * user's keyring, or a key file imported into a throw-away GnuPG home that
  * is deleted with the recipient; the checks every recipient passes; and
- * naming the key behind a key id.  Encryption, decryption and signatures
- * are in pgp.c.
+ * naming the key behind a key id, and whether its secret half is at hand.
+ * Encryption and signatures are in pgp.c, decryption in pgp_decrypt.c.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
