@@ -383,7 +383,7 @@ sym_pgp_packet_sniff_signature(const uint8_t *buf, size_t len)
 /* ---- the exact encoding of a message ---- */
 
 /* 1 if the header at p, decoded as pk, uses the shortest length form:
- * gpg accepts longer ones, which would let a blob's bytes change. */
+ * gpg accepts longer ones, which would let a message's bytes change. */
 static int
 minimal_header(const uint8_t *p, const struct sym_pgp_packet *pk)
 {

@@ -233,7 +233,8 @@ struct sym_pgp_verdict {
 	 * SYM_ENOAGENT (gpg-agent unreachable), SYM_ENODEVICE (no card or
 	 * no scdaemon), SYM_ENOSECKEY (no secret key: see
 	 * sym_pgp_agent_reachable), SYM_ETOOBIG (the plaintext was above
-	 * the caller's cap), SYM_EDECRYPT (any other failure). */
+	 * the caller's cap), SYM_ENOMEM or SYM_EIO (the PIN could not be
+	 * handed to gpg), SYM_EDECRYPT (any other failure). */
 	int status;
 	char detail[SYM_PGP_DETAIL_MAX + 1];   /* gpg's error text, or "" */
 };
