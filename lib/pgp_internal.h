@@ -1,6 +1,6 @@
 /*
- * Private to lib/pgp.c and lib/pgp_key.c: what the GPGME half of the
- * OpenPGP module shares.  Not installed, not for other modules.
+ * Private to lib/pgp.c, lib/pgp_key.c and lib/pgp_decrypt.c: what the
+ * GPGME half of the OpenPGP module shares.  Not installed, not for other modules.
  */
 #ifndef SYMBOLON_PGP_INTERNAL_H
 #define SYMBOLON_PGP_INTERNAL_H

@@ -2,8 +2,8 @@
  * Key resolution for OpenPGP recipients (see pgp.h): a fingerprint in the
  * user's keyring, or a key file imported into a throw-away GnuPG home that
  * is deleted with the recipient; the checks every recipient passes; and
- * naming the key behind a key id.  Encryption, decryption and signatures
- * are in pgp.c.
+ * naming the key behind a key id, and whether its secret half is at hand.
+ * Encryption and signatures are in pgp.c, decryption in pgp_decrypt.c.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -425,6 +425,40 @@ sym_pgp_lookup_keyid(struct sym_pgp_key *out, const char *keyid)
 			break;
 		}
 	}
+out:
+	if (key != NULL)
+		gpgme_key_unref(key);
+	gpgme_release(ctx);
+	return ret;
+}
+
+/* A stub of a card counts: gpg-agent then asks for the card. */
+int
+sym_pgp_secret_present(const char *fpr)
+{
+	gpgme_ctx_t ctx;
+	gpgme_key_t key = NULL;
+	gpgme_subkey_t sub;
+	gpgme_error_t err;
+	char got[SYM_PGP_FPR_CHARS + 1];
+	int ret;
+
+	if ((ret = pgp_new_ctx(&ctx, NULL)) != SYM_OK)
+		return ret;
+	err = gpgme_get_key(ctx, fpr, &key, 1);
+	if (err != 0) {
+		ret = gpg_err_code(err) == GPG_ERR_EOF ||
+		    gpg_err_code(err) == GPG_ERR_AMBIGUOUS_NAME ? 0 :
+		    SYM_EGPGME;
+		goto out;
+	}
+	ret = 0;
+	snprintf(got, sizeof got, "%s", key->fpr ? key->fpr : "");
+	if (strcasecmp(got, fpr) != 0)
+		goto out;
+	for (sub = key->subkeys; sub != NULL; sub = sub->next)
+		if (sub->can_encrypt && sub->secret && !sub->revoked)
+			ret = 1;
 out:
 	if (key != NULL)
 		gpgme_key_unref(key);

@@ -379,3 +379,130 @@ sym_pgp_packet_sniff_signature(const uint8_t *buf, size_t len)
 	    pk.body_len <= len - pk.header_len && pk.body_len > 0 &&
 	    buf[pk.header_len] >= 3 && buf[pk.header_len] <= 5;
 }
+
+/* ---- the exact encoding of a message ---- */
+
+/* 1 if the header at p, decoded as pk, uses the shortest length form:
+ * gpg accepts longer ones, which would let a message's bytes change. */
+static int
+minimal_header(const uint8_t *p, const struct sym_pgp_packet *pk)
+{
+	if (pk->indeterminate)
+		return 0;
+	if (p[0] & 0x40u)
+		return pk->header_len != 6 || pk->body_len >= 8384;
+	switch (pk->header_len) {
+	case 2:
+		return 1;
+	case 3:
+		return pk->body_len >= 256;
+	default:
+		return pk->body_len >= 65536;
+	}
+}
+
+/* 1 if b[0..n) holds one multiprecision integer in its only encoding
+ * (RFC 4880 3.2: the bit count is exact); *used gets its size. */
+static int
+canonical_mpi(const uint8_t *b, size_t n, size_t *used)
+{
+	size_t bits, bytes, top = 0;
+
+	if (n < 3)
+		return 0;
+	bits = (size_t)b[0] << 8 | b[1];
+	bytes = (bits + 7) / 8;
+	if (bits == 0 || bytes > n - 2)
+		return 0;
+	for (unsigned v = b[2]; v != 0; v >>= 1)
+		top++;
+	*used = 2 + bytes;
+	return top != 0 && bits == 8 * (bytes - 1) + top;
+}
+
+/* 1 if the session key packet body b[0..n) is v3 with its algorithm's
+ * values, each in its only encoding, and nothing after them. */
+static int
+canonical_pkesk(const uint8_t *b, size_t n)
+{
+	size_t pos = 10, used, mpis;
+
+	if (n < pos || b[0] != 3)
+		return 0;
+	switch (b[9]) {
+	case 1: case 2:         /* RSA: m^e */
+	case 18:                /* ECDH: point, then the wrapped key */
+		mpis = 1;
+		break;
+	case 16:                /* Elgamal: g^k, m*y^k */
+		mpis = 2;
+		break;
+	default:
+		return 0;
+	}
+	for (size_t i = 0; i < mpis; i++) {
+		if (!canonical_mpi(b + pos, n - pos, &used))
+			return 0;
+		pos += used;
+	}
+	if (b[9] == 18) {
+		if (pos >= n || b[pos] == 0 || b[pos] > n - pos - 1)
+			return 0;
+		pos += 1u + b[pos];
+	}
+	return pos == n;
+}
+
+/*
+ * gpg ignores bytes after the message and accepts long length forms and
+ * inexact bit counts: this walk accepts each packet in its only encoding.
+ * (The encrypted data itself is covered by its MDC.)
+ */
+int
+sym_pgp_packet_canonical(size_t *bad, const uint8_t *p, size_t len)
+{
+	struct sym_pgp_packet pk;
+	size_t pos = 0, n;
+
+	if (bad != NULL)
+		*bad = 0;
+	while (pos < len) {
+		if (bad != NULL)
+			*bad = pos;
+		if (sym_pgp_packet_header(&pk, p + pos, len - pos) != SYM_OK ||
+		    !minimal_header(p + pos, &pk))
+			return SYM_ENONCANONICAL;
+		pos += pk.header_len;
+		if (pk.tag == SYM_PGP_TAG_PKESK) {
+			if (pk.partial || pk.body_len > len - pos ||
+			    !canonical_pkesk(p + pos, pk.body_len))
+				return SYM_ENONCANONICAL;
+			pos += pk.body_len;
+			continue;
+		}
+		if (pk.tag != SYM_PGP_TAG_SEIPD || pos >= len || p[pos] != 1)
+			return SYM_ENONCANONICAL;
+		/* Partial chunks: each is followed by a new length. */
+		while (pk.partial) {
+			uint8_t hdr[6] = { 0xC0u | SYM_PGP_TAG_SEIPD };
+
+			if (pk.body_len > len - pos)
+				return SYM_ENONCANONICAL;
+			pos += pk.body_len;
+			if (bad != NULL)
+				*bad = pos;
+			n = len - pos < 5 ? len - pos : 5;
+			memcpy(hdr + 1, p + pos, n);
+			if (sym_pgp_packet_header(&pk, hdr, n + 1) != SYM_OK ||
+			    !minimal_header(hdr, &pk))
+				return SYM_ENONCANONICAL;
+			pos += pk.header_len - 1;
+		}
+		if (pk.body_len != len - pos)
+			return SYM_ENONCANONICAL;
+		if (bad != NULL)
+			*bad = 0;
+		return SYM_OK;
+	}
+	return SYM_ENONCANONICAL;
+}

@@ -3,22 +3,20 @@
  * key through pgp.h, decrypted by gpg-agent (a smartcard's stub or any
  * secret key it holds).
  *
- * Enrolment and the recipient checks reuse pgp.h (resolution without
- * import, expiry/revocation/capability checks, encryption to exactly one
- * subkey, PKESK listing).  Two things pgp.h does not offer are done here
- * with GPGME directly, as small static helpers: decryption with a chosen
+ * Everything GnuPG is pgp.h: resolution without import, the recipient
+ * checks, encryption to exactly one subkey, decryption with a chosen
  * pinentry mode (loopback with a PIN from sym_seal_pin_get, or "error"
- * when prompting is off) that reports the recipient's own status, and
- * asking whether gpg-agent holds the secret half of a key (probe).
+ * when prompting is off), whether gpg-agent holds the secret half of a
+ * key (probe); and pgp_packet.h reads the message's packets, and checks
+ * their exact encoding, without GnuPG.  This file holds the seal's policy
+ * and its words.
  */
 #define _GNU_SOURCE
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <gpgme.h>
 #include <sodium.h>
 
 #include "symbolon/pgp.h"
@@ -218,92 +216,6 @@ state_fpr(struct openpgp_state *s, char *why)
 	return SYM_OK;
 }
 
-/* ---- GPGME helpers pgp.h does not have ---- */
-
-static int
-new_ctx(gpgme_ctx_t *ctx)
-{
-	int ret = sym_pgp_init();
-
-	*ctx = NULL;
-	if (ret != SYM_OK)
-		return ret;
-	if (gpgme_new(ctx) != 0) {
-		*ctx = NULL;
-		return SYM_ENOMEM;
-	}
-	if (gpgme_set_protocol(*ctx, GPGME_PROTOCOL_OpenPGP) != 0) {
-		gpgme_release(*ctx);
-		*ctx = NULL;
-		return SYM_ENOGPG;
-	}
-	gpgme_set_offline(*ctx, 1);
-	return SYM_OK;
-}
-
-/*
- * 1 if gpg-agent holds the secret half (or a card stub) of an
- * encryption subkey of fpr, 0 if not, or a negative SYM_E code.
- */
-static int
-secret_present(const char *fpr)
-{
-	gpgme_ctx_t ctx;
-	gpgme_key_t key = NULL;
-	gpgme_subkey_t sub;
-	gpgme_error_t err;
-	char got[SYM_PGP_FPR_CHARS + 1];
-	int ret;
-
-	if ((ret = new_ctx(&ctx)) != SYM_OK)
-		return ret;
-	err = gpgme_get_key(ctx, fpr, &key, 1);
-	if (err != 0) {
-		ret = gpg_err_code(err) == GPG_ERR_EOF ||
-		    gpg_err_code(err) == GPG_ERR_AMBIGUOUS_NAME ? 0 :
-		    SYM_EGPGME;
-		goto out;
-	}
-	ret = 0;
-	snprintf(got, sizeof got, "%s", key->fpr ? key->fpr : "");
-	if (strcasecmp(got, fpr) != 0)
-		goto out;
-	for (sub = key->subkeys; sub != NULL; sub = sub->next)
-		if (sub->can_encrypt && sub->secret && !sub->revoked)
-			ret = 1;
-out:
-	if (key != NULL)
-		gpgme_key_unref(key);
-	gpgme_release(ctx);
-	return ret;
-}
-
-/*
- * 1 if gpg-agent answers on its socket.  gpg reports a missing agent as
- * "no secret key", so that answer is checked here.  (pgp.c has the same
- * check as a static function.)
- */
-static int
-agent_reachable(void)
-{
-	const char *socket = gpgme_get_dirinfo("agent-socket");
-	gpgme_ctx_t ctx = NULL;
-	gpgme_error_t err, op_err = 0;
-	int ok = 0;
-
-	if (socket == NULL || gpgme_new(&ctx) != 0)
-		return 0;
-	if (gpgme_set_protocol(ctx, GPGME_PROTOCOL_ASSUAN) == 0 &&
-	    gpgme_ctx_set_engine_info(ctx, GPGME_PROTOCOL_ASSUAN, socket,
-	    NULL) == 0) {
-		err = gpgme_op_assuan_transact_ext(ctx, "GETINFO version",
-		    NULL, NULL, NULL, NULL, NULL, NULL, &op_err);
-		ok = err == 0 && op_err == 0;
-	}
-	gpgme_release(ctx);
-	return ok;
-}
-
 /* The PIN for loopback: read at most once, never retried. */
 struct pin_hook {
 	const struct sym_seal_pin *pin;
@@ -311,166 +223,80 @@ struct pin_hook {
 	int calls, bad, again, err;
 };
 
-static gpgme_error_t
-pin_cb(void *hook, const char *uid_hint, const char *info, int prev_was_bad,
-    int fd)
+static int
+pin_cb(void *hook, char *buf, size_t cap, size_t *len, int prev_bad)
 {
 	struct pin_hook *h = hook;
-	char prompt[128], *buf;
-	size_t len = 0;
+	char prompt[128];
 	int ret;
 
-	(void)uid_hint;
-	(void)info;
-	if (prev_was_bad) {
+	if (prev_bad) {
 		/* gpg-agent asks again after a wrong PIN: we do not. */
 		h->bad = 1;
-		return gpg_error(GPG_ERR_CANCELED);
+		return SYM_ECANCELED;
 	}
 	if (h->calls++ > 0) {
 		/* A second passphrase: a damaged message can decrypt to
 		 * garbage that gpg parses as a passphrase packet. */
 		h->again = 1;
-		return gpg_error(GPG_ERR_CANCELED);
-	}
-	if ((buf = sym_secmem_alloc(SYM_SEAL_PIN_MAX + 2)) == NULL) {
-		h->err = SYM_ENOMEM;
-		return gpg_error(GPG_ERR_CANCELED);
+		return SYM_ECANCELED;
 	}
 	snprintf(prompt, sizeof prompt, "PIN for OpenPGP key %.40s "
 	    "(will be hidden): ", h->fpr);
-	ret = sym_seal_pin_get(buf, SYM_SEAL_PIN_MAX + 1, &len, h->pin,
-	    prompt);
-	if (ret == SYM_OK) {
-		buf[len++] = '\n';
-		if (gpgme_io_writen(fd, buf, len) != 0)
-			ret = SYM_EIO;
-	}
-	sym_secmem_free(buf);
-	if (ret != SYM_OK) {
+	ret = sym_seal_pin_get(buf, cap < SYM_SEAL_PIN_MAX + 1 ? cap :
+	    SYM_SEAL_PIN_MAX + 1, len, h->pin, prompt);
+	if (ret != SYM_OK)
 		h->err = ret;
-		return gpg_error(GPG_ERR_CANCELED);
-	}
-	return 0;
-}
-
-/* Decrypted bytes go to a fixed secure buffer; more is refused. */
-struct sink {
-	uint8_t *buf;
-	size_t len, over;
-};
-
-static ssize_t
-sink_write(void *handle, const void *data, size_t size)
-{
-	struct sink *k = handle;
-
-	if (size > PLAIN_LEN - k->len) {
-		k->over = 1;
-		errno = EFBIG;
-		return -1;
-	}
-	memcpy(k->buf + k->len, data, size);
-	k->len += size;
-	return (ssize_t)size;
-}
-
-/* The first recipient's own status, or err. */
-static gpgme_error_t
-recipient_status(gpgme_ctx_t ctx, gpgme_error_t err)
-{
-	gpgme_decrypt_result_t res = gpgme_op_decrypt_result(ctx);
-
-	if (res != NULL && res->recipients != NULL &&
-	    res->recipients->status != 0)
-		return res->recipients->status;
-	return err;
+	return ret;
 }
 
 /*
- * Decrypts msg with the user's gpg-agent into k.  With a PIN file the
- * PIN goes through loopback (pin_cb); with prompting off, pinentry mode
- * "error" makes gpg-agent refuse rather than show a dialog; else its own
- * pinentry asks (the card's PIN dialog).  *gerr: GPGME's verdict, the
- * recipient's own status when it has one.
+ * With a PIN file the PIN goes through loopback (pin_cb); with prompting
+ * off, pinentry mode "error" makes gpg-agent refuse rather than show a
+ * dialog; else its own pinentry asks (the card's PIN dialog).
  */
-static int
-decrypt(struct sink *k, gpgme_error_t *gerr, struct pin_hook *h,
-    const uint8_t *msg, size_t msg_len)
+static enum sym_pgp_pinentry
+pinentry_mode(const struct sym_seal_pin *pin)
 {
-	static const struct gpgme_data_cbs sink_cbs = { NULL, sink_write,
-	    NULL, NULL };
-	struct gpgme_data_cbs cbs = sink_cbs;
-	gpgme_ctx_t ctx = NULL;
-	gpgme_data_t in = NULL, out = NULL;
-	gpgme_error_t err = 0;
-	int ret;
-
-	*gerr = 0;
-	if ((ret = new_ctx(&ctx)) != SYM_OK)
-		return ret;
-	if (h->pin->file != NULL) {
-		err = gpgme_set_pinentry_mode(ctx, GPGME_PINENTRY_MODE_LOOPBACK);
-		gpgme_set_passphrase_cb(ctx, pin_cb, h);
-	} else if (h->pin->no_prompt) {
-		err = gpgme_set_pinentry_mode(ctx, GPGME_PINENTRY_MODE_ERROR);
-	}
-	if (err != 0) {
-		ret = SYM_ENOGPG;
-		goto out;
-	}
-	if (gpgme_data_new_from_mem(&in, (const char *)msg, msg_len, 0) != 0 ||
-	    gpgme_data_new_from_cbs(&out, &cbs, k) != 0) {
-		ret = SYM_ENOMEM;
-		goto out;
-	}
-	/* On its way the plaintext passes through a GPGME stack buffer and
-	 * gpg's own memory that we cannot wipe (see pgp.c). */
-	err = gpgme_op_decrypt(ctx, in, out);
-	*gerr = err != 0 ? recipient_status(ctx, err) : 0;
-	ret = SYM_OK;
-out:
-	gpgme_data_release(out);
-	gpgme_data_release(in);
-	gpgme_release(ctx);
-	return ret;
+	if (pin->file != NULL)
+		return SYM_PGP_PINENTRY_LOOPBACK;
+	return pin->no_prompt ? SYM_PGP_PINENTRY_ERROR : SYM_PGP_PINENTRY_AGENT;
 }
 
 /* What a failed decryption means for the seal. */
 static int
 decrypt_error(const struct openpgp_state *s, const struct pin_hook *h,
-    gpgme_error_t err, char *why)
+    const struct sym_pgp_verdict *v, char *why)
 {
 	int present;
 
-	if (h->err != SYM_OK) {
+	if (h->err != SYM_OK || v->status == SYM_ENOMEM ||
+	    v->status == SYM_EIO) {
+		present = h->err != SYM_OK ? h->err : v->status;
 		say(why, "no PIN for OpenPGP key %s: %s", s->fpr,
-		    sym_strerror(h->err));
-		return h->err;
+		    sym_strerror(present));
+		return present;
 	}
 	if (h->again) {
 		say(why, "the message to %s asks for a second passphrase: "
 		    "it is damaged", s->fpr);
 		return SYM_EDEVUNWRAP;
 	}
-	switch (gpg_err_code(err)) {
-	case GPG_ERR_BAD_PASSPHRASE:
-	case GPG_ERR_BAD_PIN:
+	switch (v->status) {
+	case SYM_EBADPIN:
 		say(why, "wrong PIN for OpenPGP key %s", s->fpr);
 		return SYM_EBADPIN;
-	case GPG_ERR_PIN_BLOCKED:
+	case SYM_EPINLOCKED:
 		say(why, "the PIN of OpenPGP key %s is blocked", s->fpr);
 		return SYM_EPINLOCKED;
-	case GPG_ERR_CANCELED:
-	case GPG_ERR_FULLY_CANCELED:
+	case SYM_ECANCELED:
 		if (h->bad) {
 			say(why, "wrong PIN for OpenPGP key %s", s->fpr);
 			return SYM_EBADPIN;
 		}
 		say(why, "PIN entry for OpenPGP key %s cancelled", s->fpr);
 		return SYM_ECANCELED;
-	case GPG_ERR_NO_PIN_ENTRY:
-	case GPG_ERR_PIN_ENTRY:
+	case SYM_ENOTTY:
 		if (h->pin->no_prompt) {
 			say(why, "OpenPGP key %s needs its PIN and prompting "
 			    "is off", s->fpr);
@@ -479,25 +305,20 @@ decrypt_error(const struct openpgp_state *s, const struct pin_hook *h,
 		say(why, "gpg-agent has no pinentry to ask the PIN of %s",
 		    s->fpr);
 		return SYM_ENODEVICE;
-	case GPG_ERR_NO_AGENT:
-	case GPG_ERR_AGENT:
-		say(why, "gpg-agent cannot be reached: %s",
-		    gpgme_strerror(err));
+	case SYM_ENOAGENT:
+		say(why, "gpg-agent cannot be reached: %s", v->detail);
 		return SYM_ENODEVICE;
-	case GPG_ERR_NO_SCDAEMON:
-	case GPG_ERR_CARD_NOT_PRESENT:
-	case GPG_ERR_CARD_REMOVED:
-	case GPG_ERR_ENODEV:
+	case SYM_ENODEVICE:
 		say(why, "the card holding %s is not present: insert it",
 		    s->fpr);
 		return SYM_ENODEVICE;
-	case GPG_ERR_NO_SECKEY:
-		if (!agent_reachable()) {
+	case SYM_ENOSECKEY:
+		if (!sym_pgp_agent_reachable()) {
 			say(why, "gpg-agent cannot be reached (no secret key "
 			    "for %s)", s->fpr);
 			return SYM_ENODEVICE;
 		}
-		present = secret_present(s->fpr);
+		present = sym_pgp_secret_present(s->fpr);
 		if (present == 0) {
 			say(why, "no secret key for %s: insert the card "
 			    "holding it", s->fpr);
@@ -508,125 +329,8 @@ decrypt_error(const struct openpgp_state *s, const struct pin_hook *h,
 		break;
 	}
 	say(why, "the message does not decrypt with %s: %s", s->fpr,
-	    gpgme_strerror(err));
+	    v->detail);
 	return SYM_EDEVUNWRAP;
-}
-
-/* 1 if the header at p, decoded as pk, uses the shortest length form:
- * gpg accepts longer ones, which would let a blob's bytes change. */
-static int
-minimal_header(const uint8_t *p, const struct sym_pgp_packet *pk)
-{
-	if (pk->indeterminate)
-		return 0;
-	if (p[0] & 0x40u)
-		return pk->header_len != 6 || pk->body_len >= 8384;
-	switch (pk->header_len) {
-	case 2:
-		return 1;
-	case 3:
-		return pk->body_len >= 256;
-	default:
-		return pk->body_len >= 65536;
-	}
-}
-
-/* 1 if b[0..n) holds one multiprecision integer in its only encoding
- * (RFC 4880 3.2: the bit count is exact); *used gets its size. */
-static int
-canonical_mpi(const uint8_t *b, size_t n, size_t *used)
-{
-	size_t bits, bytes, top = 0;
-
-	if (n < 3)
-		return 0;
-	bits = (size_t)b[0] << 8 | b[1];
-	bytes = (bits + 7) / 8;
-	if (bits == 0 || bytes > n - 2)
-		return 0;
-	for (unsigned v = b[2]; v != 0; v >>= 1)
-		top++;
-	*used = 2 + bytes;
-	return top != 0 && bits == 8 * (bytes - 1) + top;
-}
-
-/* 1 if the session key packet body b[0..n) is v3 with its algorithm's
- * values, each in its only encoding, and nothing after them. */
-static int
-canonical_pkesk(const uint8_t *b, size_t n)
-{
-	size_t pos = 10, used, mpis;
-
-	if (n < pos || b[0] != 3)
-		return 0;
-	switch (b[9]) {
-	case 1: case 2:         /* RSA: m^e */
-	case 18:                /* ECDH: point, then the wrapped key */
-		mpis = 1;
-		break;
-	case 16:                /* Elgamal: g^k, m*y^k */
-		mpis = 2;
-		break;
-	default:
-		return 0;
-	}
-	for (size_t i = 0; i < mpis; i++) {
-		if (!canonical_mpi(b + pos, n - pos, &used))
-			return 0;
-		pos += used;
-	}
-	if (b[9] == 18) {
-		if (pos >= n || b[pos] == 0 || b[pos] > n - pos - 1)
-			return 0;
-		pos += 1u + b[pos];
-	}
-	return pos == n;
-}
-
-/*
- * 1 if blob is exactly what wrap makes: session key packets in their
- * only encoding, then one integrity-protected data packet (v1) that ends
- * at the blob's last byte.  gpg ignores bytes after the message and
- * accepts long length forms and inexact bit counts: a blob so changed
- * must not unwrap.  (The encrypted data itself is covered by its MDC.)
- */
-static int
-whole_message(const uint8_t *p, size_t len)
-{
-	struct sym_pgp_packet pk;
-	size_t pos = 0, n;
-
-	while (pos < len) {
-		if (sym_pgp_packet_header(&pk, p + pos, len - pos) != SYM_OK ||
-		    !minimal_header(p + pos, &pk))
-			return 0;
-		pos += pk.header_len;
-		if (pk.tag == SYM_PGP_TAG_PKESK) {
-			if (pk.partial || pk.body_len > len - pos ||
-			    !canonical_pkesk(p + pos, pk.body_len))
-				return 0;
-			pos += pk.body_len;
-			continue;
-		}
-		if (pk.tag != SYM_PGP_TAG_SEIPD || pos >= len || p[pos] != 1)
-			return 0;
-		/* Partial chunks: each is followed by a new length. */
-		while (pk.partial) {
-			uint8_t hdr[6] = { 0xC0u | SYM_PGP_TAG_SEIPD };
-
-			if (pk.body_len > len - pos)
-				return 0;
-			pos += pk.body_len;
-			n = len - pos < 5 ? len - pos : 5;
-			memcpy(hdr + 1, p + pos, n);
-			if (sym_pgp_packet_header(&pk, hdr, n + 1) != SYM_OK ||
-			    !minimal_header(hdr, &pk))
-				return 0;
-			pos += pk.header_len - 1;
-		}
-		return pk.body_len == len - pos;
-	}
-	return 0;
 }
 
 /*
@@ -643,8 +347,10 @@ check_recipient(const struct openpgp_state *s, const uint8_t *blob,
 	int ret;
 
 	ret = sym_pgp_list_recipients(&ids, blob, blob_len);
+	/* Exactly what wrap makes: a blob whose bytes changed must not
+	 * unwrap, even where gpg would accept them. */
 	if (ret == SYM_OK && (sym_pgp_sniff(blob, blob_len) != SYM_PGP_BINARY ||
-	    !whole_message(blob, blob_len)))
+	    sym_pgp_packet_canonical(NULL, blob, blob_len) != SYM_OK))
 		ret = SYM_EPGPCORRUPT;
 	if (ret != SYM_OK || ids.count != 1 || ids.passphrases != 0 ||
 	    ids.more) {
@@ -674,19 +380,18 @@ check_recipient(const struct openpgp_state *s, const uint8_t *blob,
 
 /* The plaintext's magic and binding hash: constant time on the hash. */
 static int
-check_plain(const struct sink *k, const uint8_t *binding,
+check_plain(const uint8_t *plain, size_t len, const uint8_t *binding,
     size_t binding_len)
 {
 	uint8_t hash[PLAIN_HASH_LEN];
 	int ok;
 
-	if (k->over || k->len != PLAIN_LEN ||
-	    memcmp(k->buf, PLAIN_MAGIC, PLAIN_MAGIC_LEN) != 0)
+	if (len != PLAIN_LEN || memcmp(plain, PLAIN_MAGIC, PLAIN_MAGIC_LEN) != 0)
 		return SYM_EDEVUNWRAP;
 	if (crypto_generichash(hash, sizeof hash, binding, binding_len, NULL,
 	    0) != 0)
 		return SYM_EINTERNAL;
-	ok = sodium_memcmp(hash, k->buf + PLAIN_MAGIC_LEN, sizeof hash) == 0;
+	ok = sodium_memcmp(hash, plain + PLAIN_MAGIC_LEN, sizeof hash) == 0;
 	sodium_memzero(hash, sizeof hash);
 	return ok ? SYM_OK : SYM_EDEVUNWRAP;
 }
@@ -696,9 +401,10 @@ unwrap(void *state, const uint8_t *binding, size_t binding_len,
     const uint8_t *blob, size_t blob_len, uint8_t *key, char *why)
 {
 	struct openpgp_state *s = state;
-	struct sink k = { NULL, 0, 0 };
 	struct pin_hook h = { s->pin, s->fpr, 0, 0, 0, SYM_OK };
-	gpgme_error_t err;
+	struct sym_pgp_verdict v;
+	uint8_t *plain;
+	size_t len = 0;
 	int ret;
 
 	if (blob_len == 0 || blob_len > SYM_SEAL_WRAPPED_MAX) {
@@ -709,27 +415,33 @@ unwrap(void *state, const uint8_t *binding, size_t binding_len,
 	if ((ret = state_fpr(s, why)) != SYM_OK ||
 	    (ret = check_recipient(s, blob, blob_len, why)) != SYM_OK)
 		return ret;
-	if ((k.buf = sym_secmem_alloc(PLAIN_LEN)) == NULL)
+	if ((plain = sym_secmem_alloc(PLAIN_LEN)) == NULL)
 		return SYM_ENOMEM;
-	if ((ret = decrypt(&k, &err, &h, blob, blob_len)) != SYM_OK) {
+	ret = sym_pgp_decrypt_pin(plain, &len, PLAIN_LEN, &v, blob, blob_len,
+	    pinentry_mode(s->pin), pin_cb, &h);
+	if (ret != SYM_OK) {
 		say(why, "GnuPG: %s", sym_strerror(ret));
 		ret = ret == SYM_ENOMEM ? ret : SYM_ENODEVICE;
 		goto out;
 	}
-	if (err != 0 || h.err != SYM_OK) {
-		ret = decrypt_error(s, &h, err, why);
+	/* A plaintext above PLAIN_LEN (SYM_ETOOBIG) is not bound either. */
+	if ((v.status != SYM_OK && v.status != SYM_ETOOBIG) ||
+	    h.err != SYM_OK) {
+		ret = decrypt_error(s, &h, &v, why);
 		goto out;
 	}
-	if ((ret = check_plain(&k, binding, binding_len)) != SYM_OK) {
+	if (v.status != SYM_OK ||
+	    (ret = check_plain(plain, len, binding, binding_len)) != SYM_OK) {
+		ret = v.status != SYM_OK ? SYM_EDEVUNWRAP : ret;
 		say(why, "the blob decrypts with %s but is not bound to this "
 		    "seal (another image, seal or generation)", s->fpr);
 		goto out;
 	}
-	memcpy(key, k.buf + PLAIN_MAGIC_LEN + PLAIN_HASH_LEN,
+	memcpy(key, plain + PLAIN_MAGIC_LEN + PLAIN_HASH_LEN,
 	    SYM_SEAL_KEY_BYTES);
 	ret = SYM_OK;
 out:
-	sym_secmem_free(k.buf);
+	sym_secmem_free(plain);
 	return ret;
 }
 
@@ -741,7 +453,7 @@ probe(void *state, char *why)
 
 	if ((ret = state_fpr(s, why)) != SYM_OK)
 		return ret;
-	ret = secret_present(s->fpr);
+	ret = sym_pgp_secret_present(s->fpr);
 	if (ret == 1)
 		return SYM_OK;
 	if (ret == 0) {

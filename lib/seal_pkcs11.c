@@ -8,11 +8,9 @@
  * for the RSA public key), and closes the session before it returns.  The
  * module stays loaded from the first operation to close.
  */
-#include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <p11-kit/pkcs11.h>
 #include <sodium.h>
@@ -20,6 +18,8 @@
 #include "symbolon/random.h"
 #include "symbolon/seal_pkcs11.h"
 #include "symbolon/secmem.h"
+
+#include "pkcs11_module.h"
 
 static const char *const keys[] = {
 	"module", "token", "serial", "key", "id", "mech", "oaep_hash", NULL
@@ -39,27 +39,11 @@ static const char *const keys[] = {
 #define CHECK_BYTES 16u		/* BLAKE2b-128 of version || binding */
 #define OAEP_PLAIN_BYTES (CHECK_BYTES + SYM_SEAL_KEY_BYTES)
 #define ID_MAX 64u
-#define MODULES_MAX 8u
 
 enum mech { MECH_GCM, MECH_OAEP };
 
-/*
- * A loaded module, shared by every seal on it: two seals on two tokens of
- * one module (SoftHSM, an HSM with two partitions) must not finalise each
- * other's library.  C_Finalize only when the last user closes, and only if
- * we initialised it (someone else in the process may have).
- */
-struct module {
-	void *dl;
-	CK_FUNCTION_LIST_PTR fl;
-	unsigned refs;
-	int owner;
-};
-static struct module modules[MODULES_MAX];	/* one thread only */
-
 struct p11 {
-	char module[SYM_SEAL_PARAM_VALUE_MAX + 1];
-	char token[33], serial[17];
+	struct pkcs11_token tok;        /* first: see seal_of() */
 	char key[SYM_SEAL_PARAM_VALUE_MAX + 1];
 	uint8_t id[ID_MAX];
 	size_t id_len;
@@ -67,33 +51,13 @@ struct p11 {
 	const char *oaep_hash;
 	CK_MECHANISM_TYPE hash;
 	CK_RSA_PKCS_MGF_TYPE mgf;
-	const struct sym_seal_pin *pin;
-	struct module *mod;
 };
 
-/* One operation on the token. */
-struct op {
-	struct p11 *p;
-	CK_FUNCTION_LIST_PTR fl;
-	CK_SLOT_ID slot;
-	CK_SESSION_HANDLE session;
-	int open, logged_in;
-	CK_FLAGS flags;
-	char label[33], serial[17];
-};
-
-/* The token as the user named it, for messages. */
-static const char *
-token_name(const struct p11 *p, char *buf, size_t cap)
+/* The seal of an operation: its token is the first member of a p11. */
+static inline struct p11 *
+seal_of(const struct pkcs11_op *op)
 {
-	if (p->token[0] != '\0' && p->serial[0] != '\0')
-		snprintf(buf, cap, "token '%s' with serial '%s'", p->token,
-		    p->serial);
-	else if (p->token[0] != '\0')
-		snprintf(buf, cap, "token '%s'", p->token);
-	else
-		snprintf(buf, cap, "token with serial '%s'", p->serial);
-	return buf;
+	return (struct p11 *)(void *)op->tok;
 }
 
 static void
@@ -182,8 +146,8 @@ parse_names(struct p11 *p, const struct sym_seal_params *params, char *why)
 		    "bytes, a serial 16");
 		return SYM_ESEALSPEC;
 	}
-	snprintf(p->token, sizeof p->token, "%s", token ? token : "");
-	snprintf(p->serial, sizeof p->serial, "%s", serial ? serial : "");
+	snprintf(p->tok.token, sizeof p->tok.token, "%s", token ? token : "");
+	snprintf(p->tok.serial, sizeof p->tok.serial, "%s", serial ? serial : "");
 	if (key == NULL && id == NULL) {
 		snprintf(why, SYM_SEAL_WHY_MAX, "no key=LABEL or id=HEX");
 		return SYM_ESEALSPEC;
@@ -217,8 +181,8 @@ open_device(void **state, const struct sym_seal_params *params,
 	p = calloc(1, sizeof *p);
 	if (p == NULL)
 		return SYM_ENOMEM;
-	snprintf(p->module, sizeof p->module, "%s", module);
-	p->pin = pin;
+	snprintf(p->tok.module, sizeof p->tok.module, "%s", module);
+	p->tok.pin = pin;
 	if ((rc = parse_names(p, params, why)) != SYM_OK ||
 	    (rc = parse_mech(p, params, why)) != SYM_OK) {
 		free(p);
@@ -229,292 +193,15 @@ open_device(void **state, const struct sym_seal_params *params,
 }
 
 /* ---------------------------------------------------------------- */
-/* The module */
-
-static int
-module_init(struct module *m, const char *path, char *why)
-{
-	CK_C_GetFunctionList get;
-	CK_C_INITIALIZE_ARGS args = { .flags = CKF_OS_LOCKING_OK };
-	CK_RV rv;
-
-	*(void **)&get = dlsym(m->dl, "C_GetFunctionList");
-	if (get == NULL) {
-		snprintf(why, SYM_SEAL_WHY_MAX, "'%.200s' is not a PKCS#11 "
-		    "module (no C_GetFunctionList)", path);
-		return SYM_ESEALSPEC;
-	}
-	if ((rv = get(&m->fl)) != CKR_OK || m->fl == NULL) {
-		snprintf(why, SYM_SEAL_WHY_MAX, "PKCS#11 module '%.180s': "
-		    "C_GetFunctionList failed (0x%lx)", path, rv);
-		return SYM_EDEVICE;
-	}
-	rv = m->fl->C_Initialize(&args);
-	if (rv != CKR_OK && rv != CKR_CRYPTOKI_ALREADY_INITIALIZED) {
-		snprintf(why, SYM_SEAL_WHY_MAX, "PKCS#11 module '%.180s': "
-		    "C_Initialize failed (0x%lx)", path, rv);
-		return SYM_EDEVICE;
-	}
-	m->owner = rv == CKR_OK;
-	return SYM_OK;
-}
-
-static int
-module_get(struct p11 *p, char *why)
-{
-	struct module *free_slot = NULL;
-	void *dl;
-	int rc;
-
-	if (p->mod != NULL)
-		return SYM_OK;
-	if (access(p->module, F_OK) != 0) {
-		snprintf(why, SYM_SEAL_WHY_MAX, "no PKCS#11 module at '%.200s'",
-		    p->module);
-		return SYM_ENODEVICE;
-	}
-	dl = dlopen(p->module, RTLD_NOW | RTLD_LOCAL);
-	if (dl == NULL) {
-		/* dlerror names the path and says why (not ELF, a missing
-		 * dependency). */
-		snprintf(why, SYM_SEAL_WHY_MAX, "not a PKCS#11 module that "
-		    "loads: %.200s", dlerror());
-		return SYM_ESEALSPEC;
-	}
-	for (size_t i = 0; i < MODULES_MAX; i++) {
-		if (modules[i].refs > 0 && modules[i].dl == dl) {
-			/* dlopen counted this reference: give it back. */
-			dlclose(dl);
-			modules[i].refs++;
-			p->mod = &modules[i];
-			return SYM_OK;
-		}
-		if (modules[i].refs == 0 && free_slot == NULL)
-			free_slot = &modules[i];
-	}
-	if (free_slot == NULL) {
-		dlclose(dl);
-		snprintf(why, SYM_SEAL_WHY_MAX, "more than %u PKCS#11 modules "
-		    "in use", MODULES_MAX);
-		return SYM_EDEVICE;
-	}
-	memset(free_slot, 0, sizeof *free_slot);
-	free_slot->dl = dl;
-	if ((rc = module_init(free_slot, p->module, why)) != SYM_OK) {
-		dlclose(dl);
-		return rc;
-	}
-	free_slot->refs = 1;
-	p->mod = free_slot;
-	return SYM_OK;
-}
-
-static void
-module_put(struct p11 *p)
-{
-	struct module *m = p->mod;
-
-	if (m == NULL)
-		return;
-	p->mod = NULL;
-	if (--m->refs > 0)
-		return;
-	if (m->owner)
-		(void)m->fl->C_Finalize(NULL);
-	dlclose(m->dl);
-	memset(m, 0, sizeof *m);
-}
-
-/* ---------------------------------------------------------------- */
-/* The token */
-
-/* A blank-padded PKCS#11 text field as a C string. */
-static void
-unpad(char *out, const unsigned char *field, size_t len)
-{
-	while (len > 0 && (field[len - 1] == ' ' || field[len - 1] == '\0'))
-		len--;
-	memcpy(out, field, len);
-	out[len] = '\0';
-}
-
-/* Of the slots in list, the one whose token is p's; SYM_ENODEVICE when
- * none is, SYM_ESEALSPEC when two are (a label is not unique). */
-static int
-pick_slot(struct op *op, const CK_SLOT_ID *list, CK_ULONG n, CK_SLOT_ID *slot,
-    char *why)
-{
-	struct p11 *p = op->p;
-	CK_TOKEN_INFO info;
-	char label[33], serial[17], first[17] = "", tn[96];
-	unsigned found = 0;
-
-	for (CK_ULONG i = 0; i < n; i++) {
-		if (op->fl->C_GetTokenInfo(list[i], &info) != CKR_OK ||
-		    !(info.flags & CKF_TOKEN_INITIALIZED))
-			continue;
-		unpad(label, info.label, sizeof info.label);
-		unpad(serial, info.serialNumber, sizeof info.serialNumber);
-		if ((p->token[0] && strcmp(label, p->token) != 0) ||
-		    (p->serial[0] && strcmp(serial, p->serial) != 0))
-			continue;
-		if (found++ > 0) {
-			snprintf(why, SYM_SEAL_WHY_MAX, "two tokens labelled "
-			    "'%s' (serials %s and %s): name one by serial=",
-			    label, first, serial);
-			return SYM_ESEALSPEC;
-		}
-		memcpy(first, serial, sizeof first);
-		*slot = op->slot = list[i];
-		op->flags = info.flags;
-		memcpy(op->label, label, sizeof label);
-		memcpy(op->serial, serial, sizeof serial);
-	}
-	if (found == 0) {
-		snprintf(why, SYM_SEAL_WHY_MAX, "%s not found",
-		    token_name(p, tn, sizeof tn));
-		return SYM_ENODEVICE;
-	}
-	return SYM_OK;
-}
-
-static int
-find_token(struct op *op, CK_SLOT_ID *slot, char *why)
-{
-	CK_SLOT_ID *list = NULL;
-	CK_ULONG n = 0;
-	CK_RV rv;
-	int rc;
-
-	rv = op->fl->C_GetSlotList(CK_TRUE, NULL, &n);
-	if (rv == CKR_OK && n > 0) {
-		list = calloc(n, sizeof *list);
-		if (list == NULL)
-			return SYM_ENOMEM;
-		rv = op->fl->C_GetSlotList(CK_TRUE, list, &n);
-	}
-	if (rv != CKR_OK) {
-		free(list);
-		snprintf(why, SYM_SEAL_WHY_MAX, "C_GetSlotList failed (0x%lx)",
-		    rv);
-		return SYM_EDEVICE;
-	}
-	rc = pick_slot(op, list, n, slot, why);
-	free(list);
-	return rc;
-}
-
-/* Loads the module, finds the token, and with session set opens a
- * session on it. */
-static int
-op_begin(struct op *op, struct p11 *p, int session, char *why)
-{
-	CK_SLOT_ID slot = 0;
-	CK_RV rv;
-	int rc;
-
-	memset(op, 0, sizeof *op);
-	op->p = p;
-	why[0] = '\0';
-	if ((rc = module_get(p, why)) != SYM_OK)
-		return rc;
-	op->fl = p->mod->fl;
-	if ((rc = find_token(op, &slot, why)) != SYM_OK || !session)
-		return rc;
-	rv = op->fl->C_OpenSession(slot, CKF_SERIAL_SESSION, NULL, NULL,
-	    &op->session);
-	if (rv != CKR_OK) {
-		snprintf(why, SYM_SEAL_WHY_MAX, "token '%s': C_OpenSession "
-		    "failed (0x%lx)", op->label, rv);
-		return rv == CKR_TOKEN_NOT_PRESENT || rv == CKR_DEVICE_REMOVED ||
-		    rv == CKR_SLOT_ID_INVALID ? SYM_ENODEVICE : SYM_EDEVICE;
-	}
-	op->open = 1;
-	return SYM_OK;
-}
-
-static void
-op_end(struct op *op)
-{
-	if (op->logged_in)
-		(void)op->fl->C_Logout(op->session);
-	if (op->open)
-		(void)op->fl->C_CloseSession(op->session);
-	op->open = op->logged_in = 0;
-}
-
-/* Whether the token says its next wrong user PIN locks it. */
-static int
-final_try(struct op *op)
-{
-	CK_TOKEN_INFO info;
-
-	return op->fl->C_GetTokenInfo(op->slot, &info) == CKR_OK &&
-	    (info.flags & CKF_USER_PIN_FINAL_TRY);
-}
-
-/* One C_Login with the PIN asked once; never retried. */
-static int
-login(struct op *op, char *why)
-{
-	char prompt[96], *pin = sym_secmem_alloc(SYM_SEAL_PIN_MAX + 1);
-	size_t len = 0;
-	CK_RV rv;
-	int rc;
-
-	if (pin == NULL)
-		return SYM_ENOMEM;
-	if (op->flags & CKF_USER_PIN_LOCKED) {
-		rc = SYM_EPINLOCKED;
-		goto locked;
-	}
-	snprintf(prompt, sizeof prompt, "PIN for token '%s' (will be "
-	    "hidden): ", op->label);
-	rc = sym_seal_pin_get(pin, SYM_SEAL_PIN_MAX + 1, &len, op->p->pin,
-	    prompt);
-	if (rc != SYM_OK) {
-		snprintf(why, SYM_SEAL_WHY_MAX, "no PIN for token '%s': %s",
-		    op->label, sym_strerror(rc));
-		goto out;
-	}
-	rv = op->fl->C_Login(op->session, CKU_USER, (CK_UTF8CHAR_PTR)pin,
-	    (CK_ULONG)len);
-	if (rv == CKR_OK || rv == CKR_USER_ALREADY_LOGGED_IN) {
-		op->logged_in = rv == CKR_OK;
-		rc = SYM_OK;
-	} else if (rv == CKR_PIN_INCORRECT || rv == CKR_PIN_INVALID ||
-	    rv == CKR_PIN_LEN_RANGE) {
-		snprintf(why, SYM_SEAL_WHY_MAX, "wrong PIN for token '%s'%s",
-		    op->label, final_try(op) ? " (one more wrong PIN locks "
-		    "it)" : "");
-		rc = SYM_EBADPIN;
-	} else if (rv == CKR_PIN_LOCKED) {
-		rc = SYM_EPINLOCKED;
-		goto locked;
-	} else {
-		snprintf(why, SYM_SEAL_WHY_MAX, "token '%s': C_Login failed "
-		    "(0x%lx)", op->label, rv);
-		rc = SYM_EDEVICE;
-	}
-	goto out;
-locked:
-	snprintf(why, SYM_SEAL_WHY_MAX, "the user PIN of token '%s' is "
-	    "locked", op->label);
-out:
-	sym_secmem_free(pin);
-	return rc;
-}
-
-/* ---------------------------------------------------------------- */
 /* The key */
 
 /* The one object of class (and key type) p names; two are refused, and
  * none too unless count is given (then *count says 0 or 1). */
 static int
-find_key(struct op *op, CK_OBJECT_CLASS cls, CK_KEY_TYPE type,
+find_key(struct pkcs11_op *op, CK_OBJECT_CLASS cls, CK_KEY_TYPE type,
     CK_OBJECT_HANDLE *key, CK_ULONG *count, char *why)
 {
-	struct p11 *p = op->p;
+	struct p11 *p = seal_of(op);
 	CK_ATTRIBUTE t[4] = {
 		{ CKA_CLASS, &cls, sizeof cls },
 		{ CKA_KEY_TYPE, &type, sizeof type },
@@ -555,7 +242,7 @@ find_key(struct op *op, CK_OBJECT_CLASS cls, CK_KEY_TYPE type,
 
 /* Refuses a key that could be copied off the token. */
 static int
-key_fixed(struct op *op, CK_OBJECT_HANDLE key, char *why)
+key_fixed(struct pkcs11_op *op, CK_OBJECT_HANDLE key, char *why)
 {
 	CK_BBOOL sensitive = CK_FALSE, extractable = CK_TRUE;
 	CK_ATTRIBUTE t[2] = {
@@ -565,7 +252,7 @@ key_fixed(struct op *op, CK_OBJECT_HANDLE key, char *why)
 	CK_RV rv = op->fl->C_GetAttributeValue(op->session, key, t, 2);
 	char kn[96];
 
-	key_name(op->p, kn, sizeof kn);
+	key_name(seal_of(op), kn, sizeof kn);
 	if (rv != CKR_OK) {
 		snprintf(why, SYM_SEAL_WHY_MAX, "key %s: its sensitive and "
 		    "extractable flags do not read (0x%lx)", kn, rv);
@@ -582,10 +269,10 @@ key_fixed(struct op *op, CK_OBJECT_HANDLE key, char *why)
 
 /* The record: what finds this very token and key again. */
 static int
-record_fill(struct op *op, CK_OBJECT_HANDLE key,
+record_fill(struct pkcs11_op *op, CK_OBJECT_HANDLE key,
     struct sym_seal_params *rec, char *why)
 {
-	struct p11 *p = op->p;
+	struct p11 *p = seal_of(op);
 	char label[SYM_SEAL_PARAM_VALUE_MAX + 1] = "";
 	uint8_t id[ID_MAX];
 	char hex[2 * ID_MAX + 1] = "";
@@ -604,7 +291,7 @@ record_fill(struct op *op, CK_OBJECT_HANDLE key,
 	label[t[0].ulValueLen] = '\0';
 	sodium_bin2hex(hex, sizeof hex, id, t[1].ulValueLen);
 	memset(rec, 0, sizeof *rec);
-	rc |= sym_seal_param_set(rec, "module", p->module);
+	rc |= sym_seal_param_set(rec, "module", p->tok.module);
 	if (op->label[0] != '\0')
 		rc |= sym_seal_param_set(rec, "token", op->label);
 	if (op->serial[0] != '\0')
@@ -631,7 +318,7 @@ record_fill(struct op *op, CK_OBJECT_HANDLE key,
 /* A failed call of fn (C_Encrypt, C_Decrypt, their Init) as a SYM_E
  * code: a decryption that fails is a blob that is not the token's. */
 static int
-crypt_failed(struct op *op, const char *fn, CK_RV rv, char *why)
+crypt_failed(struct pkcs11_op *op, const char *fn, CK_RV rv, char *why)
 {
 	int decrypt = strncmp(fn, "C_Decrypt", 9) == 0;
 
@@ -667,7 +354,7 @@ crypt_failed(struct op *op, const char *fn, CK_RV rv, char *why)
 
 /* blob = BLOB_GCM || IV || AES-GCM(key, IV, AAD = binding, U) || tag. */
 static int
-gcm_wrap(struct op *op, CK_OBJECT_HANDLE key, const uint8_t *binding,
+gcm_wrap(struct pkcs11_op *op, CK_OBJECT_HANDLE key, const uint8_t *binding,
     size_t binding_len, const uint8_t *u, uint8_t *blob, size_t *blob_len,
     char *why)
 {
@@ -711,7 +398,7 @@ gcm_wrap(struct op *op, CK_OBJECT_HANDLE key, const uint8_t *binding,
 }
 
 static int
-gcm_unwrap(struct op *op, CK_OBJECT_HANDLE key, const uint8_t *binding,
+gcm_unwrap(struct pkcs11_op *op, CK_OBJECT_HANDLE key, const uint8_t *binding,
     size_t binding_len, const uint8_t *blob, uint8_t *u, char *why)
 {
 	CK_GCM_PARAMS gp = {
@@ -763,7 +450,7 @@ oaep_check(uint8_t out[CHECK_BYTES], uint8_t version, const uint8_t *binding,
 }
 
 static void
-oaep_mech(struct p11 *p, CK_RSA_PKCS_OAEP_PARAMS *op_params,
+oaep_mech(const struct p11 *p, CK_RSA_PKCS_OAEP_PARAMS *op_params,
     CK_MECHANISM *m, uint8_t version, const uint8_t *binding,
     size_t binding_len)
 {
@@ -781,25 +468,25 @@ oaep_mech(struct p11 *p, CK_RSA_PKCS_OAEP_PARAMS *op_params,
 /* C_EncryptInit for RSA-OAEP with the binding as the label, or without a
  * label when the token refuses one; *version says which. */
 static int
-oaep_encrypt_init(struct op *op, CK_OBJECT_HANDLE pub, const uint8_t *binding,
-    size_t binding_len, uint8_t *version, char *why)
+oaep_encrypt_init(struct pkcs11_op *op, CK_OBJECT_HANDLE pub,
+    const uint8_t *binding, size_t binding_len, uint8_t *version, char *why)
 {
 	CK_RSA_PKCS_OAEP_PARAMS params;
 	CK_MECHANISM m;
 	CK_RV rv;
 
 	*version = BLOB_OAEP_LABEL;
-	oaep_mech(op->p, &params, &m, *version, binding, binding_len);
+	oaep_mech(seal_of(op), &params, &m, *version, binding, binding_len);
 	rv = op->fl->C_EncryptInit(op->session, &m, pub);
 	if (rv == CKR_ARGUMENTS_BAD || rv == CKR_MECHANISM_PARAM_INVALID) {
 		*version = BLOB_OAEP_NOLABEL;
-		oaep_mech(op->p, &params, &m, *version, binding, binding_len);
+		oaep_mech(seal_of(op), &params, &m, *version, binding, binding_len);
 		rv = op->fl->C_EncryptInit(op->session, &m, pub);
 	}
 	if (rv == CKR_ARGUMENTS_BAD || rv == CKR_MECHANISM_PARAM_INVALID) {
 		snprintf(why, SYM_SEAL_WHY_MAX, "token '%s' refuses RSA-OAEP "
 		    "with %s (SoftHSM takes only oaep_hash=sha1)", op->label,
-		    op->p->oaep_hash);
+		    seal_of(op)->oaep_hash);
 		return SYM_EDEVICE;
 	}
 	return rv == CKR_OK ? SYM_OK : crypt_failed(op, "C_EncryptInit", rv,
@@ -808,7 +495,7 @@ oaep_encrypt_init(struct op *op, CK_OBJECT_HANDLE pub, const uint8_t *binding,
 
 /* blob = version || RSA-OAEP(pub, check || U). */
 static int
-oaep_wrap(struct op *op, CK_OBJECT_HANDLE pub, const uint8_t *binding,
+oaep_wrap(struct pkcs11_op *op, CK_OBJECT_HANDLE pub, const uint8_t *binding,
     size_t binding_len, const uint8_t *u, uint8_t *blob, size_t *blob_len,
     char *why)
 {
@@ -842,7 +529,7 @@ out:
 }
 
 static int
-oaep_unwrap(struct op *op, CK_OBJECT_HANDLE priv, const uint8_t *binding,
+oaep_unwrap(struct pkcs11_op *op, CK_OBJECT_HANDLE priv, const uint8_t *binding,
     size_t binding_len, const uint8_t *blob, size_t blob_len, uint8_t *u,
     char *why)
 {
@@ -857,7 +544,7 @@ oaep_unwrap(struct op *op, CK_OBJECT_HANDLE priv, const uint8_t *binding,
 
 	if (plain == NULL)
 		return SYM_ENOMEM;
-	oaep_mech(op->p, &params, &m, blob[0], binding, binding_len);
+	oaep_mech(seal_of(op), &params, &m, blob[0], binding, binding_len);
 	rv = op->fl->C_DecryptInit(op->session, &m, priv);
 	/* A labelled blob for a token that takes no label was not made
 	 * here. */
@@ -887,7 +574,7 @@ out:
 /* The provider */
 
 static int
-wrap_on(struct op *op, const uint8_t *binding, size_t binding_len,
+wrap_on(struct pkcs11_op *op, const uint8_t *binding, size_t binding_len,
     const uint8_t *key, uint8_t *blob, size_t *blob_len,
     struct sym_seal_params *record, char *why)
 {
@@ -895,8 +582,8 @@ wrap_on(struct op *op, const uint8_t *binding, size_t binding_len,
 	CK_ULONG visible = 0;
 	int rc;
 
-	if (op->p->mech == MECH_GCM) {
-		if ((rc = login(op, why)) != SYM_OK ||
+	if (seal_of(op)->mech == MECH_GCM) {
+		if ((rc = pkcs11_login(op, why)) != SYM_OK ||
 		    (rc = find_key(op, CKO_SECRET_KEY, CKK_AES, &k, NULL,
 		    why)) != SYM_OK || (rc = key_fixed(op, k, why)) != SYM_OK ||
 		    (rc = gcm_wrap(op, k, binding, binding_len, key, blob,
@@ -923,7 +610,8 @@ wrap(void *state, const uint8_t *binding, size_t binding_len,
     const uint8_t *key, uint8_t *blob, size_t *blob_len,
     struct sym_seal_params *record, char *why)
 {
-	struct op op;
+	struct p11 *p = state;
+	struct pkcs11_op op;
 	int rc;
 
 	*blob_len = 0;
@@ -931,11 +619,11 @@ wrap(void *state, const uint8_t *binding, size_t binding_len,
 		snprintf(why, SYM_SEAL_WHY_MAX, "no binding to wrap for");
 		return SYM_EUSAGE;
 	}
-	rc = op_begin(&op, state, 1, why);
+	rc = pkcs11_op_begin(&op, &p->tok, 1, why);
 	if (rc == SYM_OK)
 		rc = wrap_on(&op, binding, binding_len, key, blob, blob_len,
 		    record, why);
-	op_end(&op);
+	pkcs11_op_end(&op);
 	if (rc != SYM_OK) {
 		*blob_len = 0;
 		memset(record, 0, sizeof *record);
@@ -948,7 +636,7 @@ unwrap(void *state, const uint8_t *binding, size_t binding_len,
     const uint8_t *blob, size_t blob_len, uint8_t *key, char *why)
 {
 	struct p11 *p = state;
-	struct op op;
+	struct pkcs11_op op;
 	CK_OBJECT_HANDLE k;
 	int gcm = p->mech == MECH_GCM, rc;
 
@@ -961,9 +649,9 @@ unwrap(void *state, const uint8_t *binding, size_t binding_len,
 		    "%s (changed?)", gcm ? "aes-gcm" : "rsa-oaep");
 		return SYM_EDEVUNWRAP;
 	}
-	rc = op_begin(&op, p, 1, why);
+	rc = pkcs11_op_begin(&op, &p->tok, 1, why);
 	if (rc == SYM_OK)
-		rc = login(&op, why);
+		rc = pkcs11_login(&op, why);
 	if (rc == SYM_OK)
 		rc = find_key(&op, gcm ? CKO_SECRET_KEY : CKO_PRIVATE_KEY,
 		    gcm ? CKK_AES : CKK_RSA, &k, NULL, why);
@@ -973,7 +661,7 @@ unwrap(void *state, const uint8_t *binding, size_t binding_len,
 		rc = gcm ? gcm_unwrap(&op, k, binding, binding_len, blob, key,
 		    why) : oaep_unwrap(&op, k, binding, binding_len, blob,
 		    blob_len, key, why);
-	op_end(&op);
+	pkcs11_op_end(&op);
 	if (rc != SYM_OK)
 		sodium_memzero(key, SYM_SEAL_KEY_BYTES);
 	return rc;
@@ -982,15 +670,16 @@ unwrap(void *state, const uint8_t *binding, size_t binding_len,
 static int
 probe(void *state, char *why)
 {
-	struct op op;
-	int rc = op_begin(&op, state, 0, why);
+	struct p11 *p = state;
+	struct pkcs11_op op;
+	int rc = pkcs11_op_begin(&op, &p->tok, 0, why);
 
 	if (rc == SYM_OK && (op.flags & CKF_USER_PIN_LOCKED)) {
 		snprintf(why, SYM_SEAL_WHY_MAX, "the user PIN of token '%s' is "
 		    "locked", op.label);
 		rc = SYM_EPINLOCKED;
 	}
-	op_end(&op);
+	pkcs11_op_end(&op);
 	return rc;
 }
 
@@ -1001,7 +690,7 @@ close_device(void *state)
 
 	if (p == NULL)
 		return;
-	module_put(p);
+	pkcs11_module_put(&p->tok);
 	sodium_memzero(p, sizeof *p);
 	free(p);
 }

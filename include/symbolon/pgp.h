@@ -191,6 +191,71 @@ int sym_pgp_decrypt(uint8_t **plain, size_t *plain_len,
     struct sym_pgp_keyids *to, const uint8_t *msg, size_t msg_len)
     SYM_WARN_UNUSED SYM_NONNULL(1, 2, 4);
 
+/* 1 if the user's gpg-agent answers on its socket, else 0 (no socket, a
+ * dead one, no GPGME).  gpg reports a missing agent as "no secret key":
+ * this tells the two apart.  Starts no agent. */
+int sym_pgp_agent_reachable(void);
+
+/*
+ * 1 if the user's keyring holds the secret half (or a smartcard's stub)
+ * of a valid encryption subkey of the key with primary fingerprint fpr
+ * (40 hex digits, as sym_pgp_parse_fingerprint gives), 0 if not (no such
+ * key, no secret, or only revoked or signing subkeys), or SYM_EGPGME,
+ * SYM_ENOGPG, SYM_ENOMEM.  Asks gpg-agent; never a PIN.
+ */
+int sym_pgp_secret_present(const char *fpr) SYM_WARN_UNUSED SYM_NONNULL(1);
+
+/* How gpg-agent gets a PIN for sym_pgp_decrypt_pin. */
+enum sym_pgp_pinentry {
+	SYM_PGP_PINENTRY_AGENT = 0,     /* its own pinentry (the card's) */
+	SYM_PGP_PINENTRY_LOOPBACK = 1,  /* from the caller's callback */
+	SYM_PGP_PINENTRY_ERROR = 2,     /* none: refuse instead of asking */
+};
+
+#define SYM_PGP_PIN_MAX 256u            /* bytes of a loopback PIN */
+#define SYM_PGP_DETAIL_MAX 127u         /* GnuPG's own words */
+
+/*
+ * The loopback PIN callback.  pin[0..cap) is secure memory that is wiped
+ * after use; write at most cap - 1 bytes, set *pin_len, return SYM_OK,
+ * or a SYM_E code to cancel.  prev_bad is 1 when gpg-agent asks again
+ * because the PIN it was given is wrong; it may ask several times, and a
+ * callback that will not retry cancels.
+ */
+typedef int (*sym_pgp_pin_fn)(void *arg, char *pin, size_t cap,
+    size_t *pin_len, int prev_bad);
+
+/* What GnuPG answered to sym_pgp_decrypt_pin. */
+struct sym_pgp_verdict {
+	/* SYM_OK (decrypted), SYM_EBADPIN (wrong PIN or passphrase),
+	 * SYM_EPINLOCKED, SYM_ECANCELED (cancelled, also when the callback
+	 * refused), SYM_ENOTTY (no pinentry, or pinentry mode "error"),
+	 * SYM_ENOAGENT (gpg-agent unreachable), SYM_ENODEVICE (no card or
+	 * no scdaemon), SYM_ENOSECKEY (no secret key: see
+	 * sym_pgp_agent_reachable), SYM_ETOOBIG (the plaintext was above
+	 * the caller's cap), SYM_ENOMEM or SYM_EIO (the PIN could not be
+	 * handed to gpg), SYM_EDECRYPT (any other failure). */
+	int status;
+	char detail[SYM_PGP_DETAIL_MAX + 1];   /* gpg's error text, or "" */
+};
+
+/*
+ * Decrypts the binary or armoured msg with the user's GnuPG, in pinentry
+ * mode mode (pin and arg are used with SYM_PGP_PINENTRY_LOOPBACK only,
+ * and then pin must not be NULL), into plain[0..cap) (secure memory of
+ * the caller's); *plain_len gets the plaintext's size.  The failing
+ * recipient's own status is reported when gpg gives one.  Returns SYM_OK
+ * when gpg was asked, v telling its answer (on a failure plain is wiped
+ * and *plain_len is 0); or SYM_ENOGPG, SYM_ENOMEM, SYM_EUSAGE,
+ * SYM_ETOOBIG (msg above SYM_PGP_MESSAGE_MAX) when it could not be.
+ * The plaintext passes through memory of GPGME and gpg that is not ours
+ * to wipe (see sym_pgp_decrypt).
+ */
+int sym_pgp_decrypt_pin(uint8_t *plain, size_t *plain_len, size_t cap,
+    struct sym_pgp_verdict *v, const uint8_t *msg, size_t msg_len,
+    enum sym_pgp_pinentry mode, sym_pgp_pin_fn pin, void *arg)
+    SYM_WARN_UNUSED SYM_NONNULL(1, 2, 4, 5);
+
 /* Validity of a signer's key and user id in the web of trust (gpg's).
  * GPGME (1.18) reports gpg's TRUST_ULTIMATE for a signature as FULL, so
  * verification never yields ULTIMATE, even for the user's own key. */

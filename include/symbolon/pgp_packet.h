@@ -120,6 +120,22 @@ int sym_pgp_packet_list_recipients(struct sym_pgp_keyids *out,
     const uint8_t *msg, size_t msg_len) SYM_WARN_UNUSED SYM_NONNULL(1);
 
 /*
+ * Whether the binary message p[0..len) is in its only encoding: public-key
+ * session key packets (v3; RSA, Elgamal or ECDH values, each
+ * multiprecision integer with its exact bit count, nothing after them),
+ * then one integrity-protected data packet (v1) that ends at the last
+ * byte, every header (and partial chunk length) in its shortest form; no
+ * indeterminate length, no other packet.  gpg accepts bytes after a
+ * message, long length forms and inexact bit counts: a caller that
+ * compares or stores messages byte for byte refuses those.  SYM_OK or
+ * SYM_ENONCANONICAL; *bad, if not NULL, gets the offset of the header
+ * (or chunk length) where the refusal was found (0 on success).  Reads
+ * headers and session key packets only, never the encrypted data.
+ */
+int sym_pgp_packet_canonical(size_t *bad, const uint8_t *p, size_t len)
+    SYM_WARN_UNUSED;
+
+/*
  * Whether buf looks like an OpenPGP encrypted message: SYM_PGP_ARMORED
  * if, after leading white space, it starts with the line
  * "-----BEGIN PGP MESSAGE-----"; SYM_PGP_BINARY if it starts (after any

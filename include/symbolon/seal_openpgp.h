@@ -20,7 +20,7 @@
  * encoding (shortest lengths, exact MPI bit counts, nothing after); and,
  * after decryption, a plaintext whose hash differs from the binding's
  * (compared in constant time).  The plaintext is held only in secure
- * memory (gpg and GPGME's pipe buffers hold it briefly, see pgp.c).
+ * memory (gpg and GPGME's pipe buffers hold it briefly, see pgp_decrypt.c).
  *
  * The PIN (the card's, or the key's passphrase): with a PIN file it is
  * read once with sym_seal_pin_get, only when gpg-agent asks, and given

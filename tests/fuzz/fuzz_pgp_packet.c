@@ -12,6 +12,9 @@
  *     and no more than SYM_PGP_RECIPIENTS_MAX stored; on error the result
  *     is all zero.  Sniffing agrees with armour and with the listing: what
  *     sniffs as binary starts with a session key packet the listing reads.
+ *  4. Exact encoding: sym_pgp_packet_canonical accepts or refuses within
+ *     the input; what it accepts is session key packets the listing reads
+ *     (no passphrase, no marker) and nothing after the encrypted data.
  *
  * Seed corpus: tests/fuzz/corpus/pgp_packet/ (messages made by gpg 2.2
  * in a throw-away GNUPGHOME: encrypted to one key and to two, armoured
@@ -129,6 +132,37 @@ armour(const uint8_t *data, size_t size, const struct sym_pgp_keyids *ids,
 	}
 }
 
+static void
+canonical(const uint8_t *data, size_t size)
+{
+	struct sym_pgp_keyids esk;
+	size_t bad = size + 1;
+	int rc = sym_pgp_packet_canonical(&bad, data, size);
+
+	CHECK(rc == SYM_OK || rc == SYM_ENONCANONICAL);
+	CHECK(bad <= size);
+	if (rc != SYM_OK)
+		return;
+	CHECK(bad == 0 && size > 0);
+	rc = sym_pgp_packet_list_esk(&esk, data, size);
+	CHECK(rc == SYM_OK || (rc == SYM_ENOTPGPMSG &&
+	    data[0] != 0x84 && data[0] != 0x85 && data[0] != 0xC1));
+	if (rc == SYM_OK)
+		CHECK(esk.passphrases == 0 && esk.count > 0);
+	/* A byte more is never the same message. */
+	if (size < 4096) {
+		uint8_t *more = malloc(size + 1);
+
+		if (more == NULL)
+			return;
+		memcpy(more, data, size);
+		more[size] = 0;
+		CHECK(sym_pgp_packet_canonical(NULL, more, size + 1) ==
+		    SYM_ENONCANONICAL);
+		free(more);
+	}
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -163,5 +197,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			CHECK(listed == SYM_OK &&
 			    memcmp(&esk, &ids, sizeof esk) == 0);
 	}
+	canonical(data, size);
 	return 0;
 }

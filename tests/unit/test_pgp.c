@@ -16,7 +16,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -27,13 +29,14 @@
 #include "symbolon/pgp.h"
 #include "symbolon/secmem.h"
 
-#define FPR_LEN (SYM_PGP_FPR_CHARS + 1)
-#define KEYID_LEN (SYM_PGP_KEYID_CHARS + 1)
+#include "gpg_home.h"
 
-static char base[64];           /* everything lives under here */
-static char home[128];          /* GNUPGHOME of the tests */
-static char other[128];         /* a home with Mallory, unknown to home */
-static char noagent[128];       /* home's keys, agent never starts */
+#define FPR_LEN GPG_FPR_LEN
+#define KEYID_LEN GPG_KEYID_LEN
+
+static const char *home;         /* GNUPGHOME of the tests */
+static const char *other;        /* a home with Mallory, unknown to home */
+static const char *noagent;      /* home's keys, agent never starts */
 static char tmpd[128];          /* TMPDIR for the library */
 
 static char alice_fpr[FPR_LEN], alice_sub[FPR_LEN], alice_subid[KEYID_LEN];
@@ -41,88 +44,18 @@ static char carol_fpr[FPR_LEN], carol_subid[KEYID_LEN];
 static char old_fpr[FPR_LEN], dave_fpr[FPR_LEN], rev_fpr[FPR_LEN];
 static char dis_fpr[FPR_LEN], sig_fpr[FPR_LEN];
 static char mallory_fpr[FPR_LEN], mallory_subid[KEYID_LEN];
+static char pat_fpr[FPR_LEN];          /* its secret key has a passphrase */
 
 static const char plaintext[] = "share 1 of 5: 7f3a91c20b115e40aa55aa55\n";
 
 /* ---- helpers ---- */
 
-static const char *
-at(const char *name)
-{
-	static char buf[8][256];
-	static unsigned next;
-	char *p = buf[next++ % 8];
-	int n = snprintf(p, 256, "%s/%s", base, name);
-
-	assert_true(n > 0 && n < 256);
-	return p;
-}
-
-/* Runs a shell command; returns its exit status (-1 if it did not exit). */
-static int
-run(const char *fmt, ...)
-{
-	char cmd[2048];
-	va_list ap;
-	int n, status;
-
-	va_start(ap, fmt);
-	n = vsnprintf(cmd, sizeof cmd, fmt, ap);
-	va_end(ap);
-	assert_true(n > 0 && (size_t)n < sizeof cmd);
-	status = system(cmd);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-#define GPG "gpg --homedir '%s' --batch --quiet --no-tty --yes " \
-	"--passphrase '' --pinentry-mode loopback"
-#define QUIET " >/dev/null 2>&1"
+#define GPG GPG_BATCH " --passphrase ''"
 
 static void
 must(int status)
 {
 	assert_int_equal(status, 0);
-}
-
-/* The first fingerprint of a "pub" (primary) or "sub" record of uid. */
-static void
-colons(char fpr[FPR_LEN], char keyid[KEYID_LEN], const char *dir,
-    const char *uid, const char *record)
-{
-	char cmd[512], line[4096];
-	FILE *f;
-	int want_fpr = 0;
-
-	fpr[0] = '\0';
-	if (keyid != NULL)
-		keyid[0] = '\0';
-	snprintf(cmd, sizeof cmd, "gpg --homedir '%s' --batch --with-colons "
-	    "--list-keys '%s' 2>/dev/null", dir, uid);
-	f = popen(cmd, "r");
-	assert_non_null(f);
-	while (fgets(line, sizeof line, f) != NULL) {
-		char *field[12] = { 0 };
-		char *p = line;
-		int i;
-
-		for (i = 0; i < 12 && p != NULL; i++) {
-			field[i] = p;
-			p = strchr(p, ':');
-			if (p != NULL)
-				*p++ = '\0';
-		}
-		if (strcmp(field[0], record) == 0 && fpr[0] == '\0') {
-			if (keyid != NULL && field[4] != NULL)
-				snprintf(keyid, KEYID_LEN, "%s", field[4]);
-			want_fpr = 1;
-		} else if (want_fpr && strcmp(field[0], "fpr") == 0 &&
-		    field[9] != NULL) {
-			snprintf(fpr, FPR_LEN, "%s", field[9]);
-			want_fpr = 0;
-		}
-	}
-	pclose(f);
-	assert_int_equal(strlen(fpr), SYM_PGP_FPR_CHARS);
 }
 
 static uint8_t *
@@ -143,16 +76,6 @@ slurp(const char *path, size_t *len)
 	fclose(f);
 	*len = (size_t)n;
 	return buf;
-}
-
-static void
-spit(const char *path, const void *data, size_t len)
-{
-	FILE *f = fopen(path, "wb");
-
-	assert_non_null(f);
-	assert_int_equal(fwrite(data, 1, len, f), len);
-	assert_int_equal(fclose(f), 0);
 }
 
 static size_t
@@ -192,7 +115,7 @@ new_key(const char *dir, const char *uid, const char *expire,
 	    faked, uid, expire));
 	if (encr_expire == NULL)
 		return;
-	colons(fpr, NULL, dir, uid, "pub");
+	gpg_colons(fpr, NULL, dir, uid, "pub");
 	must(run(GPG " %s --quick-add-key %s cv25519 encr %s" QUIET, dir,
 	    faked, fpr, encr_expire));
 }
@@ -208,15 +131,13 @@ group_setup(void **state)
 	(void)state;
 	if (sym_secmem_init() != SYM_OK)
 		return -1;
-	snprintf(base, sizeof base, "/tmp/symbolon-pgp-test-XXXXXX");
-	if (mkdtemp(base) == NULL)
+	if (gpg_home_setup("/tmp/symbolon-pgp-test-XXXXXX") != 0 ||
+	    (home = gpg_home_dir("home", 1)) == NULL ||
+	    (other = gpg_home_dir("other", 1)) == NULL ||
+	    (noagent = gpg_home_dir("noagent", 1)) == NULL)
 		return -1;
-	snprintf(home, sizeof home, "%s/home", base);
-	snprintf(other, sizeof other, "%s/other", base);
-	snprintf(noagent, sizeof noagent, "%s/noagent", base);
-	snprintf(tmpd, sizeof tmpd, "%s/tmp", base);
-	if (mkdir(home, 0700) != 0 || mkdir(other, 0700) != 0 ||
-	    mkdir(noagent, 0700) != 0 || mkdir(tmpd, 0700) != 0)
+	snprintf(tmpd, sizeof tmpd, "%s/tmp", gpg_base);
+	if (mkdir(tmpd, 0700) != 0)
 		return -1;
 	setenv("GNUPGHOME", home, 1);
 	setenv("TMPDIR", tmpd, 1);
@@ -230,26 +151,32 @@ group_setup(void **state)
 
 	/* Keys of home. */
 	new_key(home, "Alice <alice@example.org>", "1y", "1y", "");
-	colons(alice_fpr, NULL, home, "alice@example.org", "pub");
-	colons(alice_sub, alice_subid, home, "alice@example.org", "sub");
+	gpg_colons(alice_fpr, NULL, home, "alice@example.org", "pub");
+	gpg_colons(alice_sub, alice_subid, home, "alice@example.org", "sub");
 	new_key(home, "Carol <carol@example.org>", "1y", "1y", "");
-	colons(carol_fpr, NULL, home, "carol@example.org", "pub");
-	colons(cmd_fpr, carol_subid, home, "carol@example.org", "sub");
+	gpg_colons(carol_fpr, NULL, home, "carol@example.org", "pub");
+	gpg_colons(cmd_fpr, carol_subid, home, "carol@example.org", "sub");
 	new_key(home, "Old <old@example.org>", "1y", "1y", faked);
-	colons(old_fpr, NULL, home, "old@example.org", "pub");
+	gpg_colons(old_fpr, NULL, home, "old@example.org", "pub");
 	new_key(home, "Dave <dave@example.org>", "never", "1y", faked);
-	colons(dave_fpr, NULL, home, "dave@example.org", "pub");
+	gpg_colons(dave_fpr, NULL, home, "dave@example.org", "pub");
 	new_key(home, "Rev <rev@example.org>", "1y", "1y", "");
-	colons(rev_fpr, NULL, home, "rev@example.org", "pub");
+	gpg_colons(rev_fpr, NULL, home, "rev@example.org", "pub");
 	new_key(home, "Dis <dis@example.org>", "1y", "1y", "");
-	colons(dis_fpr, NULL, home, "dis@example.org", "pub");
+	gpg_colons(dis_fpr, NULL, home, "dis@example.org", "pub");
 	new_key(home, "Sig <sig@example.org>", "1y", NULL, "");
-	colons(sig_fpr, NULL, home, "sig@example.org", "pub");
+	gpg_colons(sig_fpr, NULL, home, "sig@example.org", "pub");
+	/* Pat's secret key is under the passphrase "pw". */
+	must(run(GPG_BATCH " --passphrase pw --quick-gen-key "
+	    "'Pat <pat@example.org>' ed25519 sign 1y" QUIET, home));
+	gpg_colons(pat_fpr, NULL, home, "pat@example.org", "pub");
+	must(run(GPG_BATCH " --passphrase pw --quick-add-key %s cv25519 encr "
+	    "1y" QUIET, home, pat_fpr));
 
 	/* Mallory, in the other home only. */
 	new_key(other, "Mallory <mallory@example.org>", "1y", "1y", "");
-	colons(mallory_fpr, NULL, other, "mallory@example.org", "pub");
-	colons(cmd_fpr, mallory_subid, other, "mallory@example.org", "sub");
+	gpg_colons(mallory_fpr, NULL, other, "mallory@example.org", "pub");
+	gpg_colons(cmd_fpr, mallory_subid, other, "mallory@example.org", "sub");
 	must(run(GPG " --export -o '%s' %s" QUIET, other, at("mallory.pub"),
 	    mallory_fpr));
 	must(run(GPG " -u %s --detach-sign -o '%s' '%s'" QUIET, other,
@@ -309,6 +236,8 @@ group_setup(void **state)
 	    home, alice_fpr, carol_fpr, at("to_both.gpg"), at("plain.txt")));
 	must(run(GPG " --always-trust -r %s -e -o '%s' '%s'" QUIET, home,
 	    carol_fpr, at("to_carol.gpg"), at("plain.txt")));
+	must(run(GPG " --always-trust -r %s -e -o '%s' '%s'" QUIET, home,
+	    pat_fpr, at("to_pat.gpg"), at("plain.txt")));
 	must(run(GPG " --always-trust -R %s -e -o '%s' '%s'" QUIET, home,
 	    carol_fpr, at("hidden.gpg"), at("plain.txt")));
 	must(run("gpg --homedir '%s' --batch --quiet --no-tty "
@@ -330,13 +259,7 @@ static int
 group_teardown(void **state)
 {
 	(void)state;
-	if (base[0] == '\0')
-		return 0;
-	(void)run("GNUPGHOME='%s' gpgconf --kill gpg-agent" QUIET, home);
-	(void)run("GNUPGHOME='%s' gpgconf --kill gpg-agent" QUIET, other);
-	(void)run("GNUPGHOME='%s' gpgconf --kill gpg-agent" QUIET, noagent);
-	(void)run("rm -rf '%s'", base);
-	return 0;
+	return gpg_home_teardown();
 }
 
 /* ---- init, fingerprints, sniffing ---- */
@@ -553,7 +476,7 @@ test_refuse_not_a_key(void **state)
 	expect_refusal(at("data.sig"), SYM_ENOTPGPKEY);
 	expect_refusal(at("two.pub"), SYM_EMANYKEYS);
 	expect_refusal(at("no-such-file"), SYM_ENOENT);
-	expect_refusal(base, SYM_EISDIR);
+	expect_refusal(gpg_base, SYM_EISDIR);
 	/* Fingerprints: unknown, a subkey's, Mallory's (other keyring). */
 	expect_refusal("0123456789ABCDEF0123456789ABCDEF01234567",
 	    SYM_ENOPGPKEY);
@@ -805,24 +728,58 @@ test_decrypt_corrupt(void **state)
 	expect_decrypt((const uint8_t *)"", 0, SYM_ENOTPGPMSG, "nothing");
 }
 
-/* The child half of test_decrypt_no_agent: decrypts path with the keyring
- * of GNUPGHOME (set by the parent) and exits 0 on SYM_ENOAGENT. */
+/* A socket file at gpg-agent's place that nobody listens on. */
+static int
+dead_socket(char *path, size_t cap)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	FILE *f = popen("gpgconf --list-dirs agent-socket", "r");
+	int fd, ok;
+
+	if (f == NULL)
+		return -1;
+	ok = fgets(path, (int)cap, f) != NULL;
+	if (pclose(f) != 0 || !ok)
+		return -1;
+	path[strcspn(path, "\n")] = '\0';
+	if (strlen(path) >= sizeof sa.sun_path)
+		return -1;
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) < 0)
+		return -1;
+	ok = bind(fd, (struct sockaddr *)&sa, sizeof sa) == 0;
+	close(fd);
+	return ok ? 0 : -1;
+}
+
+/* The child half of test_decrypt_no_agent: with the keyring of GNUPGHOME
+ * (set by the parent), no agent answers, with no socket nor with a dead
+ * one, and decrypting path gives SYM_ENOAGENT (exit 0). */
 static int
 no_agent_child(const char *path)
 {
 	uint8_t *msg, *plain = NULL;
 	size_t len, plain_len;
+	char sock[512];
 	FILE *f = fopen(path, "rb");
 	int ret;
 
 	if (sym_secmem_init() != SYM_OK || f == NULL)
 		return 90;
+	if (sym_pgp_agent_reachable() != 0)
+		return 80;
+	if (dead_socket(sock, sizeof sock) != 0)
+		return 81;
+	ret = sym_pgp_agent_reachable();
 	msg = malloc(SYM_PGP_MESSAGE_MAX);
-	if (msg == NULL)
-		return 91;
+	if (ret != 0 || msg == NULL) {
+		unlink(sock);
+		return ret != 0 ? 82 : 91;
+	}
 	len = fread(msg, 1, SYM_PGP_MESSAGE_MAX, f);
 	fclose(f);
 	ret = sym_pgp_decrypt(&plain, &plain_len, NULL, msg, len);
+	unlink(sock);
 	free(msg);
 	sym_secmem_free(plain);
 	return ret == SYM_ENOAGENT ? 0 : -ret;
@@ -851,9 +808,161 @@ test_decrypt_no_agent(void **state)
 	}
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFEXITED(status));
-	if (WEXITSTATUS(status) != 0)
+	switch (WEXITSTATUS(status)) {
+	case 0:
+		break;
+	case 80:
+	case 82:
+		fail_msg("child: an agent is reachable (%s socket)",
+		    WEXITSTATUS(status) == 80 ? "no" : "a dead");
+		break;
+	case 81:
+	case 90:
+	case 91:
+		fail_msg("child could not start (%d)", WEXITSTATUS(status));
+		break;
+	default:
 		fail_msg("child got %d (%s), expected SYM_ENOAGENT",
 		    -WEXITSTATUS(status), sym_strerror(-WEXITSTATUS(status)));
+	}
+	/* This process's agent (home's) answers. */
+	assert_int_equal(sym_pgp_agent_reachable(), 1);
+}
+
+/* ---- the secret half, decryption with a pinentry mode ---- */
+
+static void
+test_secret_present(void **state)
+{
+	char lower[FPR_LEN];
+
+	(void)state;
+	assert_int_equal(sym_pgp_secret_present(alice_fpr), 1);
+	assert_int_equal(sym_pgp_secret_present(pat_fpr), 1);
+	for (size_t i = 0; i < FPR_LEN; i++)
+		lower[i] = (char)((alice_fpr[i] >= 'A' && alice_fpr[i] <= 'F') ?
+		    alice_fpr[i] - 'A' + 'a' : alice_fpr[i]);
+	assert_int_equal(sym_pgp_secret_present(lower), 1);
+	/* Secret deleted; sign-only; in another keyring; no such key. */
+	assert_int_equal(sym_pgp_secret_present(carol_fpr), 0);
+	assert_int_equal(sym_pgp_secret_present(sig_fpr), 0);
+	assert_int_equal(sym_pgp_secret_present(mallory_fpr), 0);
+	assert_int_equal(sym_pgp_secret_present(
+	    "0123456789ABCDEF0123456789ABCDEF01234567"), 0);
+}
+
+/* A loopback PIN callback: answers pins[call] (NULL: cancel) and
+ * records what gpg-agent told it. */
+struct pin_script {
+	const char *pins[3];
+	int calls, told_bad;
+};
+
+static int
+scripted_pin(void *arg, char *pin, size_t cap, size_t *pin_len, int prev_bad)
+{
+	struct pin_script *p = arg;
+	const char *answer = p->calls < 3 ? p->pins[p->calls] : NULL;
+
+	p->calls++;
+	p->told_bad += prev_bad;
+	assert_true(cap > SYM_PGP_PIN_MAX);
+	if (answer == NULL)
+		return SYM_ECANCELED;
+	*pin_len = strlen(answer);
+	memcpy(pin, answer, *pin_len);
+	return SYM_OK;
+}
+
+/* Decrypts file with mode (and script); v's status; the plaintext must
+ * be the test's when it is SYM_OK, and nothing else is left. */
+static int
+decrypt_pin_file(const char *file, size_t cap, enum sym_pgp_pinentry mode,
+    struct pin_script *script)
+{
+	uint8_t *msg, *plain = sym_secmem_alloc(cap + 1);
+	size_t len, plain_len = 99;
+	struct sym_pgp_verdict v;
+
+	assert_non_null(plain);
+	msg = slurp(at(file), &len);
+	assert_int_equal(sym_pgp_decrypt_pin(plain, &plain_len, cap, &v, msg,
+	    len, mode, script ? scripted_pin : NULL, script), SYM_OK);
+	if (v.status == SYM_OK) {
+		assert_int_equal(plain_len, sizeof plaintext - 1);
+		assert_memory_equal(plain, plaintext, plain_len);
+		assert_string_equal(v.detail, "");
+	} else {
+		assert_int_equal(plain_len, 0);
+		for (size_t i = 0; i < cap; i++)
+			assert_int_equal(plain[i], 0);
+		assert_true(v.detail[0] != '\0');
+	}
+	sym_secmem_free(plain);
+	free(msg);
+	return v.status;
+}
+
+static void
+forget_passphrases(void)
+{
+	must(run("GNUPGHOME='%s' gpgconf --reload gpg-agent" QUIET, home));
+}
+
+static void
+test_decrypt_pin(void **state)
+{
+	struct pin_script none = { { NULL }, 0, 0 };
+	struct pin_script right = { { "pw" }, 0, 0 };
+	struct pin_script wrong = { { "wrong", NULL }, 0, 0 };
+	struct pin_script again = { { "wrong", "pw" }, 0, 0 };
+	uint8_t buf[64];
+	size_t len = 99;
+	struct sym_pgp_verdict v;
+	int st;
+
+	(void)state;
+	/* A key without a passphrase: the callback is never asked. */
+	assert_int_equal(decrypt_pin_file("to_alice.gpg", 64,
+	    SYM_PGP_PINENTRY_LOOPBACK, &none), SYM_OK);
+	assert_int_equal(none.calls, 0);
+	assert_int_equal(decrypt_pin_file("to_alice.asc", 64,
+	    SYM_PGP_PINENTRY_ERROR, NULL), SYM_OK);
+	/* More plaintext than room: refused, nothing kept. */
+	assert_int_not_equal(decrypt_pin_file("to_alice.gpg", 8,
+	    SYM_PGP_PINENTRY_LOOPBACK, &none), SYM_OK);
+	/* No secret key; the agent is there (so it is not "no agent"). */
+	assert_int_equal(decrypt_pin_file("to_carol.gpg", 64,
+	    SYM_PGP_PINENTRY_LOOPBACK, &none), SYM_ENOSECKEY);
+	assert_int_equal(sym_pgp_agent_reachable(), 1);
+	/* A passphrase and no pinentry: refused, not asked. */
+	forget_passphrases();
+	assert_int_equal(decrypt_pin_file("to_pat.gpg", 64,
+	    SYM_PGP_PINENTRY_ERROR, NULL), SYM_ENOTTY);
+	/* A wrong one: refused, and a callback asked again is told so. */
+	st = decrypt_pin_file("to_pat.gpg", 64, SYM_PGP_PINENTRY_LOOPBACK,
+	    &wrong);
+	assert_true(st == SYM_EBADPIN || (st == SYM_ECANCELED &&
+	    wrong.told_bad == 1 && wrong.calls == 2));
+	/* Told it was bad, the right one works. */
+	st = decrypt_pin_file("to_pat.gpg", 64, SYM_PGP_PINENTRY_LOOPBACK,
+	    &again);
+	assert_true(st == SYM_OK || st == SYM_EBADPIN);
+	assert_int_equal(again.told_bad, again.calls - 1);
+	forget_passphrases();
+	assert_int_equal(decrypt_pin_file("to_pat.gpg", 64,
+	    SYM_PGP_PINENTRY_LOOPBACK, &right), SYM_OK);
+	assert_int_equal(right.calls, 1);
+	assert_int_equal(right.told_bad, 0);
+	forget_passphrases();
+	/* Loopback needs a callback; a mode must be one of the three. */
+	assert_int_equal(sym_pgp_decrypt_pin(buf, &len, sizeof buf, &v,
+	    (const uint8_t *)"x", 1, SYM_PGP_PINENTRY_LOOPBACK, NULL, NULL),
+	    SYM_EUSAGE);
+	assert_int_equal(len, 0);
+	assert_int_equal(sym_pgp_decrypt_pin(buf, &len, sizeof buf, &v,
+	    (const uint8_t *)"x", 1, (enum sym_pgp_pinentry)7, NULL, NULL),
+	    SYM_EUSAGE);
 }
 
 /* ---- listing recipients ---- */
@@ -1084,6 +1193,8 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_decrypt_no_secret_key),
 		cmocka_unit_test(test_decrypt_corrupt),
 		cmocka_unit_test(test_decrypt_no_agent),
+		cmocka_unit_test(test_secret_present),
+		cmocka_unit_test(test_decrypt_pin),
 		cmocka_unit_test(test_list_recipients),
 		cmocka_unit_test(test_lookup_keyid),
 		cmocka_unit_test(test_verify_good),

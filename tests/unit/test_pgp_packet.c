@@ -457,6 +457,117 @@ test_truncated_signatures(void **state)
 	free(buf);
 }
 
+/* ---- the only encoding of a message ---- */
+
+/* 1 if canonical, with *bad 0; else the offset it reports. */
+static size_t
+refused_at(const uint8_t *buf, size_t len)
+{
+	uint8_t *c = cut(buf, len);
+	size_t bad = 99;
+	int ret = sym_pgp_packet_canonical(&bad, c, len);
+
+	free(c);
+	if (ret == SYM_OK) {
+		assert_int_equal(bad, 0);
+		return (size_t)-1;
+	}
+	assert_int_equal(ret, SYM_ENONCANONICAL);
+	assert_true(bad <= len);
+	return bad;
+}
+
+/* gpg's own messages to keys pass; anything else gpg would read, or a
+ * byte more, less or spelt longer, does not. */
+static void
+test_canonical(void **state)
+{
+	static const char *const good[] = { "enc-one-key.pgp",
+	    "enc-two-keys.pgp", "enc-new-format-header.pgp",
+	    "enc-hidden-recipient.pgp", "enc-streamed-partial.pgp" };
+	static const struct { const char *file; size_t at; } bad[] = {
+		{ "enc-marker-first.pgp", 0 },          /* a marker first */
+		{ "enc-passphrase.pgp", 0 },            /* a passphrase */
+		{ "enc-key-and-passphrase.pgp", 96 },   /* ... after a key */
+		{ "key-public.pgp", 0 },
+		{ "signed-message.pgp", 0 },
+	};
+	/* enc-one-key.pgp: the session key packet (84 5E) at 0, its ECDH
+	 * point (263 bits) at 12, the wrapped key's length at 47, the
+	 * encrypted data (D2 5C, version 1) at 96. */
+	static const struct { size_t off; uint8_t value; size_t at; } edits[] = {
+		{ 13, 0x08, 0 },        /* 264 bits: not the exact count */
+		{ 13, 0x06, 0 },        /* 262 bits */
+		{ 47, 0x00, 0 },        /* no wrapped key */
+		{ 47, 0xFF, 0 },        /* more than the packet holds */
+		{ 2, 0x04, 0 },         /* a v4 session key packet */
+		{ 11, 0x11, 0 },        /* DSA: no encryption algorithm */
+		{ 98, 0x02, 96 },       /* encrypted data of version 2 */
+		{ 96, 0xCB, 96 },       /* literal data, not encrypted */
+		{ 0, 0x87, 0 },         /* an indeterminate length */
+	};
+	uint8_t *buf, *big;
+	size_t len;
+
+	(void)state;
+	for (size_t i = 0; i < COUNT(good); i++) {
+		buf = slurp(good[i], &len);
+		if (refused_at(buf, len) != (size_t)-1)
+			fail_msg("%s refused", good[i]);
+		/* Every cut, and a byte more, is refused. */
+		for (size_t n = 0; n < len; n++)
+			assert_int_not_equal(refused_at(buf, n), (size_t)-1);
+		big = malloc(len + 1);
+		assert_non_null(big);
+		memcpy(big, buf, len);
+		big[len] = 0;
+		assert_int_not_equal(refused_at(big, len + 1), (size_t)-1);
+		free(big);
+		free(buf);
+	}
+	for (size_t i = 0; i < COUNT(bad); i++) {
+		buf = slurp(bad[i].file, &len);
+		if (refused_at(buf, len) != bad[i].at)
+			fail_msg("%s: not refused at %zu", bad[i].file,
+			    bad[i].at);
+		free(buf);
+	}
+	buf = slurp("enc-one-key.pgp", &len);
+	assert_int_equal(buf[0], 0x84);
+	assert_int_equal(buf[12] << 8 | buf[13], 263);
+	assert_int_equal(buf[96], 0xD2);
+	assert_int_equal(buf[98], 1);
+	for (size_t i = 0; i < COUNT(edits); i++) {
+		uint8_t was = buf[edits[i].off];
+
+		buf[edits[i].off] = edits[i].value;
+		if (refused_at(buf, len) != edits[i].at)
+			fail_msg("byte %zu = %02X: not refused at %zu",
+			    edits[i].off, edits[i].value, edits[i].at);
+		buf[edits[i].off] = was;
+	}
+	assert_int_equal(refused_at(buf, len), (size_t)-1);
+	/* Longer length forms of the same packets: an old-format two-byte
+	 * length (85 00 5E) and a new-format five-byte one (C1 FF ...). */
+	big = malloc(len + 4);
+	assert_non_null(big);
+	big[0] = 0x85;
+	big[1] = 0x00;
+	memcpy(big + 2, buf + 1, len - 1);
+	assert_int_equal(refused_at(big, len + 1), 0);
+	memcpy(big, "\xC1\xFF\x00\x00\x00", 5);
+	memcpy(big + 5, buf + 2, len - 2);
+	assert_int_equal(refused_at(big, len + 3), 0);
+	memcpy(big, buf, 96);
+	memcpy(big + 96, "\xD2\xFF\x00\x00\x00\x5C", 6);
+	memcpy(big + 102, buf + 98, len - 98);
+	assert_int_equal(refused_at(big, len + 4), 96);
+	free(big);
+	free(buf);
+	assert_int_equal(sym_pgp_packet_canonical(NULL, NULL, 0),
+	    SYM_ENONCANONICAL);
+}
+
 int
 main(void)
 {
@@ -469,6 +580,7 @@ main(void)
 		cmocka_unit_test(test_truncated_binary),
 		cmocka_unit_test(test_truncated_armor),
 		cmocka_unit_test(test_truncated_signatures),
+		cmocka_unit_test(test_canonical),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

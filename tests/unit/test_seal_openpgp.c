@@ -9,17 +9,13 @@
  * setup fails.
  */
 #define _GNU_SOURCE
-#include <errno.h>
 #include <limits.h>
 #include <setjmp.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -31,11 +27,12 @@
 #include "symbolon/seal_registry.h"
 #include "symbolon/secmem.h"
 
-#define FPR_LEN (SYM_PGP_FPR_CHARS + 1)
+#include "gpg_home.h"
+
+#define FPR_LEN GPG_FPR_LEN
 
 static char script[PATH_MAX];   /* tests/devices/gpg.bash */
-static char base[64];           /* /tmp/sym-gpg-XXXXXX */
-static char home[96];           /* base/h: GNUPGHOME */
+static const char *home;        /* gpg_base/h: GNUPGHOME */
 static char card_fpr[FPR_LEN], other_fpr[FPR_LEN], gone_fpr[FPR_LEN];
 static char open_fpr[FPR_LEN], old_fpr[FPR_LEN], rev_fpr[FPR_LEN];
 
@@ -48,36 +45,7 @@ static const struct sym_device_ops *ops = &sym_seal_openpgp_device;
 
 /* ---- helpers ---- */
 
-static const char *
-at(const char *name)
-{
-	static char buf[8][160];
-	static unsigned next;
-	char *p = buf[next++ % 8];
-	int n = snprintf(p, 160, "%s/%s", base, name);
-
-	assert_true(n > 0 && n < 160);
-	return p;
-}
-
-static int
-run(const char *fmt, ...)
-{
-	char cmd[2048];
-	va_list ap;
-	int n, status;
-
-	va_start(ap, fmt);
-	n = vsnprintf(cmd, sizeof cmd, fmt, ap);
-	va_end(ap);
-	assert_true(n > 0 && (size_t)n < sizeof cmd);
-	status = system(cmd);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-#define GPG "gpg --homedir '%s' --batch --quiet --no-tty --yes " \
-	"--pinentry-mode loopback"
-#define QUIET " >/dev/null 2>&1"
+#define GPG GPG_BATCH
 
 /* Runs a gpg.bash function; its one line of output (a fingerprint). */
 static int
@@ -114,35 +82,6 @@ static void
 forget(void)
 {
 	assert_int_equal(device(NULL, "gpg_card_forget \"%s\"", home), 0);
-}
-
-static void
-spit(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	assert_non_null(f);
-	assert_int_equal(fputs(text, f) >= 0, 1);
-	assert_int_equal(fclose(f), 0);
-}
-
-/* The first fingerprint gpg lists for uid ("fpr" record of "pub"). */
-static void
-fpr_of(char fpr[FPR_LEN], const char *uid)
-{
-	char cmd[512], line[1024];
-	FILE *f;
-
-	fpr[0] = '\0';
-	snprintf(cmd, sizeof cmd, "gpg --homedir '%s' --batch --with-colons "
-	    "--list-keys '%s' 2>/dev/null | awk -F: '$1==\"fpr\"{print $10;"
-	    "exit}'", home, uid);
-	f = popen(cmd, "r");
-	assert_non_null(f);
-	if (fgets(line, sizeof line, f) != NULL)
-		snprintf(fpr, FPR_LEN, "%.40s", line);
-	pclose(f);
-	assert_int_equal(strlen(fpr), SYM_PGP_FPR_CHARS);
 }
 
 /* Finds tests/devices/gpg.bash above this program (build/tests/,
@@ -188,9 +127,9 @@ make_keys(void)
 	    run(GPG " --passphrase '' --quick-generate-key 'Rev <rev@example>'"
 	    " future-default default never" QUIET, home) != 0)
 		return -1;
-	fpr_of(open_fpr, "open@example");
-	fpr_of(old_fpr, "old@example");
-	fpr_of(rev_fpr, "rev@example");
+	gpg_colons(open_fpr, NULL, home, "open@example", "pub");
+	gpg_colons(old_fpr, NULL, home, "old@example", "pub");
+	gpg_colons(rev_fpr, NULL, home, "rev@example", "pub");
 	/* Revoke Rev with the certificate gpg made for it. */
 	if (run("sed 's/^:-----BEGIN/-----BEGIN/' '%s/openpgp-revocs.d/%s.rev'"
 	    " > '%s'", home, rev_fpr, at("rev.rev")) != 0 ||
@@ -214,20 +153,19 @@ group_setup(void **state)
 	(void)state;
 	if (sym_secmem_init() != SYM_OK || find_script() != 0)
 		return -1;
-	snprintf(base, sizeof base, "/tmp/sym-gpg-XXXXXX");
-	if (mkdtemp(base) == NULL)
+	if (gpg_home_setup("/tmp/sym-gpg-XXXXXX") != 0 ||
+	    (home = gpg_home_dir("h", 0)) == NULL)
 		return -1;
-	snprintf(home, sizeof home, "%s/h", base);
 	if (device(card_fpr, "gpg_card_setup \"%s\" 123456", home) != 0) {
 		fprintf(stderr, "# gpg_card_setup failed: is gpg installed?\n");
 		return -1;
 	}
 	setenv("GNUPGHOME", home, 1);
-	setenv("TMPDIR", base, 1);
+	setenv("TMPDIR", gpg_base, 1);
 	snprintf(pin_path, sizeof pin_path, "%s", at("pin"));
 	snprintf(bad_path, sizeof bad_path, "%s", at("bad-pin"));
-	spit(pin_path, "123456\n");
-	spit(bad_path, "654321\n");
+	spit_text(pin_path, "123456\n");
+	spit_text(bad_path, "654321\n");
 	file_pin.file = pin_path;
 	wrong_pin.file = bad_path;
 	if (make_keys() != 0) {
@@ -241,11 +179,9 @@ static int
 group_teardown(void **state)
 {
 	(void)state;
-	if (base[0] == '\0')
-		return 0;
-	(void)device(NULL, "gpg_card_teardown \"%s\"", home);
-	(void)run("rm -rf '%s'", base);
-	return 0;
+	if (home != NULL)
+		(void)device(NULL, "gpg_card_teardown \"%s\"", home);
+	return gpg_home_teardown();
 }
 
 /* ---- the provider through its table ---- */
@@ -346,6 +282,78 @@ unwrap_as(const char *fpr, const struct sym_seal_pin *pin,
 	return ret;
 }
 
+/* A key wrapped for generation 1, and room for what unwrap gives back. */
+struct sealed {
+	uint8_t blob[SYM_SEAL_WRAPPED_MAX];
+	size_t len;
+	char fpr[FPR_LEN];      /* as the record says */
+	uint8_t *key, *back;
+};
+
+/* Wraps a new key (made from fill) under spec. */
+static void
+seal_spec(struct sealed *s, const char *spec, uint8_t fill)
+{
+	s->key = new_key(fill);
+	s->back = new_key(0);
+	wrap_to(spec, 1, s->key, s->blob, &s->len, s->fpr);
+}
+
+/* ... under openpgp:fpr=fpr. */
+static void
+seal_fpr(struct sealed *s, const char *fpr, uint8_t fill)
+{
+	char spec[128];
+
+	snprintf(spec, sizeof spec, "openpgp:fpr=%s", fpr);
+	seal_spec(s, spec, fill);
+}
+
+static void
+sealed_free(struct sealed *s)
+{
+	sym_secmem_free(s->key);
+	sym_secmem_free(s->back);
+}
+
+/* Unwraps blob[0..len) as s's key would (generation 1). */
+static int
+unwrap_blob(struct sealed *s, const struct sym_seal_pin *pin,
+    const uint8_t *blob, size_t len, char why[SYM_SEAL_WHY_MAX])
+{
+	return unwrap_as(s->fpr, pin, 1, blob, len, s->back, why);
+}
+
+/* s unwraps with pin, to exactly its key. */
+static void
+assert_unwraps(struct sealed *s, const struct sym_seal_pin *pin)
+{
+	char why[SYM_SEAL_WHY_MAX];
+	int ret = unwrap_blob(s, pin, s->blob, s->len, why);
+
+	if (ret != SYM_OK)
+		print_message("# unwrap %s: %s\n", s->fpr, why);
+	assert_int_equal(ret, SYM_OK);
+	assert_memory_equal(s->back, s->key, SYM_SEAL_KEY_BYTES);
+}
+
+/* s does not unwrap with pin: want, with why containing words (if not
+ * NULL), and the output left as it was (nothing of the key in it). */
+static void
+assert_refused(struct sealed *s, const struct sym_seal_pin *pin,
+    int want, const char *words)
+{
+	char why[SYM_SEAL_WHY_MAX];
+	uint8_t *zero = new_key(0);     /* the pattern of an untouched back */
+
+	memcpy(s->back, zero, SYM_SEAL_KEY_BYTES);
+	assert_int_equal(unwrap_blob(s, pin, s->blob, s->len, why), want);
+	if (words != NULL && strstr(why, words) == NULL)
+		fail_msg("why '%s' does not say '%s'", why, words);
+	assert_memory_equal(s->back, zero, SYM_SEAL_KEY_BYTES);
+	sym_secmem_free(zero);
+}
+
 /* ---- cases ---- */
 
 /* key=FILE: enrolment from the public key alone, recorded as its
@@ -353,74 +361,74 @@ unwrap_as(const char *fpr, const struct sym_seal_pin *pin,
 static void
 test_roundtrip_key_file(void **state)
 {
-	uint8_t blob[SYM_SEAL_WRAPPED_MAX], *key = new_key(1);
-	uint8_t *back = new_key(0);
-	size_t blob_len;
-	char spec[200], fpr[FPR_LEN], why[SYM_SEAL_WHY_MAX];
+	struct sealed s;
+	char spec[200];
 	double t0, t1, t2;
 
 	(void)state;
 	snprintf(spec, sizeof spec, "openpgp:key=%s/card.pub", home);
 	t0 = now();
-	wrap_to(spec, 1, key, blob, &blob_len, fpr);
+	seal_spec(&s, spec, 1);
 	t1 = now();
-	assert_string_equal(fpr, card_fpr);
-	assert_int_equal(sym_pgp_sniff(blob, blob_len), SYM_PGP_BINARY);
+	assert_string_equal(s.fpr, card_fpr);
+	assert_int_equal(sym_pgp_sniff(s.blob, s.len), SYM_PGP_BINARY);
 	forget();
 	t2 = now();
-	assert_int_equal(unwrap_as(fpr, &file_pin, 1, blob, blob_len, back,
-	    why), SYM_OK);
+	assert_unwraps(&s, &file_pin);
 	print_message("# RSA-3072: blob %zu bytes, wrap %.0f ms, unwrap "
-	    "(agent start, PIN, decrypt) %.0f ms\n", blob_len,
+	    "(agent start, PIN, decrypt) %.0f ms\n", s.len,
 	    (t1 - t0) * 1e3, (now() - t2) * 1e3);
-	assert_memory_equal(back, key, SYM_SEAL_KEY_BYTES);
-	sym_secmem_free(key);
-	sym_secmem_free(back);
+	sealed_free(&s);
 }
 
 /* fpr=: a key of the keyring, given in lower case with spaces. */
 static void
 test_roundtrip_fpr(void **state)
 {
-	uint8_t blob[SYM_SEAL_WRAPPED_MAX], *key = new_key(2);
-	uint8_t *back = new_key(0);
-	size_t blob_len;
-	char spec[200], lower[FPR_LEN], fpr[FPR_LEN], why[SYM_SEAL_WHY_MAX];
+	struct sealed s;
+	char spec[200], lower[FPR_LEN];
 
 	(void)state;
 	for (size_t i = 0; i < FPR_LEN; i++)
 		lower[i] = (char)((card_fpr[i] >= 'A' && card_fpr[i] <= 'F') ?
 		    card_fpr[i] - 'A' + 'a' : card_fpr[i]);
 	snprintf(spec, sizeof spec, "openpgp:fpr=%.20s %s", lower, lower + 20);
-	wrap_to(spec, 1, key, blob, &blob_len, fpr);
-	assert_string_equal(fpr, card_fpr);
+	seal_spec(&s, spec, 2);
+	assert_string_equal(s.fpr, card_fpr);
 	forget();
-	assert_int_equal(unwrap_as(fpr, &file_pin, 1, blob, blob_len, back,
-	    why), SYM_OK);
-	assert_memory_equal(back, key, SYM_SEAL_KEY_BYTES);
-	sym_secmem_free(key);
-	sym_secmem_free(back);
+	assert_unwraps(&s, &file_pin);
+	sealed_free(&s);
 }
 
 /* A blob of generation 1 does not unwrap for generation 2. */
 static void
 test_binding_mismatch(void **state)
 {
-	uint8_t blob[SYM_SEAL_WRAPPED_MAX], *key = new_key(3);
-	uint8_t *back = new_key(0), *zero = new_key(0);
-	size_t blob_len;
-	char fpr[FPR_LEN], spec[80], why[SYM_SEAL_WHY_MAX];
+	struct sealed s;
+	uint8_t *zero = new_key(0);
+	char why[SYM_SEAL_WHY_MAX];
 
 	(void)state;
-	snprintf(spec, sizeof spec, "openpgp:fpr=%s", card_fpr);
-	wrap_to(spec, 1, key, blob, &blob_len, fpr);
-	assert_int_equal(unwrap_as(fpr, &file_pin, 2, blob, blob_len, back,
+	seal_fpr(&s, card_fpr, 3);
+	assert_int_equal(unwrap_as(s.fpr, &file_pin, 2, s.blob, s.len, s.back,
 	    why), SYM_EDEVUNWRAP);
 	assert_non_null(strstr(why, "not bound"));
-	assert_memory_equal(back, zero, SYM_SEAL_KEY_BYTES);
-	sym_secmem_free(key);
-	sym_secmem_free(back);
+	assert_memory_equal(s.back, zero, SYM_SEAL_KEY_BYTES);
+	sealed_free(&s);
 	sym_secmem_free(zero);
+}
+
+/* bad[0..len), a changed blob of s, is refused as not the device's. */
+static void
+assert_tampered(struct sealed *s, const uint8_t *bad, size_t len,
+    const char *what, size_t off)
+{
+	char why[SYM_SEAL_WHY_MAX];
+	int ret = unwrap_blob(s, &file_pin, bad, len, why);
+
+	if (ret != SYM_EDEVUNWRAP)
+		print_message("# %s %zu: %d %s\n", what, off, ret, why);
+	assert_int_equal(ret, SYM_EDEVUNWRAP);
 }
 
 /* Every region of the message changed (session key packet header, key
@@ -429,48 +437,35 @@ test_binding_mismatch(void **state)
 static void
 test_tampered(void **state)
 {
-	uint8_t blob[SYM_SEAL_WRAPPED_MAX], bad[SYM_SEAL_WRAPPED_MAX + 1];
-	uint8_t *key = new_key(4), *back = new_key(0);
-	size_t blob_len, tried = 0;
-	char fpr[FPR_LEN], spec[80], why[SYM_SEAL_WHY_MAX];
+	uint8_t bad[SYM_SEAL_WRAPPED_MAX + 1];
+	struct sealed s;
+	size_t tried = 0;
 
 	(void)state;
-	snprintf(spec, sizeof spec, "openpgp:fpr=%s", card_fpr);
-	wrap_to(spec, 1, key, blob, &blob_len, fpr);
+	seal_fpr(&s, card_fpr, 4);
 	/* Each byte of the headers, key id and bit count, then a sample of
 	 * the RSA value and the encrypted data, and each of the last bytes
 	 * (the integrity check).  Every byte takes ~0.5 s; all of them pass
 	 * too (tried once: 551 of 551 refused). */
-	for (size_t off = 0; off < blob_len;
-	    off += off < 20 || off + 10 >= blob_len ? 1 : 37) {
-		memcpy(bad, blob, blob_len);
+	for (size_t off = 0; off < s.len;
+	    off += off < 20 || off + 10 >= s.len ? 1 : 37) {
+		memcpy(bad, s.blob, s.len);
 		bad[off] ^= 0x01;
-		int ret = unwrap_as(fpr, &file_pin, 1, bad, blob_len, back,
-		    why);
-		if (ret != SYM_EDEVUNWRAP)
-			print_message("# byte %zu: %d %s\n", off, ret, why);
-		assert_int_equal(ret, SYM_EDEVUNWRAP);
+		assert_tampered(&s, bad, s.len, "byte", off);
 		tried++;
 	}
-	memcpy(bad, blob, blob_len);
-	bad[blob_len - 1] ^= 0x80;
-	assert_int_equal(unwrap_as(fpr, &file_pin, 1, bad, blob_len, back,
-	    why), SYM_EDEVUNWRAP);
-	assert_int_equal(unwrap_as(fpr, &file_pin, 1, blob, blob_len - 1,
-	    back, why), SYM_EDEVUNWRAP);
-	assert_int_equal(unwrap_as(fpr, &file_pin, 1, blob, 0, back, why),
-	    SYM_EDEVUNWRAP);
-	memcpy(bad, blob, blob_len);
-	bad[blob_len] = 0;
-	assert_int_equal(unwrap_as(fpr, &file_pin, 1, bad, blob_len + 1,
-	    back, why), SYM_EDEVUNWRAP);
+	memcpy(bad, s.blob, s.len);
+	bad[s.len - 1] ^= 0x80;
+	assert_tampered(&s, bad, s.len, "top bit of the last byte", 0);
+	assert_tampered(&s, s.blob, s.len - 1, "cut to", s.len - 1);
+	assert_tampered(&s, s.blob, 0, "cut to", 0);
+	memcpy(bad, s.blob, s.len);
+	bad[s.len] = 0;
+	assert_tampered(&s, bad, s.len + 1, "grown to", s.len + 1);
 	print_message("# %zu single-bit changes refused\n", tried);
 	/* Still the card's own blob. */
-	assert_int_equal(unwrap_as(fpr, &file_pin, 1, blob, blob_len, back,
-	    why), SYM_OK);
-	assert_memory_equal(back, key, SYM_SEAL_KEY_BYTES);
-	sym_secmem_free(key);
-	sym_secmem_free(back);
+	assert_unwraps(&s, &file_pin);
+	sealed_free(&s);
 }
 
 /* A wrong PIN is one refused attempt, SYM_EBADPIN naming the key; the
@@ -478,25 +473,19 @@ test_tampered(void **state)
 static void
 test_wrong_pin(void **state)
 {
-	uint8_t blob[SYM_SEAL_WRAPPED_MAX], *key = new_key(5);
-	uint8_t *back = new_key(0);
-	size_t blob_len;
-	char fpr[FPR_LEN], spec[80], why[SYM_SEAL_WHY_MAX], want[128];
+	struct sealed s;
+	char why[SYM_SEAL_WHY_MAX], want[128];
 
 	(void)state;
-	snprintf(spec, sizeof spec, "openpgp:fpr=%s", card_fpr);
-	wrap_to(spec, 1, key, blob, &blob_len, fpr);
+	seal_fpr(&s, card_fpr, 5);
 	forget();
-	assert_int_equal(unwrap_as(fpr, &wrong_pin, 1, blob, blob_len, back,
-	    why), SYM_EBADPIN);
+	assert_int_equal(unwrap_blob(&s, &wrong_pin, s.blob, s.len, why),
+	    SYM_EBADPIN);
 	snprintf(want, sizeof want, "wrong PIN for OpenPGP key %s", card_fpr);
 	assert_string_equal(why, want);
 	forget();
-	assert_int_equal(unwrap_as(fpr, &file_pin, 1, blob, blob_len, back,
-	    why), SYM_OK);
-	assert_memory_equal(back, key, SYM_SEAL_KEY_BYTES);
-	sym_secmem_free(key);
-	sym_secmem_free(back);
+	assert_unwraps(&s, &file_pin);
+	sealed_free(&s);
 }
 
 /* No PIN file and prompting off: refused (SYM_ENOTTY), no pinentry;
@@ -504,30 +493,19 @@ test_wrong_pin(void **state)
 static void
 test_no_prompt(void **state)
 {
-	uint8_t blob[SYM_SEAL_WRAPPED_MAX], *key = new_key(6);
-	uint8_t *back = new_key(0);
-	size_t blob_len;
-	char fpr[FPR_LEN], spec[80], why[SYM_SEAL_WHY_MAX];
 	static const struct sym_seal_pin agent_pin = { NULL, 0 };
+	struct sealed s, open;
 
 	(void)state;
-	snprintf(spec, sizeof spec, "openpgp:fpr=%s", card_fpr);
-	wrap_to(spec, 1, key, blob, &blob_len, fpr);
+	seal_fpr(&s, card_fpr, 6);
 	forget();
-	assert_int_equal(unwrap_as(fpr, &good_pin, 1, blob, blob_len, back,
-	    why), SYM_ENOTTY);
-	assert_non_null(strstr(why, "prompting is off"));
-	snprintf(spec, sizeof spec, "openpgp:fpr=%s", open_fpr);
-	wrap_to(spec, 1, key, blob, &blob_len, fpr);
-	assert_int_equal(unwrap_as(fpr, &good_pin, 1, blob, blob_len, back,
-	    why), SYM_OK);
-	assert_memory_equal(back, key, SYM_SEAL_KEY_BYTES);
-	memset(back, 0, SYM_SEAL_KEY_BYTES);
-	assert_int_equal(unwrap_as(fpr, &agent_pin, 1, blob, blob_len, back,
-	    why), SYM_OK);
-	assert_memory_equal(back, key, SYM_SEAL_KEY_BYTES);
-	sym_secmem_free(key);
-	sym_secmem_free(back);
+	assert_refused(&s, &good_pin, SYM_ENOTTY, "prompting is off");
+	seal_fpr(&open, open_fpr, 6);
+	assert_unwraps(&open, &good_pin);
+	memset(open.back, 0, SYM_SEAL_KEY_BYTES);
+	assert_unwraps(&open, &agent_pin);
+	sealed_free(&s);
+	sealed_free(&open);
 }
 
 /* A blob for another card is refused before any decryption, naming the
@@ -535,25 +513,20 @@ test_no_prompt(void **state)
 static void
 test_other_key(void **state)
 {
-	uint8_t blob[SYM_SEAL_WRAPPED_MAX], *key = new_key(7);
-	uint8_t *back = new_key(0);
-	size_t blob_len;
-	char fpr[FPR_LEN], spec[200], why[SYM_SEAL_WHY_MAX];
+	struct sealed s;
+	char spec[200], why[SYM_SEAL_WHY_MAX];
 
 	(void)state;
 	snprintf(spec, sizeof spec, "openpgp:key=%s", at("other.pub"));
-	wrap_to(spec, 1, key, blob, &blob_len, fpr);
-	assert_string_equal(fpr, other_fpr);
-	assert_int_equal(unwrap_as(card_fpr, &wrong_pin, 1, blob, blob_len,
-	    back, why), SYM_EDEVUNWRAP);
+	seal_spec(&s, spec, 7);
+	assert_string_equal(s.fpr, other_fpr);
+	assert_int_equal(unwrap_as(card_fpr, &wrong_pin, 1, s.blob, s.len,
+	    s.back, why), SYM_EDEVUNWRAP);
 	assert_non_null(strstr(why, "not to"));
 	assert_non_null(strstr(why, card_fpr));
 	/* ... and the other card takes it (same PIN in this test). */
-	assert_int_equal(unwrap_as(other_fpr, &file_pin, 1, blob, blob_len,
-	    back, why), SYM_OK);
-	assert_memory_equal(back, key, SYM_SEAL_KEY_BYTES);
-	sym_secmem_free(key);
-	sym_secmem_free(back);
+	assert_unwraps(&s, &file_pin);
+	sealed_free(&s);
 }
 
 /* The card goes away between wrap and unwrap (its secret key deleted):
@@ -561,15 +534,13 @@ test_other_key(void **state)
 static void
 test_secret_gone(void **state)
 {
-	uint8_t blob[SYM_SEAL_WRAPPED_MAX], *key = new_key(8);
-	uint8_t *back = new_key(0);
-	size_t blob_len;
-	char fpr[FPR_LEN], spec[80], why[SYM_SEAL_WHY_MAX], want[160];
+	struct sealed s;
+	char spec[80], why[SYM_SEAL_WHY_MAX], want[160];
 	void *st;
 
 	(void)state;
+	seal_fpr(&s, gone_fpr, 8);
 	snprintf(spec, sizeof spec, "openpgp:fpr=%s", gone_fpr);
-	wrap_to(spec, 1, key, blob, &blob_len, fpr);
 	st = open_with(spec, &file_pin, SYM_OK);
 	assert_int_equal(ops->probe(st, why), SYM_OK);
 	assert_int_equal(run("gpg --homedir '%s' --batch --yes "
@@ -579,58 +550,84 @@ test_secret_gone(void **state)
 	assert_int_equal(ops->probe(st, why), SYM_ENODEVICE);
 	assert_string_equal(why, want);
 	ops->close(st);
-	assert_int_equal(unwrap_as(fpr, &file_pin, 1, blob, blob_len, back,
-	    why), SYM_ENODEVICE);
+	assert_int_equal(unwrap_blob(&s, &file_pin, s.blob, s.len, why),
+	    SYM_ENODEVICE);
 	assert_string_equal(why, want);
-	sym_secmem_free(key);
-	sym_secmem_free(back);
+	sealed_free(&s);
 }
 
 /* gpg-agent cannot run: SYM_ENODEVICE. */
 static void
 test_no_agent(void **state)
 {
-	uint8_t blob[SYM_SEAL_WRAPPED_MAX], *key = new_key(9);
-	uint8_t *back = new_key(0);
-	size_t blob_len;
-	char fpr[FPR_LEN], spec[80], why[SYM_SEAL_WHY_MAX], conf[128];
+	struct sealed s;
+	char why[SYM_SEAL_WHY_MAX], conf[128];
+	int ret;
 
 	(void)state;
-	snprintf(spec, sizeof spec, "openpgp:fpr=%s", card_fpr);
-	wrap_to(spec, 1, key, blob, &blob_len, fpr);
+	seal_fpr(&s, card_fpr, 9);
 	forget();
 	snprintf(conf, sizeof conf, "%s/gpg.conf", home);
-	spit(conf, "no-autostart\n");
-	int ret = unwrap_as(fpr, &file_pin, 1, blob, blob_len, back, why);
-	spit(conf, "no-greeting\n");
+	spit_text(conf, "no-autostart\n");
+	ret = unwrap_blob(&s, &file_pin, s.blob, s.len, why);
+	spit_text(conf, "no-greeting\n");
 	assert_int_equal(ret, SYM_ENODEVICE);
 	assert_non_null(strstr(why, "gpg-agent cannot be reached"));
-	sym_secmem_free(key);
-	sym_secmem_free(back);
+	sealed_free(&s);
+}
+
+/* spec opens (PIN prompting off) and probes as want. */
+static void
+assert_probe(const char *spec, int want, const char *words)
+{
+	char why[SYM_SEAL_WHY_MAX] = "";
+	void *st = open_with(spec, &good_pin, SYM_OK);
+
+	assert_int_equal(ops->probe(st, why), want);
+	if (words != NULL)
+		assert_non_null(strstr(why, words));
+	ops->close(st);
 }
 
 /* Probe: no PIN asked (prompting off, no PIN file), no key used. */
 static void
 test_probe(void **state)
 {
-	char spec[200], why[SYM_SEAL_WHY_MAX];
-	void *st;
+	char spec[200];
 
 	(void)state;
 	forget();
 	snprintf(spec, sizeof spec, "openpgp:fpr=%s", card_fpr);
-	st = open_with(spec, &good_pin, SYM_OK);
-	assert_int_equal(ops->probe(st, why), SYM_OK);
-	ops->close(st);
+	assert_probe(spec, SYM_OK, NULL);
 	snprintf(spec, sizeof spec, "openpgp:key=%s/card.pub", home);
-	st = open_with(spec, &good_pin, SYM_OK);
-	assert_int_equal(ops->probe(st, why), SYM_OK);
+	assert_probe(spec, SYM_OK, NULL);
+	assert_probe("openpgp:fpr=0123456789ABCDEF0123456789ABCDEF01234567",
+	    SYM_ENODEVICE, "no secret key for 0123456789ABCDEF");
+}
+
+/* Wrap under spec is refused with want (and why has words, if not NULL);
+ * no blob, nothing recorded. */
+static void
+assert_wrap_refused(const char *spec, int want, const char *words,
+    const char *words2)
+{
+	uint8_t blob[SYM_SEAL_WRAPPED_MAX], *key = new_key(10);
+	struct sym_seal_params record = { 0 };
+	struct bound b = binding(1);
+	char why[SYM_SEAL_WHY_MAX] = "";
+	size_t blob_len = 99;
+	void *st = open_with(spec, &good_pin, SYM_OK);
+
+	assert_int_equal(ops->wrap(st, b.bytes, b.len, key, blob, &blob_len,
+	    &record, why), want);
+	assert_int_equal(blob_len, 0);
+	assert_int_equal(record.count, 0);
+	if (words != NULL)
+		assert_non_null(strstr(why, words));
+	if (words2 != NULL)
+		assert_non_null(strstr(why, words2));
 	ops->close(st);
-	st = open_with("openpgp:fpr=0123456789ABCDEF0123456789ABCDEF01234567",
-	    &good_pin, SYM_OK);
-	assert_int_equal(ops->probe(st, why), SYM_ENODEVICE);
-	assert_non_null(strstr(why, "no secret key for 0123456789ABCDEF"));
-	ops->close(st);
+	sym_secmem_free(key);
 }
 
 /* Enrolment refuses keys that cannot be used, and bad parameters. */
@@ -644,37 +641,23 @@ test_refused(void **state)
 		{ "nothing.pub", SYM_ESEALSPEC },
 		{ "pin", SYM_EDEVKEY },
 	};
-	uint8_t blob[SYM_SEAL_WRAPPED_MAX], *key = new_key(10);
-	struct sym_seal_params record = { 0 };
-	struct bound b = binding(1);
+	const char *by_fpr[] = { old_fpr, rev_fpr };
+	const char *words[] = { "expired", "revoked" };
+	struct sym_seal_params p = { 0 };
 	char spec[200], why[SYM_SEAL_WHY_MAX];
-	size_t blob_len = 99;
 	void *st;
 
 	(void)state;
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		snprintf(spec, sizeof spec, "openpgp:key=%s",
 		    at(cases[i].file));
-		st = open_with(spec, &good_pin, SYM_OK);
-		assert_int_equal(ops->wrap(st, b.bytes, b.len, key, blob,
-		    &blob_len, &record, why), cases[i].want);
-		assert_int_equal(blob_len, 0);
-		assert_int_equal(record.count, 0);
-		ops->close(st);
+		assert_wrap_refused(spec, cases[i].want, NULL, NULL);
 	}
-	const char *by_fpr[] = { old_fpr, rev_fpr, NULL };
-	const char *words[] = { "expired", "revoked" };
-	for (size_t i = 0; by_fpr[i] != NULL; i++) {
+	for (size_t i = 0; i < 2; i++) {
 		snprintf(spec, sizeof spec, "openpgp:fpr=%s", by_fpr[i]);
-		st = open_with(spec, &good_pin, SYM_OK);
-		assert_int_equal(ops->wrap(st, b.bytes, b.len, key, blob,
-		    &blob_len, &record, why), SYM_EDEVKEY);
-		assert_non_null(strstr(why, by_fpr[i]));
-		assert_non_null(strstr(why, words[i]));
-		ops->close(st);
+		assert_wrap_refused(spec, SYM_EDEVKEY, by_fpr[i], words[i]);
 	}
 	/* Open: one of key= and fpr=, a real fingerprint. */
-	struct sym_seal_params p = { 0 };
 	assert_int_equal(ops->open(&st, &p, &good_pin, why), SYM_ESEALSPEC);
 	assert_int_equal(sym_seal_param_set(&p, "fpr", "ABCD"), SYM_OK);
 	assert_int_equal(ops->open(&st, &p, &good_pin, why), SYM_ESEALSPEC);
@@ -683,7 +666,6 @@ test_refused(void **state)
 	assert_int_equal(sym_seal_param_set(&p, "key", "x.pub"), SYM_OK);
 	assert_int_equal(ops->open(&st, &p, &good_pin, why), SYM_ESEALSPEC);
 	assert_null(st);
-	sym_secmem_free(key);
 }
 
 int
