@@ -24,31 +24,21 @@
 #include "symbolon/rekey_bundle.h"
 #include "symbolon/secmem.h"
 
+#include "fuzz_signer.h"
+
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define CHECK(cond) do { if (!(cond)) __builtin_trap(); } while (0)
-
-/* Where the signer's key sits in every payload: map head, 01 type,
- * 02 version, then 03 58 20 and the 32 bytes. */
-#define SIGNER_KEY_AT 5u
-#define SIGNER_AT (SIGNER_KEY_AT + 3u)
 #define PAYLOAD_MAX (64u * 1024u)
 
-static uint8_t public_key[SYM_SIGN_PUBLICKEY_BYTES];
-static uint8_t secret_key[SYM_SIGN_SECRETKEY_BYTES];
 static struct sym_rekey r;
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	uint8_t seed[32];
-
 	(void)argc;
 	(void)argv;
-	CHECK(sym_secmem_init() == SYM_OK);
-	memset(seed, 0x3c, sizeof seed);
-	CHECK(crypto_sign_seed_keypair(public_key, secret_key, seed) == 0);
+	fuzz_signer_init(0x3c);
 	return 0;
 }
 
@@ -83,9 +73,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	payload = malloc(size);
 	CHECK(payload != NULL);
 	memcpy(payload, data, size);
-	if (size >= SIGNER_AT + sizeof public_key &&
-	    memcmp(payload + SIGNER_KEY_AT, "\x03\x58\x20", 3) == 0)
-		memcpy(payload + SIGNER_AT, public_key, sizeof public_key);
+	fuzz_signer_place(payload, size);
 	if (sym_bundle_sign(&bundle, &len, payload, size, secret_key) ==
 	    SYM_OK && sym_rekey_parse(&r, bundle, len) == SYM_OK)
 		check_rules(&r);

@@ -21,6 +21,8 @@
 
 #include <cmocka.h>
 
+#include "device_script.h"
+
 #include "symbolon/error.h"
 #include "symbolon/pgp.h"
 #include "symbolon/seal_openpgp.h"
@@ -84,28 +86,6 @@ forget(void)
 	assert_int_equal(device(NULL, "gpg_card_forget \"%s\"", home), 0);
 }
 
-/* Finds tests/devices/gpg.bash above this program (build/tests/,
- * build/asan/tests/), so the test runs from any directory. */
-static int
-find_script(void)
-{
-	char dir[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", dir, sizeof dir - 1);
-
-	if (n <= 0)
-		return -1;
-	dir[n] = '\0';
-	for (char *slash; (slash = strrchr(dir, '/')) != NULL;) {
-		*slash = '\0';
-		if (snprintf(script, sizeof script, "%s/tests/devices/gpg.bash",
-		    dir) >= (int)sizeof script)
-			continue;
-		if (access(script, R_OK) == 0)
-			return 0;
-	}
-	fprintf(stderr, "# tests/devices/gpg.bash not found above the test\n");
-	return -1;
-}
 
 /* ---- setup ---- */
 
@@ -151,7 +131,8 @@ static int
 group_setup(void **state)
 {
 	(void)state;
-	if (sym_secmem_init() != SYM_OK || find_script() != 0)
+	if (sym_secmem_init() != SYM_OK ||
+	    device_script(script, sizeof script, "gpg.bash") != 0)
 		return -1;
 	if (gpg_home_setup("/tmp/sym-gpg-XXXXXX") != 0 ||
 	    (home = gpg_home_dir("h", 0)) == NULL)

@@ -20,6 +20,8 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+
+#include "device_script.h"
 #include <p11-kit/pkcs11.h>
 #include <sodium.h>
 
@@ -57,27 +59,6 @@ sh(const char *fmt, ...)
 		fail_msg("SoftHSM step failed (%d): %s", rc, cmd);
 }
 
-static int
-find_helper(void)
-{
-	char exe[PATH_MAX];
-	static const char *const up[] = { "../../tests/devices/softhsm.bash",
-		"../../../tests/devices/softhsm.bash" };
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-
-	if (n <= 0)
-		return -1;
-	exe[n] = '\0';
-	*strrchr(exe, '/') = '\0';
-	for (size_t i = 0; i < 2; i++) {
-		int k = snprintf(helper, sizeof helper, "%s/%s", exe, up[i]);
-
-		if (k > 0 && (size_t)k < sizeof helper &&
-		    access(helper, R_OK) == 0)
-			return 0;
-	}
-	return -1;
-}
 
 static int
 group_setup(void **state)
@@ -95,7 +76,7 @@ group_setup(void **state)
 		    MODULE);
 		return -1;
 	}
-	if (find_helper() != 0) {
+	if (device_script(helper, sizeof helper, "softhsm.bash") != 0) {
 		fprintf(stderr, "FAIL: tests/devices/softhsm.bash not found\n");
 		return -1;
 	}

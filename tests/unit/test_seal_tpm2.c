@@ -16,6 +16,8 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+
+#include "device_script.h"
 #include <sodium.h>
 
 #define TMPDIR_NAME "tpm2"
@@ -53,25 +55,6 @@ sh(const char *fmt, ...)
 	return st == -1 ? -1 : WEXITSTATUS(st);
 }
 
-/* tests/devices/swtpm.bash, looked for upward from this program. */
-static int
-find_script(void)
-{
-	char dir[2048];
-	ssize_t n = readlink("/proc/self/exe", dir, sizeof dir - 1);
-
-	if (n <= 0)
-		return -1;
-	dir[n] = '\0';
-	for (char *slash; (slash = strrchr(dir, '/')) != NULL;) {
-		*slash = '\0';
-		snprintf(script, sizeof script, "%s/tests/devices/swtpm.bash",
-		    dir);
-		if (access(script, R_OK) == 0)
-			return 0;
-	}
-	return -1;
-}
 
 /* A swtpm on tmpdir/name: its tcti (seal string form) into tcti. */
 static int
@@ -218,7 +201,7 @@ group_setup(void **state)
 		return -1;
 	right_pin.file = right_path;
 	wrong_pin.file = wrong_path;
-	if (find_script() != 0) {
+	if (device_script(script, sizeof script, "swtpm.bash") != 0) {
 		fprintf(stderr, "# tests/devices/swtpm.bash not found\n");
 		return -1;
 	}
