@@ -56,8 +56,7 @@ sym_seal_release(struct sym_seal *seal, uint8_t *key,
 
 	if (seal->ops == NULL || seal->ops->release == NULL)
 		return SYM_EUSAGE;
-	/* Today's image format keeps no device blob: none to hand over. */
-	rc = seal->ops->release(seal->state, key, img, NULL, 0);
+	rc = seal->ops->release(seal->state, key, img);
 	if (rc != SYM_OK)
 		sodium_memzero(key, SYM_IMAGE_KEY_BYTES);
 	return rc;

@@ -94,33 +94,6 @@ auto_withdraw(void *state)
 		sym_seal_withdraw(&s->recovery);
 }
 
-static const struct sym_image_device *
-find_device(const struct sym_image_info *info, const char *name)
-{
-	for (size_t i = 0; i < info->device_count; i++)
-		if (strcmp(info->devices[i].name, name) == 0)
-			return &info->devices[i];
-	return NULL;
-}
-
-static int
-auto_release(void *state, uint8_t *key, const struct sym_image *img,
-    const uint8_t *blob, size_t blob_len)
-{
-	struct auto_state *s = state;
-	const struct sym_image_info *info = sym_image_info(img);
-	const struct sym_image_device *d = find_device(info, s->spec.name);
-
-	(void)blob;
-	(void)blob_len;
-	if (d == NULL) {
-		snprintf(s->why, SYM_SEAL_WHY_MAX, "the image has no seal "
-		    "named '%s'", s->spec.name);
-		return SYM_EUSAGE;
-	}
-	return sym_seal_devices_release(key, info, d, s->pin, s->why);
-}
-
 static void
 auto_free(void *state)
 {
@@ -138,7 +111,6 @@ static const struct sym_seal_ops auto_ops = {
 	.make = auto_make,
 	.publish = auto_publish,
 	.withdraw = auto_withdraw,
-	.release = auto_release,
 	.free = auto_free,
 };
 

@@ -89,8 +89,7 @@ shamir_withdraw(void *state)
 }
 
 static int
-shamir_release(void *state, uint8_t *key, const struct sym_image *img,
-    const uint8_t *blob, size_t blob_len)
+shamir_release(void *state, uint8_t *key, const struct sym_image *img)
 {
 	struct shamir_state *s = state;
 	uint8_t *secret = NULL;
@@ -98,8 +97,6 @@ shamir_release(void *state, uint8_t *key, const struct sym_image *img,
 	int rc;
 
 	(void)img;
-	(void)blob;
-	(void)blob_len;
 	if (s->p.quorum == NULL)
 		return SYM_EUSAGE;
 	rc = sym_quorum_recover(&secret, &len, s->p.quorum);

@@ -7,9 +7,11 @@
  *
  *   quorum  U is dealt to holders and recovered from a quorum of them
  *           (Shamir: lib/seal_shamir.c, symbolon/seal_shamir.h).
- *   device  U is drawn here and wrapped by a device, which unwraps it at
- *           unseal (PKCS#11 HSM, TPM 2.0, OpenPGP card: the next issue).
- *           The wrapped blob is what the image will keep for that seal.
+ *   device  U is drawn here and wrapped by a device (PKCS#11 HSM, TPM
+ *           2.0, OpenPGP card: symbolon/seal_auto.h); the image keeps
+ *           the wrapped blob in its device record.  An auto-sealed image
+ *           is unsealed through all its devices in priority order
+ *           (symbolon/seal_devices.h), not through one seal's release.
  *
  * A seal has a name (unique within an image; Seal HA may hold several of
  * one type), a provider type ("shamir", "pkcs11", "tpm2", "openpgp") and
@@ -84,10 +86,9 @@ struct sym_seal_ops {
 	int (*publish)(void *state);
 	/* Undoes a successful publish; NULL when publish is NULL. */
 	void (*withdraw)(void *state);
-	/* Gives U back for img: a quorum seal recovers it from the shares
-	 * it was given, a device unwraps blob (the image's copy). */
-	int (*release)(void *state, uint8_t *key, const struct sym_image *img,
-	    const uint8_t *blob, size_t blob_len);
+	/* Gives U back for img (a quorum seal: from the shares it was
+	 * given); NULL for a device seal (see above). */
+	int (*release)(void *state, uint8_t *key, const struct sym_image *img);
 	void (*free)(void *state);
 };
 

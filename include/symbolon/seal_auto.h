@@ -36,8 +36,9 @@ struct sym_seal_auto_recovery {
 /*
  * An auto seal for spec (a parsed seal string): make wraps a fresh U by
  * the device (for generation info.seal.generation + 1) and, when
- * recovery is not NULL, deals a fresh recovery key; release unwraps the
- * image's copy.  pin outlives the seal.  why gets the provider's reason
+ * recovery is not NULL, deals a fresh recovery key.  It has no release:
+ * the image is unsealed through its devices (seal_devices.h).  pin
+ * outlives the seal.  why gets the provider's reason
  * for a failure, prefixed with the seal ("seal 'hsm1' (pkcs11): ...").
  */
 int sym_seal_auto_new(struct sym_seal *seal, const struct sym_seal_spec *spec,

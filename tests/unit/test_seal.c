@@ -189,14 +189,11 @@ device_publish(void *state)
 }
 
 static int
-device_release(void *state, uint8_t *key, const struct sym_image *img,
-    const uint8_t *blob, size_t blob_len)
+device_release(void *state, uint8_t *key, const struct sym_image *img)
 {
 	struct device *d = state;
 
 	(void)img;
-	(void)blob;
-	(void)blob_len;
 	for (unsigned i = 0; i < SYM_IMAGE_KEY_BYTES; i++)
 		key[i] = d->blob[i] ^ d->secret[i];
 	return SYM_OK;
