@@ -35,26 +35,6 @@ teardown() {
 	rekey_teardown
 }
 
-# refused STATUS PATTERN ARGS... : rekey ARGS is refused with exit STATUS
-# and exactly one error line matching PATTERN (usage errors: that line
-# and the synopsis), printing nothing on standard output, and the image
-# (img) and the progress files are byte for byte as they were.
-refused() {
-	local want=$1 pattern=$2 before after
-	shift 2
-	before=$(sha256sum img "$RUNDIR"/symbolon-rekey-* 2>/dev/null || true)
-	run --separate-stderr rk "$@"
-	assert_status "$want"
-	assert_no_stdout
-	if [ "$want" -eq 2 ] && printf '%s\n' "$stderr" | grep -q '^usage: '; then
-		assert_usage_error symbolon-rekey "$pattern"
-	else
-		assert_one_rekey_error "symbolon-rekey: ($pattern)"
-	fi
-	after=$(sha256sum img "$RUNDIR"/symbolon-rekey-* 2>/dev/null || true)
-	[ "$before" = "$after" ] || fail "rekey $* changed the image or the progress"
-}
-
 # complete_rekey IMG OLDDIR N I... : submits shares I... of N in one go
 # to the pending rekey.
 complete_rekey() {

@@ -68,25 +68,6 @@ exports() {
 	    >/dev/null 2>&1
 }
 
-# refused STATUS PATTERN ARGS... : as in rekey.bats: one error line (and
-# the synopsis for a usage error), nothing on standard output, the image
-# and the progress byte for byte as they were.
-refused() {
-	local want=$1 pattern=$2 before after
-	shift 2
-	before=$(sha256sum img "$RUNDIR"/symbolon-rekey-* 2>/dev/null || true)
-	run --separate-stderr rk "$@"
-	assert_status "$want"
-	assert_no_stdout
-	if [ "$want" -eq 2 ] && printf '%s\n' "$stderr" | grep -q '^usage: '; then
-		assert_usage_error symbolon-rekey "$pattern"
-	else
-		assert_one_rekey_error "symbolon-rekey: ($pattern)"
-	fi
-	after=$(sha256sum img "$RUNDIR"/symbolon-rekey-* 2>/dev/null || true)
-	[ "$before" = "$after" ] || fail "rekey $* changed the image or the progress"
-}
-
 transcript_of() {
 	"$SYMBOLON" verify --image "$1" --pin-file "$PIN" --transcript tr \
 	    </dev/null >/dev/null 2>&1 || fail "no transcript of $1"
