@@ -188,9 +188,17 @@ sym_seal_spec_parse(struct sym_seal_spec *out, const char *text, char *why)
 	out->priority = 1;
 	if (colon == NULL || colon[1] == '\0')
 		return SYM_OK;
-	for (pair = strtok_r(colon + 1, ",", &save); pair != NULL;
-	    pair = strtok_r(NULL, ",", &save))
+	/* strsep, not strtok: an empty pair ("a=1,,b=2", a trailing ',')
+	 * is a typo to name, not to skip. */
+	save = colon + 1;
+	while ((pair = strsep(&save, ",")) != NULL) {
+		if (pair[0] == '\0') {
+			snprintf(why, SYM_SEAL_WHY_MAX, "empty parameter in seal "
+			    "string '%.60s'", text);
+			return SYM_ESEALSPEC;
+		}
 		if ((rc = parse_pair(out, pair, why)) != SYM_OK)
 			return rc;
+	}
 	return SYM_OK;
 }

@@ -4,6 +4,7 @@
 #include <time.h>
 
 #include "symbolon/image.h"
+#include "symbolon/io.h"
 #include "symbolon/root_export.h"
 
 #include "cli.h"
@@ -60,6 +61,10 @@ keygen_export_root(struct keygen_args *a, int argc, char **argv)
 	if (share_opts.root_key_file != NULL)
 		return cli_usage_error(keygen_synopsis, "--root-key: the root "
 		    "key is what export-root releases, to a quorum");
+	/* Before anyone enters a share: the key is never written over a
+	 * file (sym_root_export checks again, atomically). */
+	if ((rc = sym_io_check_absent(a->out)) != SYM_OK)
+		return cli_fail(rc, a->out);
 	if ((rc = sym_image_open(&img, path, SYM_IMAGE_WRITE)) != SYM_OK)
 		return cli_fail(rc, path);
 	if ((status = gather_init(&g, img, &share_opts)) == 0 &&

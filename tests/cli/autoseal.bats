@@ -341,3 +341,21 @@ assert s["healthy"] is False and "not found" in s["error"], s
 	[ "$(count_in transcript2 "PIN for token 'ceremony' (will be hidden)")" -eq 1 ]
 	grep -q "wrong PIN for token 'ceremony'" transcript2
 }
+
+@test "export-root never replaces a file; a bad root-key file is named; --root-key excludes --share" {
+	echo keep >root.key
+	unchanged_after img "$BIN/symbolon" keygen export-root --image img --out root.key \
+	    --pin-file "$PIN" --share "$REC/recovery-share-1-of-5.cbor" \
+	    --share "$REC/recovery-share-2-of-5.cbor" --share "$REC/recovery-share-3-of-5.cbor" </dev/null
+	[ "$status" -ne 0 ]
+	[ "$(cat root.key)" = keep ]
+	assert_one_image_error "symbolon-keygen: root.key: file exists.*"
+	printf 'symbolon-root-key-v1 nothex\n' >bad.key
+	unchanged_after img "$BIN/symbolon" store --image img --root-key bad.key list
+	assert_status 1
+	assert_one_image_error "symbolon-store: bad.key: .*"
+	unchanged_after img "$BIN/symbolon" store --image img --root-key bad.key \
+	    --share "$REC/recovery-share-1-of-5.cbor" list
+	assert_status 2
+	assert_one_image_error "symbolon-store: --root-key and --share exclude each other"
+}

@@ -56,6 +56,9 @@ test_parse_bad(void **state)
 		{ "pkcs11:priority=0", "priority '0' is not 1..100" },
 		{ "pkcs11:priority=101", "is not 1..100" },
 		{ "tpm2:module=x", "unknown tpm2 seal parameter 'module'" },
+		{ "pkcs11:token=a,,key=b", "empty parameter" },
+		{ "pkcs11:token=a,", "empty parameter" },
+		{ "shamir:x=1", "unknown shamir seal parameter 'x'" },
 	};
 	struct sym_seal_spec s;
 	char why[SYM_SEAL_WHY_MAX];
