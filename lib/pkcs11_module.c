@@ -4,9 +4,11 @@
  * seal_pkcs11.c.
  */
 #include <dlfcn.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <p11-kit/pkcs11.h>
@@ -76,6 +78,41 @@ module_init(struct pkcs11_module *m, const char *path, char *why)
 	return SYM_OK;
 }
 
+/*
+ * The module path comes from a seal string or from an image's header,
+ * which anyone who can write the image file can change: loading it runs
+ * its code and, at unseal, hands it the PIN.  So it is loaded only if
+ * nobody but root could have written it: the file and every directory
+ * above it (after symbolic links are resolved) owned by root and not
+ * writable by group or others, as sshd and sudo judge their files.
+ */
+static int
+module_trusted(const char *module, char *why)
+{
+	char real[PATH_MAX], *slash;
+	struct stat st;
+
+	if (realpath(module, real) == NULL) {
+		snprintf(why, SYM_SEAL_WHY_MAX, "no PKCS#11 module at '%.200s'",
+		    module);
+		return SYM_ENODEVICE;
+	}
+	for (;;) {
+		if (stat(real, &st) != 0 || st.st_uid != 0 ||
+		    (st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+			snprintf(why, SYM_SEAL_WHY_MAX, "PKCS#11 module refused: "
+			    "'%.150s' is not root's alone (another user could "
+			    "replace the module)", real);
+			return SYM_ESEALSPEC;
+		}
+		if ((slash = strrchr(real, '/')) == NULL || slash == real)
+			break;
+		*slash = '\0';
+	}
+	return stat("/", &st) == 0 && st.st_uid == 0 &&
+	    (st.st_mode & (S_IWGRP | S_IWOTH)) == 0 ? SYM_OK : SYM_ESEALSPEC;
+}
+
 static int
 module_get(struct pkcs11_token *p, char *why)
 {
@@ -85,11 +122,8 @@ module_get(struct pkcs11_token *p, char *why)
 
 	if (p->mod != NULL)
 		return SYM_OK;
-	if (access(p->module, F_OK) != 0) {
-		snprintf(why, SYM_SEAL_WHY_MAX, "no PKCS#11 module at '%.200s'",
-		    p->module);
-		return SYM_ENODEVICE;
-	}
+	if ((rc = module_trusted(p->module, why)) != SYM_OK)
+		return rc;
 	dl = dlopen(p->module, RTLD_NOW | RTLD_LOCAL);
 	if (dl == NULL) {
 		/* dlerror names the path and says why (not ELF, a missing

@@ -159,6 +159,13 @@ parse_tcti(struct tpm2 *st, const char *s, char *why)
 		    "NAME:CONF (device:/dev/tpmrm0, swtpm:host=H;port=N)", s);
 		return SYM_ESEALSPEC;
 	}
+	/* A name, not a path: tctildr would load a library from a path,
+	 * and an image's header is not trusted to name one. */
+	if (strcspn(s, ":") > strcspn(s, "/")) {
+		snprintf(why, SYM_SEAL_WHY_MAX, "tcti '%.60s': the TCTI is "
+		    "named (device, swtpm, mssim, abrmd), not a path", s);
+		return SYM_ESEALSPEC;
+	}
 	for (size_t i = 0; i < n; i++)
 		if (!isprint((unsigned char)s[i]) || s[i] == ' ') {
 			snprintf(why, SYM_SEAL_WHY_MAX, "tcti holds a space "

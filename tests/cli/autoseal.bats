@@ -256,6 +256,20 @@ assert s["healthy"] is False and "not found" in s["error"], s
 	run --separate-stderr "$BIN/symbolon" keygen init --image n.img \
 	    --seal "hsm:x=1" --out-dir d
 	[[ "$stderr" == *"unknown seal type 'hsm'"* ]]
+	# A module or TCTI library anyone but root could have written is
+	# never loaded: the path comes from a seal string or an image header.
+	mkdir -m 0777 open
+	cp "$SOFTHSM_MODULE" open/mod.so
+	run --separate-stderr "$BIN/symbolon" keygen init --image n.img --out-dir d \
+	    --seal "pkcs11:module=$PWD/open/mod.so,token=ceremony,key=seal-aes" --pin-file "$PIN"
+	assert_status 2
+	assert_one_error "symbolon-keygen: seal 'pkcs11' \\(pkcs11\\): PKCS#11 module refused: '.*/open' is not root's alone .*"
+	[ ! -e n.img ]
+	run --separate-stderr "$BIN/symbolon" keygen init --image n.img --out-dir d \
+	    --seal "tpm2:tcti=$PWD/open/mod.so"
+	assert_status 2
+	assert_one_error "symbolon-keygen: seal 'tpm2' \\(tpm2\\): tcti .*not a path"
+	[ ! -e n.img ]
 }
 
 @test "tpm2: init on swtpm, use with no shares, a stopped TPM is named" {
