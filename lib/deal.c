@@ -179,16 +179,18 @@ out:
 
 int
 sym_deal_file_name(char *out, size_t cap, const char *dir, unsigned index,
-    unsigned count, int armor)
+    unsigned count, int recovery, const char *ext)
 {
-	const char *ext = armor ? "txt" : "cbor";
+	/* Recovery shares have names of their own: the two kinds may share
+	 * a directory, and a holder sees which one a file is. */
+	const char *kind = recovery ? "recovery-" : "";
 	int n;
 
 	if (index == 0)
-		n = snprintf(out, cap, "%s/manifest.%s", dir, ext);
+		n = snprintf(out, cap, "%s/%smanifest.%s", dir, kind, ext);
 	else
-		n = snprintf(out, cap, "%s/share-%u-of-%u.%s", dir, index,
-		    count, ext);
+		n = snprintf(out, cap, "%s/%sshare-%u-of-%u.%s", dir, kind,
+		    index, count, ext);
 	return n > 0 && (size_t)n < cap ? SYM_OK : SYM_ETOOBIG;
 }
 
@@ -260,19 +262,9 @@ int
 sym_deal_path(char *out, size_t cap, const struct sym_deal_output *deal,
     const char *dir, unsigned index, int armor)
 {
-	/* Recovery shares have names of their own: the two kinds may share
-	 * a directory, and a holder sees which one a file is. */
-	const char *kind = deal->record->recovery ? "recovery-" : "";
-	const char *ext = index && deal->sealed[index - 1] != NULL ? "asc" :
-	    armor ? "txt" : "cbor";
-	int n;
-
-	if (index == 0)
-		n = snprintf(out, cap, "%s/%smanifest.%s", dir, kind, ext);
-	else
-		n = snprintf(out, cap, "%s/%sshare-%u-of-%u.%s", dir, kind,
-		    index, deal->record->count, ext);
-	return n > 0 && (size_t)n < cap ? SYM_OK : SYM_ETOOBIG;
+	return sym_deal_file_name(out, cap, dir, index, deal->record->count,
+	    deal->record->recovery, index && deal->sealed[index - 1] != NULL ?
+	    "asc" : armor ? "txt" : "cbor");
 }
 
 int

@@ -92,17 +92,21 @@ sym_gather_unseal_share(struct sym_share *share, struct sym_gather_keys *keys,
 	return keys->identity_count ? SYM_EDECRYPT : SYM_EUSAGE;
 }
 
-/* The configuration the shares must be of: the image's (or pending)
- * unseal shares, or its (or pending) recovery shares. */
+/* The kind of share g takes, and the configuration it must be of. */
+static enum sym_image_share_kind
+expected_kind(const struct sym_gather *g)
+{
+	if (g->recovery)
+		return g->pending_generation ? SYM_IMAGE_PENDING_RECOVERY_SHARE :
+		    SYM_IMAGE_RECOVERY_SHARE;
+	return g->pending_generation ? SYM_IMAGE_PENDING_UNSEAL_SHARE :
+	    SYM_IMAGE_UNSEAL_SHARE;
+}
+
 static const struct sym_image_seal *
 expected_seal(const struct sym_gather *g)
 {
-	const struct sym_image_info *info = sym_image_info(g->image);
-
-	if (g->recovery)
-		return g->pending_generation ? &info->pending_recovery :
-		    &info->recovery;
-	return g->pending_generation ? &info->pending_seal : &info->seal;
+	return sym_image_share_seal(sym_image_info(g->image), expected_kind(g));
 }
 
 /* Turns a refusal code into data the program can explain. */
@@ -169,10 +173,8 @@ add_bundle(struct sym_gather *g, const uint8_t *input, size_t input_len,
 	    memcmp(share->signer, g->signer, sizeof share->signer) != 0)
 		rc = SYM_EKID;
 	if (rc == SYM_OK && g->image != NULL)
-		rc = sym_image_check_share_of(g->image, share, g->recovery ?
-		    (g->pending_generation ? SYM_IMAGE_PENDING_RECOVERY_SHARE :
-		    SYM_IMAGE_RECOVERY_SHARE) : g->pending_generation ?
-		    SYM_IMAGE_PENDING_UNSEAL_SHARE : SYM_IMAGE_UNSEAL_SHARE);
+		rc = sym_image_check_share_of(g->image, share,
+		    expected_kind(g));
 	if (rc == SYM_OK)
 		rc = sym_quorum_check(g->quorum, share);
 	if (rc == SYM_OK && share->raw == NULL)

@@ -12,6 +12,7 @@
 #include "symbolon/secmem.h"
 
 #include "image_internal.h"
+#include "image_seal.h"
 
 int
 sym_image_set_devices(struct sym_image *img,
@@ -19,13 +20,11 @@ sym_image_set_devices(struct sym_image *img,
 {
 	struct sym_image_info *info = &img->info;
 
-	if (!img->unsealed || count == 0 || count > SYM_IMAGE_MAX_DEVICES)
+	if (!img->unsealed || img->mode != SYM_IMAGE_WRITE)
+		return SYM_ESEALED;
+	/* Never commit what the reader would refuse. */
+	if (sym_image_seal_check_devices(devices, count) != SYM_OK)
 		return SYM_EUSAGE;
-	for (size_t i = 0; i < count; i++)
-		if (devices[i].wrapped_len == 0 ||
-		    devices[i].wrapped_len > SYM_SEAL_WRAPPED_MAX ||
-		    (i > 0 && devices[i].priority < devices[i - 1].priority))
-			return SYM_EUSAGE;
 	memcpy(info->devices, devices, count * sizeof devices[0]);
 	info->device_count = count;
 	return SYM_OK;
@@ -87,12 +86,18 @@ sym_image_recovery_promote(struct sym_image *img)
 {
 	struct sym_image_info *info = &img->info;
 
-	if (!img->unsealed || !info->recovery_pending ||
-	    img->seal_part.pending_recovery_key == NULL)
+	int rc;
+
+	if (!img->unsealed || img->mode != SYM_IMAGE_WRITE)
+		return SYM_ESEALED;
+	if (!info->recovery_pending || img->seal_part.pending_recovery_key ==
+	    NULL)
 		return SYM_EUSAGE;
-	memcpy(img->seal_part.recovery_key, img->seal_part.pending_recovery_key,
-	    SYM_IMAGE_KEY_BYTES);
+	if ((rc = copy_key(&img->seal_part.recovery_key,
+	    img->seal_part.pending_recovery_key)) != SYM_OK)
+		return rc;
 	info->recovery = info->pending_recovery;
+	info->recovery_seal = 1;
 	return sym_image_recovery_discard(img);
 }
 
@@ -114,15 +119,11 @@ sym_image_recovery_discard(struct sym_image *img)
 }
 
 /* The checks of sym_image_check_share against config, for a share of
- * the expected role. */
+ * this image and of the expected role. */
 static int
-check_against(const struct sym_image *img, const struct sym_share *share,
+check_against(const struct sym_share *share,
     const struct sym_image_seal *config)
 {
-	if (memcmp(share->signer, img->info.identity,
-	    SYM_SIGN_PUBLICKEY_BYTES) != 0 ||
-	    memcmp(share->set_id, img->info.image_id, SYM_IMAGE_ID_BYTES) != 0)
-		return SYM_EWRONGIMAGE;
 	if (share->generation != config->generation)
 		return SYM_EGENERATION;
 	if (share->threshold != config->threshold ||
@@ -131,6 +132,33 @@ check_against(const struct sym_image *img, const struct sym_share *share,
 	    SYM_MANIFEST_HASH_BYTES) != 0)
 		return SYM_EMANIFEST;
 	return SYM_OK;
+}
+
+const struct sym_image_seal *
+sym_image_share_seal(const struct sym_image_info *info,
+    enum sym_image_share_kind kind)
+{
+	switch (kind) {
+	case SYM_IMAGE_PENDING_UNSEAL_SHARE:
+		return &info->pending_seal;
+	case SYM_IMAGE_RECOVERY_SHARE:
+		return &info->recovery;
+	case SYM_IMAGE_PENDING_RECOVERY_SHARE:
+		return &info->pending_recovery;
+	case SYM_IMAGE_UNSEAL_SHARE:
+		break;
+	}
+	return &info->seal;
+}
+
+enum sym_image_share_kind
+sym_image_quorum_kind(const struct sym_image *img, int pending)
+{
+	if (img->info.seal.type == SYM_SEAL_AUTO)
+		return pending ? SYM_IMAGE_PENDING_RECOVERY_SHARE :
+		    SYM_IMAGE_RECOVERY_SHARE;
+	return pending ? SYM_IMAGE_PENDING_UNSEAL_SHARE :
+	    SYM_IMAGE_UNSEAL_SHARE;
 }
 
 int
@@ -148,23 +176,15 @@ sym_image_check_share_of(const struct sym_image *img,
 		return SYM_EWRONGIMAGE;
 	if (share->recovery != recovery)
 		return SYM_ESHAREROLE;
-	switch (kind) {
-	case SYM_IMAGE_UNSEAL_SHARE:
-		if (info->seal.type != SYM_SEAL_SHAMIR)
-			return SYM_ESHAREROLE;
-		return check_against(img, share, &info->seal);
-	case SYM_IMAGE_PENDING_UNSEAL_SHARE:
-		if (!info->verification_pending)
-			return SYM_EUSAGE;
-		return check_against(img, share, &info->pending_seal);
-	case SYM_IMAGE_RECOVERY_SHARE:
-		if (!info->recovery_seal)
-			return SYM_ESHAREROLE;
-		return check_against(img, share, &info->recovery);
-	case SYM_IMAGE_PENDING_RECOVERY_SHARE:
-		if (!info->recovery_pending)
-			return SYM_EUSAGE;
-		return check_against(img, share, &info->pending_recovery);
-	}
-	return SYM_EUSAGE;
+	/* A kind this image has not, or nothing pending to verify. */
+	if ((kind == SYM_IMAGE_UNSEAL_SHARE &&
+	    info->seal.type != SYM_SEAL_SHAMIR) ||
+	    (kind == SYM_IMAGE_RECOVERY_SHARE && !info->recovery_seal))
+		return SYM_ESHAREROLE;
+	if ((kind == SYM_IMAGE_PENDING_UNSEAL_SHARE &&
+	    !info->verification_pending) ||
+	    (kind == SYM_IMAGE_PENDING_RECOVERY_SHARE &&
+	    !info->recovery_pending))
+		return SYM_EUSAGE;
+	return check_against(share, sym_image_share_seal(info, kind));
 }

@@ -166,6 +166,62 @@ read_device(struct sym_cbor_reader *r, struct sym_image_device *d)
 	return SYM_OK;
 }
 
+/* 1 if every byte of s is one of chars (or, punct set, any printable
+ * but a space) and s is not empty. */
+static int
+text_of(const char *s, const char *chars, int printable)
+{
+	if (*s == '\0')
+		return 0;
+	for (; *s; s++)
+		if (printable ? (*s <= ' ' || *s > '~') :
+		    strchr(chars, *s) == NULL)
+			return 0;
+	return 1;
+}
+
+#define NAME_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" \
+    "0123456789_.-"
+
+static int
+device_ok(const struct sym_image_device *d)
+{
+	/* What a seal string can give (seal_registry.c), so that messages
+	 * and JSON that name a seal carry no quote or escape from a
+	 * crafted header. */
+	if (!text_of(d->name, NAME_CHARS, 0) || strlen(d->name) >
+	    SYM_SEAL_NAME_BYTES_MAX || !text_of(d->type,
+	    "abcdefghijklmnopqrstuvwxyz0123456789", 0) || d->priority < 1 ||
+	    d->priority > 100 || d->wrapped_len == 0 ||
+	    d->wrapped_len > SYM_SEAL_WRAPPED_MAX ||
+	    d->params.count > SYM_SEAL_PARAMS_MAX)
+		return 0;
+	for (size_t i = 0; i < d->params.count; i++)
+		if (!text_of(d->params.item[i].key, NAME_CHARS, 0) ||
+		    !text_of(d->params.item[i].value, NULL, 1))
+			return 0;
+	return 1;
+}
+
+int
+sym_image_seal_check_devices(const struct sym_image_device *devices,
+    size_t count)
+{
+	if (count == 0 || count > SYM_IMAGE_MAX_DEVICES)
+		return SYM_ECORRUPT;
+	for (size_t i = 0; i < count; i++) {
+		if (!device_ok(&devices[i]))
+			return SYM_ECORRUPT;
+		/* Names are unique, and the list is in priority order. */
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(devices[j].name, devices[i].name) == 0)
+				return SYM_ECORRUPT;
+		if (i > 0 && devices[i].priority < devices[i - 1].priority)
+			return SYM_ECORRUPT;
+	}
+	return SYM_OK;
+}
+
 static int
 read_devices(struct sym_cbor_reader *r, struct sym_image_info *info)
 {
@@ -175,19 +231,10 @@ read_devices(struct sym_cbor_reader *r, struct sym_image_info *info)
 	    count > SYM_IMAGE_MAX_DEVICES)
 		return SYM_ECORRUPT;
 	info->device_count = count;
-	for (size_t i = 0; i < count; i++) {
+	for (size_t i = 0; i < count; i++)
 		if (read_device(r, &info->devices[i]) != SYM_OK)
 			return SYM_ECORRUPT;
-		/* Names are unique, and the list is in priority order. */
-		for (size_t j = 0; j < i; j++)
-			if (strcmp(info->devices[j].name,
-			    info->devices[i].name) == 0)
-				return SYM_ECORRUPT;
-		if (i > 0 && info->devices[i].priority <
-		    info->devices[i - 1].priority)
-			return SYM_ECORRUPT;
-	}
-	return SYM_OK;
+	return sym_image_seal_check_devices(info->devices, count);
 }
 
 int
@@ -234,6 +281,10 @@ sym_image_seal_check(const struct sym_image_info *info, uint32_t seen)
 	    info->recovery_pending) {
 		return SYM_ECORRUPT;
 	}
+	/* Only a Shamir rekey has new unseal shares to verify. */
+	if (info->verification_pending &&
+	    info->pending_seal.type != SYM_SEAL_SHAMIR)
+		return SYM_ECORRUPT;
 	if (info->recovery_pending && (info->pending_recovery.type !=
 	    SYM_SEAL_SHAMIR || info->pending_recovery.generation <=
 	    info->recovery.generation))

@@ -54,6 +54,13 @@ int sym_image_seal_parse(struct sym_cbor_reader *r, struct sym_image_info *info,
  * recovery, a Shamir seal with them, a configuration without its key). */
 int sym_image_seal_check(const struct sym_image_info *info, uint32_t seen);
 
+/* SYM_ECORRUPT unless devices (count) are records this image may keep:
+ * names and types as seal strings give them, unique names, priority
+ * order, printable parameters, a wrapped key of 1..1024 bytes.  The
+ * reader and sym_image_set_devices both hold to it. */
+int sym_image_seal_check_devices(const struct sym_image_device *devices,
+    size_t count);
+
 /* Unseal: the recovery keys decrypted under root_key. */
 int sym_image_seal_open(struct sym_image_seal_part *p,
     const struct sym_image_info *info, const uint8_t *root_key);

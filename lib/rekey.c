@@ -208,11 +208,8 @@ sym_rekey_target_name(enum sym_rekey_target target)
 const struct sym_image_seal *
 sym_rekey_quorum_seal(const struct sym_image *img, int pending)
 {
-	const struct sym_image_info *info = sym_image_info(img);
-
-	if (sym_rekey_auto(img))
-		return pending ? &info->pending_recovery : &info->recovery;
-	return pending ? &info->pending_seal : &info->seal;
+	return sym_image_share_seal(sym_image_info(img),
+	    sym_image_quorum_kind(img, pending));
 }
 
 uint64_t
@@ -642,6 +639,20 @@ sym_rekey_start_check(char why[SYM_REKEY_WHY_MAX],
 	return why[0] ? SYM_EUSAGE : SYM_OK;
 }
 
+/* 1 when dir holds the manifest of a deal of this kind, in either
+ * form: the completion would meet it (--armor is chosen then). */
+static int
+dealt_dir(char *path, size_t cap, const char *dir, int recovery)
+{
+	static const char *const ext[] = { "cbor", "txt" };
+
+	for (size_t i = 0; i < 2; i++)
+		if (sym_deal_file_name(path, cap, dir, 0, 0, recovery,
+		    ext[i]) != SYM_OK || sym_io_check_absent(path) != SYM_OK)
+			return 1;
+	return 0;
+}
+
 int
 sym_rekey_start(struct sym_rekey_start_result *out, struct sym_image *img,
     const struct sym_rekey_start_params *p)
@@ -685,10 +696,8 @@ sym_rekey_start(struct sym_rekey_start_result *out, struct sym_image *img,
 	r->verify = p->verify;
 	if (p->out_dir != NULL)
 		snprintf(r->out_dir, sizeof r->out_dir, "%s", p->out_dir);
-	if (p->out_dir != NULL && snprintf(path, sizeof path,
-	    "%s/%smanifest.cbor", p->out_dir, p->target ==
-	    SYM_REKEY_RECOVERY ? "recovery-" : "") > 0 &&
-	    sym_io_check_absent(path) != SYM_OK) {
+	if (p->out_dir != NULL && dealt_dir(path, sizeof path, p->out_dir,
+	    p->target == SYM_REKEY_RECOVERY)) {
 		sym_rekey_refuse(&out->said, SYM_REKEY_DEALT_DIR, "%s: already "
 		    "holds a deal; give an empty directory for the new shares",
 		    p->out_dir);

@@ -203,10 +203,10 @@ complete_sealed(struct sym_image *img, const struct sym_seal_pin *pin,
 		rc = sym_image_set_devices(img, &made.device, 1);
 	if (rc == SYM_OK)
 		rc = sym_image_rekey_install(img, key, &made.record, 0);
+	/* The image's own record back (it passed the same checks). */
 	if (rc != SYM_OK && made.has_device &&
-	    sym_image_set_devices(img, &before, 1) != SYM_OK) {
-		/* cannot fail: the record was the image's */
-	}
+	    sym_image_set_devices(img, &before, 1) != SYM_OK)
+		rc = SYM_EINTERNAL;	/* its own record: never refused */
 	sym_seal_free(&seal);
 	sym_secmem_free(key);
 	return rc;

@@ -93,11 +93,19 @@ sym_seal_devices_unseal(struct sym_image *img, const struct sym_seal_pin *pin,
 		    r->why);
 		if (r->code == SYM_OK &&
 		    (r->code = sym_image_unseal_key(img, key)) != SYM_OK) {
-			/* The device answered, with a key that is not this
-			 * image's. */
+			/* A key that is not this image's is the device's
+			 * fault, and the next device may have the right one;
+			 * anything else (a header failing its MAC, memory)
+			 * is the image's or ours: stop there. */
+			if (r->code != SYM_EUNSEAL) {
+				snprintf(r->why, sizeof r->why, "%s",
+				    sym_strerror(r->code));
+				first = r->code;
+				break;
+			}
 			snprintf(r->why, sizeof r->why, "seal '%s' (%s): the "
-			    "device's key does not open this image (%s)",
-			    r->name, r->type, sym_strerror(r->code));
+			    "device's key does not open this image", r->name,
+			    r->type);
 			r->code = SYM_EDEVUNWRAP;
 		}
 		if (r->code == SYM_OK) {

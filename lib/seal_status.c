@@ -1,21 +1,10 @@
 /* The seal status of an image: see symbolon/seal_status.h. */
 #include <string.h>
 
+#include "symbolon/codec.h"
 #include "symbolon/journal.h"
 #include "symbolon/seal.h"
 #include "symbolon/seal_status.h"
-
-static void
-hex(char *out, const uint8_t *in, size_t len)
-{
-	static const char digits[] = "0123456789abcdef";
-
-	for (size_t i = 0; i < len; i++) {
-		out[2 * i] = digits[in[i] >> 4];
-		out[2 * i + 1] = digits[in[i] & 15];
-	}
-	out[2 * len] = '\0';
-}
 
 int
 sym_seal_status(struct sym_seal_status *out, const char *path)
@@ -48,8 +37,12 @@ sym_seal_status(struct sym_seal_status *out, const char *path)
 	    sizeof out->words, fingerprint,
 	    SYM_FINGERPRINT_WORD_BYTES) != SYM_OK)
 		return SYM_EINTERNAL;
-	hex(out->image_id, out->info.image_id, SYM_IMAGE_ID_BYTES);
-	hex(out->fingerprint_plain, fingerprint, SYM_FINGERPRINT_BYTES);
+	if (sym_codec_encode(out->image_id, sizeof out->image_id,
+	    out->info.image_id, SYM_IMAGE_ID_BYTES, SYM_TEXT_HEX) != SYM_OK ||
+	    sym_codec_encode(out->fingerprint_plain,
+	    sizeof out->fingerprint_plain, fingerprint, SYM_FINGERPRINT_BYTES,
+	    SYM_TEXT_HEX) != SYM_OK)
+		return SYM_EINTERNAL;
 	return SYM_OK;
 }
 

@@ -58,8 +58,8 @@ print_deal(const struct sym_split_options *o, const struct sym_split_result *r)
 	printf("%-22s %u\n", "Threshold", m->threshold);
 	cli_print_signer(o->signer_path ? "Signer" : "Signer (one-time)",
 	    m->signer);
-	if (sym_deal_file_name(path, sizeof path, o->out_dir, 0, m->count,
-	    o->armor) == SYM_OK)
+	if (sym_deal_file_name(path, sizeof path, o->out_dir, 0, m->count, 0,
+	    o->armor ? "txt" : "cbor") == SYM_OK)
 		printf("%-22s %s\n", "Manifest", path);
 	for (unsigned i = 1; i <= m->count; i++) {
 		const struct sym_manifest_entry *e = &m->entries[i - 1];

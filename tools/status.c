@@ -63,7 +63,8 @@ print_json_seals(const struct sym_seal_status *st)
 static const struct sym_image_seal *
 quorum_of(const struct sym_image_info *info)
 {
-	return info->recovery_seal ? &info->recovery : &info->seal;
+	return sym_image_share_seal(info, info->recovery_seal ?
+	    SYM_IMAGE_RECOVERY_SHARE : SYM_IMAGE_UNSEAL_SHARE);
 }
 
 static void

@@ -65,10 +65,12 @@ int sym_deal_path(char *out, size_t cap, const struct sym_deal_output *deal,
     const char *dir, unsigned index, int armor)
     SYM_WARN_UNUSED SYM_NONNULL(1, 3, 4);
 
-/* File names of a deal in a directory: manifest.cbor and
- * share-<i>-of-<n>.cbor (".txt" instead of ".cbor" in text form). */
+/* File names of a deal in a directory: manifest.EXT and
+ * share-<i>-of-<n>.EXT (ext "cbor", "txt" in text form, "asc" sealed to
+ * an OpenPGP key), prefixed "recovery-" for recovery shares. */
 int sym_deal_file_name(char *out, size_t cap, const char *dir,
-    unsigned index, unsigned count, int armor) SYM_WARN_UNUSED SYM_NONNULL(1, 3);
+    unsigned index, unsigned count, int recovery, const char *ext)
+    SYM_WARN_UNUSED SYM_NONNULL(1, 3, 7);
 
 /*
  * Writes the manifest and every share bundle into dir (created 0700 if

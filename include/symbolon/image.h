@@ -108,6 +108,16 @@ enum sym_image_share_kind {
 	SYM_IMAGE_PENDING_RECOVERY_SHARE,	/* -target=recovery -verify */
 };
 
+/* The configuration shares of kind must match (the barrier's, a pending
+ * rekey's, the recovery shares', the pending recovery shares'). */
+const struct sym_image_seal *sym_image_share_seal(
+    const struct sym_image_info *info, enum sym_image_share_kind kind)
+    SYM_NONNULL(1);
+/* The kind of share a quorum of img is made of: unseal shares, or for an
+ * auto seal recovery shares; pending: of the new set being verified. */
+enum sym_image_share_kind sym_image_quorum_kind(const struct sym_image *img,
+    int pending) SYM_NONNULL(1);
+
 /* sym_image_check_share for any kind; SYM_ESHAREROLE for a recovery
  * share offered as an unseal share or the reverse (or a share of a kind
  * this image has not), SYM_EUSAGE when nothing is pending. */

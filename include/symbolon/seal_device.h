@@ -99,7 +99,10 @@ struct sym_device_ops {
 	/* Enrolment: wraps key for binding; blob gets the wrapped form
 	 * (at most SYM_SEAL_WRAPPED_MAX bytes), record the parameters the
 	 * image keeps (normalised: what finds this very device key again).
-	 * Refuses a key that could be copied off the device. */
+	 * Refuses a key that could be copied off the device, where the
+	 * device can say so (PKCS#11's attributes, a TPM's fixedTPM); an
+	 * OpenPGP public key cannot say whether its secret half is on a
+	 * card (seal_openpgp.h says what that means). */
 	int (*wrap)(void *state, const uint8_t *binding, size_t binding_len,
 	    const uint8_t *key, uint8_t *blob, size_t *blob_len,
 	    struct sym_seal_params *record, char *why);

@@ -121,6 +121,55 @@ copy_bytes(const char *path, uint64_t offset, uint8_t *buf, size_t len,
 
 /* ---- create, open, commit ---- */
 
+/* The image never takes a device record its reader would refuse: names
+ * and types as seal strings give them, unique names, priority order. */
+static void
+test_device_records(void **state)
+{
+	char path[128];
+	struct sym_image *img = NULL;
+	struct sym_image_device d[2];
+
+	(void)state;
+	new_path(path, sizeof path, "devices");
+	assert_int_equal(sym_image_create(&img, path, 1), SYM_OK);
+	memset(d, 0, sizeof d);
+	for (int i = 0; i < 2; i++) {
+		snprintf(d[i].name, sizeof d[i].name, "hsm%d", i + 1);
+		snprintf(d[i].type, sizeof d[i].type, "pkcs11");
+		d[i].priority = (unsigned)i + 1;
+		d[i].wrapped_len = 61;
+		d[i].params.count = 1;
+		snprintf(d[i].params.item[0].key, sizeof d[i].params.item[0].key,
+		    "token");
+		snprintf(d[i].params.item[0].value,
+		    sizeof d[i].params.item[0].value, "ceremony");
+	}
+	assert_int_equal(sym_image_set_devices(img, d, 2), SYM_OK);
+	assert_int_equal(sym_image_info(img)->device_count, 2);
+	snprintf(d[1].name, sizeof d[1].name, "hsm1");	/* twice */
+	assert_int_equal(sym_image_set_devices(img, d, 2), SYM_EUSAGE);
+	snprintf(d[1].name, sizeof d[1].name, "x\"y");	/* a quote */
+	assert_int_equal(sym_image_set_devices(img, d, 2), SYM_EUSAGE);
+	snprintf(d[1].name, sizeof d[1].name, "hsm2");
+	snprintf(d[1].type, sizeof d[1].type, "PKCS 11");
+	assert_int_equal(sym_image_set_devices(img, d, 2), SYM_EUSAGE);
+	snprintf(d[1].type, sizeof d[1].type, "pkcs11");
+	d[1].priority = 0;
+	assert_int_equal(sym_image_set_devices(img, d, 2), SYM_EUSAGE);
+	d[1].priority = 2;
+	snprintf(d[1].params.item[0].value, sizeof d[1].params.item[0].value,
+	    "a\nb");
+	assert_int_equal(sym_image_set_devices(img, d, 2), SYM_EUSAGE);
+	d[1].params.item[0].value[1] = 'x';
+	d[1].wrapped_len = 0;
+	assert_int_equal(sym_image_set_devices(img, d, 2), SYM_EUSAGE);
+	/* What was refused left the first set as it was. */
+	assert_int_equal(sym_image_info(img)->device_count, 2);
+	assert_string_equal(sym_image_info(img)->devices[1].name, "hsm2");
+	sym_image_close(img);
+}
+
 /* A recovery share where an unseal share is expected, or the reverse, is
  * refused by name (SYM_ESHAREROLE), after the image check and before any
  * generation or manifest check. */
@@ -420,6 +469,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_create_open),
 		cmocka_unit_test(test_share_roles),
+		cmocka_unit_test(test_device_records),
 		cmocka_unit_test(test_put_get_commit),
 		cmocka_unit_test(test_rotate_delete_commit_themselves),
 		cmocka_unit_test(test_wrong_shares),
