@@ -338,26 +338,6 @@ sym_gather_unseal(struct sym_gather *g)
 }
 
 int
-sym_gather_check_recovery(const struct sym_gather *g)
-{
-	uint8_t *secret = NULL;
-	size_t len = 0;
-	int rc;
-
-	if (g->image == NULL || !g->recovery)
-		return SYM_EUSAGE;
-	rc = sym_quorum_recover(&secret, &len, g->quorum);
-	if (rc == SYM_ECOMMITMENT)
-		return SYM_ERECOVERY;
-	if (rc != SYM_OK)
-		return rc;
-	rc = len != SYM_IMAGE_KEY_BYTES ? SYM_ERECOVERY :
-	    sym_image_recovery_check(g->image, secret, g->pending_generation);
-	sym_secmem_free(secret);
-	return rc;
-}
-
-int
 sym_gather_load_manifest(struct sym_gather *g, const char *path)
 {
 	struct sym_manifest *m = calloc(1, sizeof *m);

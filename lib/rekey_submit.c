@@ -562,23 +562,14 @@ open_by_device(struct sym_rekey_submission *s, char why[SYM_REKEY_WHY_MAX],
 {
 	struct sym_seal_devices_report report;
 	char line[SYM_SEAL_WHY_MAX * 2];
-	uint8_t *key = NULL;
-	size_t len = 0;
-	int rc = sym_seal_devices_unseal(s->img, &s->pin, &report);
+	int rc = sym_seal_devices_authorise(s->img, &s->pin, q, pending,
+	    &report);
 
-	if (rc != SYM_OK) {
+	if (rc != SYM_OK && report.used < 0) {
 		sym_seal_devices_explain(line, sizeof line, &report);
 		snprintf(why, SYM_REKEY_WHY_MAX, "%s; nothing changed, rekey "
 		    "progress kept at %zu/%u", line, s->saved, s->needed);
-		return rc;
 	}
-	rc = sym_quorum_recover(&key, &len, q);
-	if (rc == SYM_ECOMMITMENT ||
-	    (rc == SYM_OK && len != SYM_IMAGE_KEY_BYTES))
-		rc = SYM_ERECOVERY;
-	else if (rc == SYM_OK)
-		rc = sym_image_recovery_check(s->img, key, pending);
-	sym_secmem_free(key);
 	return rc;
 }
 

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "symbolon/quorum.h"
 #include "symbolon/seal_devices.h"
 #include "symbolon/seal_registry.h"
 #include "symbolon/secmem.h"
@@ -117,6 +118,27 @@ sym_seal_devices_unseal(struct sym_image *img, const struct sym_seal_pin *pin,
 	}
 	sym_secmem_free(key);
 	return report->used >= 0 ? SYM_OK : first;
+}
+
+int
+sym_seal_devices_authorise(struct sym_image *img,
+    const struct sym_seal_pin *pin, const struct sym_quorum *q, int pending,
+    struct sym_seal_devices_report *report)
+{
+	uint8_t *key = NULL;
+	size_t len = 0;
+	int rc = sym_seal_devices_unseal(img, pin, report);
+
+	if (rc != SYM_OK)
+		return rc;
+	rc = sym_quorum_recover(&key, &len, q);
+	if (rc == SYM_ECOMMITMENT ||
+	    (rc == SYM_OK && len != SYM_IMAGE_KEY_BYTES))
+		rc = SYM_ERECOVERY;
+	else if (rc == SYM_OK)
+		rc = sym_image_recovery_check(img, key, pending);
+	sym_secmem_free(key);
+	return rc;
 }
 
 void

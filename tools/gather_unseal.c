@@ -17,7 +17,7 @@ gather_unseal_device(struct gather *g)
 	char why[SYM_SEAL_WHY_MAX * 2];
 	int rc;
 
-	if (g->opts.source_count > 0 && !g->recovery) {
+	if (g->opts.source_count > 0) {
 		cli_error("--share: not applicable to seal type %s: the image "
 		    "unseals through its device; recovery shares only "
 		    "authorise rekey and export-root", info->devices[0].type);

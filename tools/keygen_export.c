@@ -6,6 +6,7 @@
 #include "symbolon/image.h"
 #include "symbolon/io.h"
 #include "symbolon/root_export.h"
+#include "symbolon/seal_devices.h"
 
 #include "cli.h"
 #include "gather.h"
@@ -21,16 +22,23 @@ static const struct option options[] = {
 static int
 authorise(struct gather *g)
 {
+	struct sym_seal_pin pin = { .file = g->opts.pin_file };
+	struct sym_seal_devices_report report;
+	char why[SYM_SEAL_WHY_MAX * 2];
 	int rc, status;
 
 	if (sym_image_info(g->image)->seal.type != SYM_SEAL_AUTO)
 		return gather_unseal(g);
 	g->recovery = 1;
 	g->progress_label = "Recovery Progress";
-	if ((status = gather_all(g)) != 0 ||
-	    (status = gather_unseal_device(g)) != 0)
+	if ((status = gather_all(g)) != 0)
 		return status;
-	rc = sym_gather_check_recovery(gather_view(&g->engine, g));
+	rc = sym_seal_devices_authorise(g->image, &pin, g->quorum, 0, &report);
+	if (rc != SYM_OK && report.used < 0) {
+		sym_seal_devices_explain(why, sizeof why, &report);
+		cli_error("%s", why);
+		return sym_exit_status(rc);
+	}
 	return rc == SYM_OK ? 0 : cli_fail(rc, "recovery shares");
 }
 

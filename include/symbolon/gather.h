@@ -161,13 +161,6 @@ int sym_gather_recover(uint8_t **secret, size_t *len,
 /* Unseals g->image with the shares gathered. */
 int sym_gather_unseal(struct sym_gather *g) SYM_WARN_UNUSED SYM_NONNULL(1);
 
-/* Recovery shares only authorise: checks that the recovery shares
- * gathered recover g->image's recovery key (the pending one with
- * pending_generation), in constant time: SYM_ERECOVERY when they do not.
- * g->image must be unsealed already (by its device). */
-int sym_gather_check_recovery(const struct sym_gather *g)
-    SYM_WARN_UNUSED SYM_NONNULL(1);
-
 /* Pins every share to the manifest in the file at path (a bundle in
  * either form, or a picture of it); the shares are then bundles. */
 int sym_gather_load_manifest(struct sym_gather *g, const char *path)

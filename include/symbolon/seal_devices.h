@@ -55,6 +55,19 @@ struct sym_seal_devices_report {
 int sym_seal_devices_unseal(struct sym_image *img, const struct sym_seal_pin *pin,
     struct sym_seal_devices_report *report) SYM_WARN_UNUSED SYM_NONNULL(1, 2, 3);
 
+/*
+ * Recovery shares only authorise: unseals img through its devices (as
+ * sym_seal_devices_unseal; report says each), then checks, in constant
+ * time, that the quorum q recovers img's recovery key (pending: the new
+ * one being verified): SYM_ERECOVERY when it does not.  The image is
+ * unsealed either way once a device answered.
+ */
+struct sym_quorum;
+int sym_seal_devices_authorise(struct sym_image *img,
+    const struct sym_seal_pin *pin, const struct sym_quorum *q, int pending,
+    struct sym_seal_devices_report *report)
+    SYM_WARN_UNUSED SYM_NONNULL(1, 2, 3, 5);
+
 /* Whether each device of info answers now, without a PIN. */
 void sym_seal_devices_probe(const struct sym_image_info *info,
     struct sym_seal_devices_report *report) SYM_NONNULL(1, 2);
